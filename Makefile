@@ -1,0 +1,47 @@
+# ckanext-lyg_opendata — the README's commands.
+#   make run    install what is missing, start the services, serve the dev portal with demo content
+#   make test   the whole test suite against the same real services
+#   make stop   stop everything make run / make test started
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTEST_ARGS ?=
+
+.PHONY: help install services run test stop status logs ckan reindex bench-search
+
+help:
+	@echo "make run | make test | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
+
+install:
+	@scripts/install.sh
+
+services: install
+	@scripts/services.sh start
+
+run: services
+	@scripts/dev.sh start
+
+test: services
+	@scripts/test.sh $(PYTEST_ARGS)
+
+stop:
+	@scripts/dev.sh stop
+	@scripts/services.sh stop
+
+status:
+	@scripts/services.sh status
+	@scripts/dev.sh status
+
+logs:
+	@tail -n 50 -F .local/logs/web.log .local/logs/worker.log .local/logs/periodic.log
+
+# Run any ckan CLI command against the dev portal: make ckan CMD="user list"
+ckan:
+	@.venv/bin/ckan -c .local/dev.ini $(CMD)
+
+# Re-index every dataset of the dev portal (after a Solr schema change)
+reindex:
+	@.venv/bin/ckan -c .local/dev.ini search-index rebuild
+
+# Recall / precision of the Chinese analysis choices on the demo content (see bench/)
+bench-search: services
+	@.venv/bin/python bench/chinese_search.py

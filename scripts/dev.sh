@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The development portal: config, database, demo content, and the CKAN processes
+# (web on 127.0.0.1:$WEB_PORT, job worker, periodic runner).
+#   scripts/dev.sh start|stop|status
+source "$(dirname "$0")/lib.sh"
+
+write_config() {
+  if [ ! -f "$DEV_INI" ]; then
+    ckan_cli generate config "$DEV_INI" >/dev/null || die "ckan generate config failed"
+    info "    generated $DEV_INI (secrets kept from now on)"
+  fi
+  local overrides="$LOCAL/dev.overrides.ini"
+  sed -e "s#@PG_PORT@#$PG_PORT#g" -e "s#@SOLR_PORT@#$SOLR_PORT#g" \
+      -e "s#@REDIS_PORT@#$REDIS_PORT#g" -e "s#@WEB_PORT@#$WEB_PORT#g" \
+      -e "s#@SMTP_PORT@#$SMTP_PORT#g" -e "s#@LOCAL@#$LOCAL#g" \
+      "$ROOT/config/dev.ini.in" > "$overrides"
+  ckan_cli config-tool "$DEV_INI" -f "$overrides" >/dev/null || die "could not merge config/dev.ini.in into $DEV_INI"
+  mkdir -p "$LOCAL/storage"
+}
+
+init_db() {
+  ckan_cli -c "$DEV_INI" db init >"$LOGS/db-init.log" 2>&1 || { tail -n 10 "$LOGS/db-init.log" >&2; die "ckan db init failed; see $LOGS/db-init.log"; }
+}
+
+demo() {
+  ckan_cli -c "$DEV_INI" lyg-opendata demo load --admin admin \
+    --admin-password-file "$LOCAL/admin-password" ${LYG_SYNTHETIC:+--synthetic "$LYG_SYNTHETIC"}
+  # datasets the index lost (e.g. after a Solr schema change) are indexed again
+  ckan_cli -c "$DEV_INI" search-index rebuild --only-missing --quiet >"$LOGS/reindex.log" 2>&1 \
+    || { tail -n 5 "$LOGS/reindex.log" >&2; die "search-index rebuild failed; see $LOGS/reindex.log"; }
+}
+
+web_up() { curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show" >/dev/null; }
+
+start_processes() {
+  if pid_alive worker; then info "    job worker already running"; else
+    start_bg worker "$LOGS/worker.log" "$VENV/bin/ckan" -c "$DEV_INI" jobs worker
+    info "    job worker started (log: $LOGS/worker.log)"
+  fi
+  if pid_alive periodic; then info "    periodic runner already running"; else
+    start_bg periodic "$LOGS/periodic.log" "$VENV/bin/python" "$ROOT/scripts/periodic.py" \
+      --ini "$DEV_INI" --crontab "$ROOT/config/crontab"
+    info "    periodic runner started (log: $LOGS/periodic.log)"
+  fi
+  if pid_alive web && web_up; then info "    web already running"; else
+    stop_bg web
+    require_free_port "$WEB_PORT" "the CKAN web server" LYG_WEB_PORT
+    start_bg web "$LOGS/web.log" "$VENV/bin/ckan" -c "$DEV_INI" run -H 127.0.0.1 -p "$WEB_PORT" --disable-reloader
+    wait_for "CKAN web server" 90 web "$LOGS/web.log" web_up
+    info "    web started (log: $LOGS/web.log)"
+  fi
+}
+
+case "${1:-}" in
+  start)
+    step "Dev config ($DEV_INI)" write_config
+    step "Database (ckan db init)" init_db
+    step "Demo content" demo
+    step "CKAN web, job worker, periodic runner" start_processes
+    info ""
+    info "Portal: http://127.0.0.1:$WEB_PORT   (sysadmin: admin / $(cat "$LOCAL/admin-password"))"
+    info "Logs: $LOGS   Mail: $MAIL_DIR   Config: $DEV_INI"
+    ;;
+  stop) stop_bg web; stop_bg periodic; stop_bg worker ;;
+  status)
+    for s in web worker periodic; do
+      if [ -f "$RUN/$s.pid" ] && kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null; then info "$s: running (pid $(cat "$RUN/$s.pid"))"; else info "$s: stopped"; fi
+    done ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

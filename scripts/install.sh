@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs what is missing: Debian packages, the virtualenv with CKAN and the extension,
+# and Apache Solr's jars (from Maven Central, through solr/pom.xml). Re-running it only
+# redoes a step whose inputs changed.
+source "$(dirname "$0")/lib.sh"
+STAMPS="$LOCAL/stamps"; mkdir -p "$STAMPS"
+
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+apt_packages() {
+  local missing=()
+  [ -x "$PG_BIN/postgres" ] || missing+=("postgresql-$PG_VERSION")
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  command -v pg_config >/dev/null || missing+=(libpq-dev)
+  command -v msgfmt >/dev/null || missing+=(gettext)
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v ss >/dev/null || missing+=(iproute2)
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+  if [ ${#missing[@]} -eq 0 ]; then info "    all present"; return; fi
+  [ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
+  info "    installing ${missing[*]} (log: $LOGS/apt.log)"
+  if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >"$LOGS/apt.log" 2>&1; then
+    tail -n 5 "$LOGS/apt.log" >&2
+    die "apt-get could not install ${missing[*]} (are Debian's package servers reachable? see $LOGS/apt.log)"
+  fi
+}
+
+check_java() {
+  local v
+  v="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)"
+  [ -n "$v" ] || die "Java is missing: Solr 9 needs Java 17 or newer (apt-get install openjdk-17-jre-headless)"
+  [ "$v" -ge 17 ] || die "Java $v found: Solr 9 needs Java 17 or newer (apt-get install openjdk-17-jre-headless)"
+  info "    java $v"
+}
+
+venv() {
+  local py stamp
+  py="$(command -v python3.11 || true)"
+  [ -n "$py" ] || die "python3.11 is missing: this project runs on Python 3.11"
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$py" -m venv "$VENV" || die "could not create the virtualenv in $VENV"
+  fi
+  stamp="$STAMPS/pip-$(hash_of "$ROOT/setup.py" "$ROOT/pyproject.toml")"
+  if [ -f "$stamp" ] && [ -x "$VENV/bin/ckan" ]; then info "    up to date"; return; fi
+  info "    pip install -e .[test] (log: $LOGS/pip.log)"
+  if ! { "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81' \
+         && "$VENV/bin/pip" install --progress-bar off -e "$ROOT[test]"; } >"$LOGS/pip.log" 2>&1; then
+    grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
+    die "pip could not install the Python packages (is PyPI reachable? see $LOGS/pip.log)"
+  fi
+  rm -f "$STAMPS"/pip-*; touch "$stamp"
+}
+
+solr_jars() {
+  local stamp lib="$LOCAL/solr/lib" classes="$LOCAL/solr/classes"
+  stamp="$STAMPS/solr-$(hash_of "$ROOT/solr/pom.xml" "$ROOT/solr/Launcher.java")"
+  if [ -f "$stamp" ] && [ -f "$classes/Launcher.class" ]; then info "    up to date"; return; fi
+  rm -rf "$lib" "$classes"; mkdir -p "$lib" "$classes"
+  info "    mvn dependency:copy-dependencies (log: $LOGS/maven.log)"
+  if ! mvn -B -f "$ROOT/solr/pom.xml" dependency:copy-dependencies \
+        -DoutputDirectory="$lib" -DincludeScope=runtime >"$LOGS/maven.log" 2>&1; then
+    grep -E "ERROR" "$LOGS/maven.log" | head -n 5 >&2 || true
+    die "Maven could not fetch Apache Solr from Maven Central (is it reachable? see $LOGS/maven.log)"
+  fi
+  javac -nowarn -cp "$lib/*" -d "$classes" "$ROOT/solr/Launcher.java" >"$LOGS/javac.log" 2>&1 \
+    || die "could not compile solr/Launcher.java (see $LOGS/javac.log)"
+  info "    $(ls "$lib" | wc -l) jars"
+  rm -f "$STAMPS"/solr-*; touch "$stamp"
+}
+
+step "Debian packages" apt_packages
+step "Java" check_java
+step "Python virtualenv (.venv)" venv
+step "Apache Solr jars" solr_jars

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Starts / stops the real services on 127.0.0.1: PostgreSQL 15, Redis, Apache Solr 9 and
+# the development SMTP sink. Data lives under .local/ (git-ignored).
+#   scripts/services.sh start|stop|status
+source "$(dirname "$0")/lib.sh"
+
+# PostgreSQL refuses to run as root: the cluster belongs to the postgres user, which must
+# be able to reach it. When the checkout is not reachable for postgres (e.g. under /root),
+# the cluster lives in /var/tmp instead (and the README says so).
+pg_home() {
+  if runuser -u postgres -- test -w "$LOCAL/pg" 2>/dev/null || \
+     { mkdir -p "$LOCAL/pg" && chown postgres: "$LOCAL/pg" && runuser -u postgres -- test -w "$LOCAL/pg"; } 2>/dev/null; then
+    echo "$LOCAL/pg"
+  else
+    local alt="/var/tmp/lyg-opendata-$(echo "$ROOT" | sha256sum | cut -c1-8)/pg"
+    mkdir -p "$alt" && chown -R postgres: "$(dirname "$alt")"
+    echo "$alt"
+  fi
+}
+PGHOME="$(pg_home)"
+PGDATA="$PGHOME/data"
+PGSOCK="$PGHOME/run"
+
+pg_running() { [ -f "$PGDATA/postmaster.pid" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+psql_su() { runuser -u postgres -- "$PG_BIN/psql" -h "$PGSOCK" -p "$PG_PORT" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+start_postgres() {
+  [ -x "$PG_BIN/postgres" ] || die "PostgreSQL $PG_VERSION is not installed (run make install, or apt-get install postgresql-$PG_VERSION)"
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    info "    initdb $PGDATA"
+    mkdir -p "$PGSOCK"; chown -R postgres: "$PGHOME"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 >"$LOGS/initdb.log" 2>&1 \
+      || die "initdb failed; see $LOGS/initdb.log"
+  fi
+  if pg_running; then
+    info "    already running on 127.0.0.1:$PG_PORT"
+  else
+    require_free_port "$PG_PORT" PostgreSQL LYG_PG_PORT
+    mkdir -p "$PGSOCK"; chown postgres: "$PGSOCK"
+    touch "$LOGS/postgresql.log"; chown postgres: "$LOGS/postgresql.log"
+    # pg_ctl removes a stale postmaster.pid by itself when its process is gone.
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$LOGS/postgresql.log" -w -t 60 \
+      -o "-p $PG_PORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null || { tail -n 10 "$LOGS/postgresql.log" >&2; die "PostgreSQL did not start; see $LOGS/postgresql.log"; }
+    info "    started on 127.0.0.1:$PG_PORT"
+  fi
+  # role and databases (idempotent)
+  psql_su -d postgres <<SQL
+SELECT 'CREATE ROLE $PG_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER')\gexec
+ALTER ROLE $PG_USER WITH LOGIN PASSWORD '$PG_PASSWORD';
+SELECT 'CREATE DATABASE ckan_dev OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ckan_dev')\gexec
+SELECT 'CREATE DATABASE ckan_test OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ckan_test')\gexec
+SQL
+}
+
+stop_postgres() {
+  if pg_running; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null && info "    stopped PostgreSQL"
+  fi
+}
+
+start_redis() {
+  command -v redis-server >/dev/null || die "redis-server is not installed (run make install, or apt-get install redis-server)"
+  if pid_alive redis && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    info "    already running on 127.0.0.1:$REDIS_PORT"; return
+  fi
+  require_free_port "$REDIS_PORT" Redis LYG_REDIS_PORT
+  mkdir -p "$LOCAL/redis"
+  start_bg redis "$LOGS/redis.log" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --save "" --appendonly no --dir "$LOCAL/redis" --daemonize no
+  wait_for "Redis" 20 redis "$LOGS/redis.log" redis-cli -p "$REDIS_PORT" ping
+  info "    started on 127.0.0.1:$REDIS_PORT"
+}
+
+solr_ping() { curl -sf "http://127.0.0.1:$SOLR_PORT/solr/$1/admin/ping" >/dev/null; }
+
+prepare_solr_home() {
+  local home="$LOCAL/solr/home" core
+  mkdir -p "$home"
+  cp "$ROOT/solr/solr.xml" "$home/solr.xml"
+  for core in ckan ckan_test; do
+    mkdir -p "$home/$core/conf"
+    cp -r "$ROOT/solr/configset/conf/." "$home/$core/conf/"
+    [ -f "$home/$core/core.properties" ] || echo "name=$core" > "$home/$core/core.properties"
+  done
+}
+
+start_solr() {
+  [ -f "$LOCAL/solr/classes/Launcher.class" ] || die "Solr is not installed (run make install)"
+  if pid_alive solr && solr_ping ckan && solr_ping ckan_test; then
+    info "    already running on 127.0.0.1:$SOLR_PORT"; return
+  fi
+  stop_bg solr
+  require_free_port "$SOLR_PORT" Solr LYG_SOLR_PORT
+  prepare_solr_home
+  : > "$LOGS/solr.log"
+  start_bg solr "$LOGS/solr.log" java -Xms256m -Xmx1g -Dsolr.log.dir="$LOGS" \
+    -Dlog4j2.formatMsgNoLookups=true -Dsolr.install.dir="$LOCAL/solr" \
+    -cp "$LOCAL/solr/lib/*:$LOCAL/solr/classes" Launcher "$LOCAL/solr/home" "$SOLR_PORT"
+  wait_for "Solr" 120 solr "$LOGS/solr.log" solr_ping ckan
+  solr_ping ckan_test || die "Solr core ckan_test did not load; see $LOGS/solr.log"
+  info "    started on http://127.0.0.1:$SOLR_PORT/solr (cores ckan, ckan_test)"
+}
+
+start_mailsink() {
+  if pid_alive mailsink && port_busy "$SMTP_PORT"; then
+    info "    already running on 127.0.0.1:$SMTP_PORT"; return
+  fi
+  require_free_port "$SMTP_PORT" "the SMTP sink" LYG_SMTP_PORT
+  start_bg mailsink "$LOGS/mailsink.log" "$VENV/bin/python" "$ROOT/scripts/mailsink.py" \
+    --port "$SMTP_PORT" --dir "$MAIL_DIR"
+  wait_for "SMTP sink" 20 mailsink "$LOGS/mailsink.log" port_busy "$SMTP_PORT"
+  info "    started on 127.0.0.1:$SMTP_PORT, mail stored in $MAIL_DIR"
+}
+
+status() {
+  pg_running && info "postgresql: running on 127.0.0.1:$PG_PORT ($PGDATA)" || info "postgresql: stopped"
+  for s in redis solr mailsink; do
+    if [ -f "$RUN/$s.pid" ] && kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null; then info "$s: running (pid $(cat "$RUN/$s.pid"))"; else info "$s: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  start)
+    step "PostgreSQL $PG_VERSION" start_postgres
+    step "Redis" start_redis
+    step "Apache Solr 9" start_solr
+    step "SMTP sink" start_mailsink
+    ;;
+  stop)
+    stop_bg mailsink; stop_bg solr; stop_bg redis; stop_postgres ;;
+  status) status ;;
+  pgdata) echo "$PGDATA" ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

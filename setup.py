@@ -1,0 +1,50 @@
+from setuptools import setup, find_namespace_packages
+
+setup(
+    name="ckanext-lyg_opendata",
+    version="0.1.0",
+    description=(
+        "Lianyungang public data open platform (连云港市公共数据开放平台) "
+        "on CKAN 2.12"
+    ),
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.11,<3.12",
+    packages=find_namespace_packages(include=["ckanext.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    install_requires=[
+        "ckan[requirements]==2.12.0",
+        "ckanext-scheming==3.1.0",
+        "ckanext-dcat==2.4.4",
+        "ckanext-harvest==1.6.3",
+        "aiosmtpd==1.4.6",
+        "chinesecalendar==1.11.0",
+        "holidays==0.109",
+    ],
+    extras_require={
+        "test": [
+            "pytest==9.2.0",
+            "pytest-factoryboy==2.8.1",
+            "factory-boy==3.3.3",
+            "Faker==40.63.0",
+            "freezegun==1.5.5",
+            "beautifulsoup4==4.15.0",
+            "playwright==1.65.2",
+        ],
+    },
+    entry_points={
+        "ckan.plugins": [
+            "lyg_opendata = ckanext.lyg_opendata.plugin:LygOpendataPlugin",
+        ],
+        "babel.extractors": [
+            "ckan = ckan.lib.extract:extract_ckan",
+        ],
+    },
+    message_extractors={
+        "ckanext": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("**/templates/**.html", "ckan", None),
+        ],
+    },
+)
