@@ -1,0 +1,129 @@
+"""Shared fixtures. The tests run against the real PostgreSQL, Solr and Redis that
+`make test` starts (see test.ini); nothing here mocks them."""
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import pathlib
+import threading
+import time
+
+import pytest
+from werkzeug.serving import make_server
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+PLUGINS_WITH_MIGRATIONS = ["activity"]
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean_db, plus the migrations of the plugins that have their own tables."""
+    reset_db()
+    for plugin in PLUGINS_WITH_MIGRATIONS:
+        migrate_db_for(plugin)
+
+
+@pytest.fixture
+def sysadmin():
+    return factories.SysadminWithToken()
+
+
+@pytest.fixture
+def agency(sysadmin):
+    """An agency (数据开放主体) organization."""
+    return factories.Organization(
+        name="lyg-jtj-test", title="市交通运输局",
+        users=[{"name": sysadmin["name"], "capacity": "admin"}])
+
+
+@pytest.fixture
+def create_dataset(sysadmin, agency):
+    """Create a dataset through the action API as the sysadmin."""
+    def create(**kwargs):
+        data = {"owner_org": agency["id"], "license_id": "cc-by"}
+        data.update(kwargs)
+        return tk.get_action("package_create")(
+            {"user": sysadmin["name"], "ignore_auth": False}, data)
+    return create
+
+
+# --- mail --------------------------------------------------------------------------
+
+@pytest.fixture
+def mail_dir() -> pathlib.Path:
+    """Folder where the SMTP sink stores mail (set by scripts/test.sh)."""
+    path = os.environ.get("LYG_MAIL_DIR")
+    if not path:
+        pytest.fail("LYG_MAIL_DIR is not set: run the tests with `make test`")
+    return pathlib.Path(path)
+
+
+def read_mail_to(mail_dir: pathlib.Path, recipient: str, timeout: float = 10.0):
+    """Wait for and return the messages stored by the SMTP sink for ``recipient``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        for path in sorted(mail_dir.glob("*.eml")):
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if recipient in msg.get("X-Envelope-To", ""):
+                found.append(msg)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+# --- a live server for browser tests ------------------------------------------------
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over HTTP on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page; a failed test leaves a screenshot in test-artifacts/."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot saved to {path}")
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
