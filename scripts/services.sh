@@ -50,7 +50,7 @@ start_postgres() {
 SELECT 'CREATE ROLE $PG_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER')\gexec
 ALTER ROLE $PG_USER WITH LOGIN PASSWORD '$PG_PASSWORD';
 SELECT 'CREATE DATABASE ckan_dev OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ckan_dev')\gexec
-SELECT 'CREATE DATABASE ckan_test OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ckan_test')\gexec
+SELECT 'CREATE DATABASE $TEST_DB OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$TEST_DB')\gexec
 SQL
 }
 
@@ -79,7 +79,7 @@ prepare_solr_home() {
   local home="$LOCAL/solr/home" core
   mkdir -p "$home"
   cp "$ROOT/solr/solr.xml" "$home/solr.xml"
-  for core in ckan ckan_test; do
+  for core in $(printf '%s\n' ckan ckan_test "$TEST_CORE" | sort -u); do
     mkdir -p "$home/$core/conf"
     cp -r "$ROOT/solr/configset/conf/." "$home/$core/conf/"
     [ -f "$home/$core/core.properties" ] || echo "name=$core" > "$home/$core/core.properties"
@@ -88,7 +88,13 @@ prepare_solr_home() {
 
 start_solr() {
   [ -f "$LOCAL/solr/classes/Launcher.class" ] || die "Solr is not installed (run make install)"
-  if pid_alive solr && solr_ping ckan && solr_ping ckan_test; then
+  if pid_alive solr && solr_ping ckan; then
+    if ! solr_ping "$TEST_CORE"; then
+      prepare_solr_home
+      curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$TEST_CORE&instanceDir=$TEST_CORE" >/dev/null \
+        || die "Solr could not create core $TEST_CORE; see $LOGS/solr.log"
+      info "    created core $TEST_CORE"
+    fi
     info "    already running on 127.0.0.1:$SOLR_PORT"; return
   fi
   stop_bg solr
@@ -99,8 +105,8 @@ start_solr() {
     -Dlog4j2.formatMsgNoLookups=true -Dsolr.install.dir="$LOCAL/solr" \
     -cp "$LOCAL/solr/lib/*:$LOCAL/solr/classes" Launcher "$LOCAL/solr/home" "$SOLR_PORT"
   wait_for "Solr" 120 solr "$LOGS/solr.log" solr_ping ckan
-  solr_ping ckan_test || die "Solr core ckan_test did not load; see $LOGS/solr.log"
-  info "    started on http://127.0.0.1:$SOLR_PORT/solr (cores ckan, ckan_test)"
+  solr_ping "$TEST_CORE" || die "Solr core $TEST_CORE did not load; see $LOGS/solr.log"
+  info "    started on http://127.0.0.1:$SOLR_PORT/solr (cores ckan, $TEST_CORE)"
 }
 
 start_mailsink() {

@@ -2,9 +2,9 @@
 # Runs the whole test suite against the real services (started by make test).
 #   scripts/test.sh [pytest args…]
 source "$(dirname "$0")/lib.sh"
-export CKAN_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/ckan_test"
-export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_test"
-export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
+export CKAN_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$TEST_DB"
+export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$TEST_CORE"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$TEST_REDIS_DB"
 export CKAN_SMTP_SERVER="127.0.0.1:$SMTP_PORT"
 export LYG_MAIL_DIR="$MAIL_DIR"
 mkdir -p "$ROOT/test-artifacts"
