@@ -90,7 +90,8 @@ start_solr() {
   [ -f "$LOCAL/solr/classes/Launcher.class" ] || die "Solr is not installed (run make install)"
   if pid_alive solr && solr_ping ckan; then
     if ! solr_ping "$TEST_CORE"; then
-      prepare_solr_home
+      mkdir -p "$LOCAL/solr/home/$TEST_CORE/conf"
+      cp -r "$ROOT/solr/configset/conf/." "$LOCAL/solr/home/$TEST_CORE/conf/"
       curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$TEST_CORE&instanceDir=$TEST_CORE" >/dev/null \
         || die "Solr could not create core $TEST_CORE; see $LOGS/solr.log"
       info "    created core $TEST_CORE"
