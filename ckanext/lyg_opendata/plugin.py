@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.lyg_opendata import search
 
@@ -10,8 +11,9 @@ from ckanext.lyg_opendata import search
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.helpers
-class LygOpendataPlugin(p.SingletonPlugin):
+class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
