@@ -19,7 +19,8 @@ write_config() {
 }
 
 init_db() {
-  ckan_cli -c "$DEV_INI" db init >"$LOGS/db-init.log" 2>&1 || { tail -n 10 "$LOGS/db-init.log" >&2; die "ckan db init failed; see $LOGS/db-init.log"; }
+  { ckan_cli -c "$DEV_INI" db init && ckan_cli -c "$DEV_INI" db pending-migrations --apply; } >"$LOGS/db-init.log" 2>&1 \
+    || { tail -n 10 "$LOGS/db-init.log" >&2; die "ckan db init failed; see $LOGS/db-init.log"; }
 }
 
 demo() {
@@ -54,7 +55,7 @@ start_processes() {
 case "${1:-}" in
   start)
     step "Dev config ($DEV_INI)" write_config
-    step "Database (ckan db init)" init_db
+    step "Database (ckan db init, plugin migrations)" init_db
     step "Demo content" demo
     step "CKAN web, job worker, periodic runner" start_processes
     info ""

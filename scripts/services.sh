@@ -86,9 +86,24 @@ prepare_solr_home() {
   done
 }
 
+# A running Solr picks up a changed configset (schema.xml …) by a core reload.
+sync_solr_conf() {
+  local home="$LOCAL/solr/home" core
+  for core in $(ls "$home"); do
+    [ -f "$home/$core/core.properties" ] || continue
+    if ! diff -rq "$ROOT/solr/configset/conf" "$home/$core/conf" >/dev/null 2>&1; then
+      cp -r "$ROOT/solr/configset/conf/." "$home/$core/conf/"
+      curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=$core" >/dev/null \
+        || die "Solr could not reload core $core with the changed configset; see $LOGS/solr.log"
+      info "    reloaded core $core (configset changed; run make reindex for the dev portal)"
+    fi
+  done
+}
+
 start_solr() {
   [ -f "$LOCAL/solr/classes/Launcher.class" ] || die "Solr is not installed (run make install)"
   if pid_alive solr && solr_ping ckan; then
+    sync_solr_conf
     if ! solr_ping "$TEST_CORE"; then
       mkdir -p "$LOCAL/solr/home/$TEST_CORE/conf"
       cp -r "$ROOT/solr/configset/conf/." "$LOCAL/solr/home/$TEST_CORE/conf/"

@@ -10,6 +10,6 @@ export LYG_MAIL_DIR="$MAIL_DIR"
 mkdir -p "$ROOT/test-artifacts"
 cd "$ROOT"
 # ckan db init creates / upgrades the test database's tables before the fixtures use it.
-"$VENV/bin/ckan" -c test.ini db init >"$LOGS/test-db-init.log" 2>&1 \
+{ "$VENV/bin/ckan" -c test.ini db init && "$VENV/bin/ckan" -c test.ini db pending-migrations --apply; } >"$LOGS/test-db-init.log" 2>&1 \
   || { tail -n 10 "$LOGS/test-db-init.log" >&2; die "ckan db init on the test database failed; see $LOGS/test-db-init.log"; }
 exec "$VENV/bin/pytest" --ckan-ini=test.ini "$@"

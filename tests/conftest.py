@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-PLUGINS_WITH_MIGRATIONS = ["activity"]
+PLUGINS_WITH_MIGRATIONS = ["activity", "lyg_opendata"]
 
 
 @pytest.fixture
@@ -36,6 +36,12 @@ def sysadmin():
 
 
 @pytest.fixture
+def reviewer():
+    """A second sysadmin: reviews what ``sysadmin`` submitted (four eyes)."""
+    return factories.SysadminWithToken()
+
+
+@pytest.fixture
 def agency(sysadmin):
     """An agency (数据开放主体) organization."""
     return factories.Organization(
@@ -43,14 +49,45 @@ def agency(sysadmin):
         users=[{"name": sysadmin["name"], "capacity": "admin"}])
 
 
+DATA_ITEMS = [
+    {"name_zh": "名称", "code": "name", "type": "string", "description": "", "sensitive": "no"},
+    {"name_zh": "地址", "code": "address", "type": "string", "description": "", "sensitive": "no"},
+]
+
+
+def catalog_fields(**kwargs):
+    """The required catalog fields with sensible values, overridden by ``kwargs``."""
+    data = {"license_id": "cc-by", "notes": "测试数据集", "open_type": "unconditional",
+            "update_frequency": "monthly", "data_items": [dict(i) for i in DATA_ITEMS]}
+    data.update(kwargs)
+    return data
+
+
 @pytest.fixture
 def create_dataset(sysadmin, agency):
-    """Create a dataset through the action API as the sysadmin."""
+    """Create a draft dataset through the action API as the agency's admin."""
     def create(**kwargs):
-        data = {"owner_org": agency["id"], "license_id": "cc-by"}
-        data.update(kwargs)
-        return tk.get_action("package_create")(
-            {"user": sysadmin["name"], "ignore_auth": False}, data)
+        data = catalog_fields(owner_org=agency["id"], **kwargs)
+        return tk.get_action("package_create")({"user": sysadmin["name"]}, data)
+    return create
+
+
+@pytest.fixture
+def publish(sysadmin, reviewer):
+    """Submit a dataset (as its agency) and approve it (as another reviewer)."""
+    def run(dataset):
+        tk.get_action("lyg_opendata_review_submit")(
+            {"user": sysadmin["name"]}, {"id": dataset["id"], "desensitized": True})
+        return tk.get_action("lyg_opendata_review_approve")(
+            {"user": reviewer["name"]}, {"id": dataset["id"]})
+    return run
+
+
+@pytest.fixture
+def published_dataset(create_dataset, publish):
+    """Create and publish a dataset: what the public sees."""
+    def create(**kwargs):
+        return publish(create_dataset(**kwargs))
     return create
 
 

@@ -12,16 +12,16 @@ def search(q, **kwargs):
 
 
 @pytest.fixture
-def corpus(create_dataset):
-    create_dataset(name="d-tcc", title="连云港市机动车停车场管理办法",
+def corpus(published_dataset):
+    published_dataset(name="d-tcc", title="连云港市机动车停车场管理办法",
                    notes="全市公共停车场名录和收费标准")
-    create_dataset(name="d-ys", title="连云港市节约用水管理办法",
+    published_dataset(name="d-ys", title="连云港市节约用水管理办法",
                    notes="重点用水单位名录")
-    create_dataset(name="d-td", title="连云港市大面积停电事件应急预案",
+    published_dataset(name="d-td", title="连云港市大面积停电事件应急预案",
                    notes="应急组织体系和响应分级")
-    create_dataset(name="d-en", title="Parking lots",
+    published_dataset(name="d-en", title="Parking lots",
                    notes="Public parking lots and their fees")
-    create_dataset(name="d-gj", title="连云港市公交线路和站点",
+    published_dataset(name="d-gj", title="连云港市公交线路和站点",
                    notes="Bus routes and stops of the city")
 
 

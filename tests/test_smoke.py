@@ -37,8 +37,8 @@ def test_status_show_under_en(app):
     assert resp.json["success"] is True
 
 
-def test_dataset_page_shows_scheming_labels_in_chinese(app, create_dataset):
-    ds = create_dataset(name="lyg-smoke", title="连云港市公交线路",
+def test_dataset_page_shows_scheming_labels_in_chinese(app, published_dataset):
+    ds = published_dataset(name="lyg-smoke", title="连云港市公交线路",
                         maintainer="数据开放科")
     resp = app.get(f"/dataset/{ds['name']}")
     assert resp.status_code == 200

@@ -6,15 +6,23 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.lyg_opendata import search
+from ckanext.lyg_opendata.catalog import index
+from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
 
 
-@tk.blanket.config_declarations
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.cli
+@tk.blanket.config_declarations
 @tk.blanket.helpers
-class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
+@tk.blanket.validators
+class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config):
@@ -23,3 +31,13 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def before_dataset_search(self, search_params):
         return search.adjust_search_params(search_params)
+
+    def after_dataset_search(self, search_results, search_params):
+        return index.label_facets(search_results)
+
+    def before_dataset_index(self, pkg_dict):
+        return index.before_dataset_index(pkg_dict)
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return index.dataset_facets(facets_dict)

@@ -4,10 +4,10 @@ import pytest
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
-def test_chinese_query_in_home_search_box_finds_datasets(create_dataset, live_server, page):
-    create_dataset(name="e2e-parking", title="连云港市机动车停车场管理办法")
-    create_dataset(name="e2e-water", title="连云港市节约用水管理办法")
-    create_dataset(name="e2e-outage", title="连云港市大面积停电事件应急预案")
+def test_chinese_query_in_home_search_box_finds_datasets(published_dataset, live_server, page):
+    published_dataset(name="e2e-parking", title="连云港市机动车停车场管理办法")
+    published_dataset(name="e2e-water", title="连云港市节约用水管理办法")
+    published_dataset(name="e2e-outage", title="连云港市大面积停电事件应急预案")
 
     page.goto(live_server + "/")
     box = page.locator("form.search-giant input[name=q], input#field-main-search, input[name=q]").first

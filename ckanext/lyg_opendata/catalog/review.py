@@ -1,0 +1,203 @@
+"""Review before publication (Art 12): the state machine and its transitions.
+
+States: draft → pending → published, or pending → returned (with a reason) → pending…;
+published → withdrawn (with a reason) → pending. A dataset is public only when published
+and not non-open. Each transition locks the dataset row, checks the allowed move, writes
+the dataset and an event in one transaction, then enqueues notifications.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import notify, roles, vocab
+from ckanext.lyg_opendata.catalog.model import PendingChange, ReviewEvent
+
+_ = tk._
+
+INTERNAL = "lyg_opendata_internal"
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+    "submit": (frozenset({"draft", "returned", "withdrawn"}), "pending"),
+    "approve": (frozenset({"pending"}), "published"),
+    "return": (frozenset({"pending"}), "returned"),
+    "withdraw": (frozenset({"published"}), "withdrawn"),
+}
+
+
+def derived_private(status: str, open_type: Optional[str]) -> bool:
+    """Public only when published and not non-open (Art 6, 12)."""
+    return not (status == "published" and open_type != "non_open")
+
+
+def initial_status(context: dict[str, Any]) -> str:
+    """New entries start as drafts; entries imported by a harvest (the site user, without
+    a person behind the request) wait for review straight away."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return "pending" if context.get("user") == site_user and context.get("ignore_auth") else "draft"
+
+
+def current_values(pkg: model.Package) -> dict[str, Any]:
+    extras = pkg.extras
+    values: dict[str, Any] = {k: extras.get(k) for k in (
+        "review_status", "issued", "desensitized", "open_type", "open_conditions",
+        "non_open_basis", "non_open_reason")}
+    values["review_status"] = values["review_status"] or "draft"
+    try:
+        values["data_items"] = json.loads(extras.get("data_items") or "[]")
+    except ValueError:
+        values["data_items"] = []
+    return values
+
+
+def _user_id(context: dict[str, Any]) -> Optional[str]:
+    user = model.User.get(context.get("user") or "")
+    return user.id if user else None
+
+
+def record(package_id: str, context: dict[str, Any], action: str, from_status: Optional[str],
+           to_status: Optional[str], reason: Optional[str] = None,
+           data: Optional[dict] = None) -> ReviewEvent:
+    event = ReviewEvent(package_id=package_id, actor_id=_user_id(context), action=action,
+                        from_status=from_status, to_status=to_status, reason=reason, data=data)
+    model.Session.add(event)
+    return event
+
+
+def hold_change(package_id: str, context: dict[str, Any], proposed: dict, before: dict) -> None:
+    change = model.Session.get(PendingChange, package_id)
+    if change is None:
+        change = PendingChange(package_id=package_id, proposed=proposed, before=before)
+        model.Session.add(change)
+    else:  # a newer edit replaces the one still waiting
+        change.proposed = {**change.proposed, **proposed}
+        change.before = {**before, **change.before}
+        change.submitted_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    change.submitted_by = _user_id(context)
+    record(package_id, context, "change_held", "published", "published",
+           data={"fields": sorted(proposed)})
+
+
+def lock(package_id: str) -> model.Package:
+    pkg = model.Session.query(model.Package).filter(
+        (model.Package.id == package_id) | (model.Package.name == package_id)
+    ).with_for_update().one_or_none()
+    if pkg is None or pkg.state == "deleted" or pkg.type != "dataset":
+        raise tk.ObjectNotFound(_("Dataset not found"))
+    return pkg
+
+
+def last_submitter(package_id: str) -> Optional[str]:
+    event = model.Session.query(ReviewEvent).filter(
+        ReviewEvent.package_id == package_id,
+        ReviewEvent.action.in_(["submit", "import"])).order_by(ReviewEvent.created.desc()).first()
+    return event.actor_id if event else None
+
+
+def _patch(context: dict[str, Any], pkg: model.Package, changes: dict[str, Any]) -> dict:
+    """Write the dataset; package_update commits the session, so everything added to it
+    before (events, held changes) lands in the same transaction, under the row lock."""
+    ctx = {"user": context.get("user"), "ignore_auth": True, INTERNAL: True,
+           "model": model, "session": model.Session}
+    try:
+        return tk.get_action("package_patch")(ctx, {"id": pkg.id, **changes})
+    except Exception:
+        model.Session.rollback()
+        raise
+
+
+def transition(context: dict[str, Any], package_id: str, action: str,
+               reason: Optional[str] = None, confirm_desensitized: bool = False) -> dict:
+    """Move a dataset's review; raises ValidationError when the move is not allowed."""
+    pkg = lock(package_id)
+    current = current_values(pkg)
+    status = current["review_status"]
+    allowed, target = TRANSITIONS[action]
+    if status not in allowed:
+        model.Session.rollback()
+        raise tk.ValidationError({"review_status": [
+            _("A dataset that is %(status)s cannot be %(action)s") % {
+                "status": vocab.label("review_status", status), "action": action_label(action)}]})
+    changes: dict[str, Any] = {"review_status": target,
+                               "private": derived_private(target, current.get("open_type"))}
+    if action == "submit":
+        changes["desensitized"] = "True"
+    if action == "approve" and not current.get("issued"):
+        changes["issued"] = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    record(pkg.id, context, action, status, target, reason=reason,
+           data={"desensitized": True} if confirm_desensitized else None)
+    if action == "withdraw":
+        model.Session.query(PendingChange).filter(PendingChange.package_id == pkg.id).delete()
+    result = _patch(context, pkg, changes)
+    notify.review_transition(pkg.id, action, reason)
+    return result
+
+
+def decide_change(context: dict[str, Any], package_id: str, approve: bool,
+                  reason: Optional[str] = None) -> dict:
+    """Apply (approve) or discard (return) the held change of a published dataset."""
+    pkg = lock(package_id)
+    change = model.Session.get(PendingChange, pkg.id)
+    if change is None:
+        model.Session.rollback()
+        raise tk.ValidationError({"id": [_("This dataset has no change waiting for review")]})
+    status = current_values(pkg)["review_status"]
+    proposed = dict(change.proposed)
+    record(pkg.id, context, "change_approved" if approve else "change_returned", status, status,
+           reason=reason, data={"proposed": change.proposed, "before": change.before})
+    model.Session.delete(change)
+    result = None
+    if approve:
+        open_type = proposed.get("open_type") or current_values(pkg).get("open_type")
+        proposed["private"] = derived_private(status, open_type)
+        result = _patch(context, pkg, proposed)
+    else:
+        model.repo.commit()
+    notify.review_transition(pkg.id, "change_approved" if approve else "change_returned", reason)
+    return result or tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg.id})
+
+
+def action_label(action: str) -> str:
+    return {
+        "submit": _("submitted for review"),
+        "approve": _("approved"),
+        "return": _("returned"),
+        "withdraw": _("withdrawn"),
+        "import": _("imported for review"),
+        "change_held": _("change held for review"),
+        "change_approved": _("change approved"),
+        "change_returned": _("change returned"),
+        "open_type_reduced": _("made less open"),
+    }.get(action, action)
+
+
+def event_dict(event: ReviewEvent) -> dict[str, Any]:
+    actor = model.Session.get(model.User, event.actor_id) if event.actor_id else None
+    return {
+        "id": event.id, "package_id": event.package_id, "action": event.action,
+        "action_label": action_label(event.action),
+        "from_status": event.from_status, "to_status": event.to_status,
+        "reason": event.reason, "data": event.data,
+        "actor": actor.name if actor else None,
+        "actor_display_name": actor.display_name if actor else None,
+        "created": event.created.isoformat(),
+    }
+
+
+def is_four_eyes_violation(user_name: str, package_id: str, for_change: bool = False) -> bool:
+    user = model.User.get(user_name)
+    if user is None:
+        return True
+    if for_change:
+        change = model.Session.get(PendingChange, package_id)
+        return bool(change and change.submitted_by == user.id)
+    return last_submitter(package_id) == user.id
+
+
+def can_review(user_name: Optional[str]) -> bool:
+    return roles.is_supervisor(user_name)

@@ -1,0 +1,39 @@
+"""Actions registered with CKAN (tk.blanket.actions): the domains' actions and the
+chained core actions."""
+from ckanext.lyg_opendata.catalog.action import (  # noqa: F401
+    lyg_opendata_review_approve,
+    lyg_opendata_review_change_approve,
+    lyg_opendata_review_change_return,
+    lyg_opendata_review_change_show,
+    lyg_opendata_review_history,
+    lyg_opendata_review_my_submissions,
+    lyg_opendata_review_queue,
+    lyg_opendata_review_return,
+    lyg_opendata_review_submit,
+    lyg_opendata_review_withdraw,
+    lyg_opendata_withdrawal_list,
+)
+from ckanext.lyg_opendata.catalog.guard import (  # noqa: F401
+    bulk_update_private,
+    bulk_update_public,
+    package_create,
+    package_update,
+)
+
+__all__ = [
+    "lyg_opendata_review_approve",
+    "lyg_opendata_review_change_approve",
+    "lyg_opendata_review_change_return",
+    "lyg_opendata_review_change_show",
+    "lyg_opendata_review_history",
+    "lyg_opendata_review_my_submissions",
+    "lyg_opendata_review_queue",
+    "lyg_opendata_review_return",
+    "lyg_opendata_review_submit",
+    "lyg_opendata_review_withdraw",
+    "lyg_opendata_withdrawal_list",
+    "bulk_update_private",
+    "bulk_update_public",
+    "package_create",
+    "package_update",
+]

@@ -1,0 +1,6 @@
+"""Pages and form endpoints (tk.blanket.blueprints collects the blueprints listed here)."""
+from __future__ import annotations
+
+from ckanext.lyg_opendata.catalog.views import catalog
+
+__all__ = ["catalog"]
