@@ -152,7 +152,8 @@ def core_needed() -> Dict[object, tuple]:
         entry = up.get(key)
         if entry is None:
             out[key] = (src, loc, None)
-        elif glossary.violations(text_of(entry), rules):
+        elif glossary.violations(text_of(entry), rules) or \
+                glossary.english_words(text_of(entry)):
             out[key] = (src, loc, text_of(entry))
     return out
 
@@ -236,8 +237,10 @@ def cmd_check() -> int:
     bad = []
     for k in all_ids:
         e = ours.get(k) or up.get(k)
-        if e is not None and glossary.violations(text_of(e), rules):
-            bad.append((k, glossary.violations(text_of(e), rules)))
+        if e is not None:
+            found = glossary.violations(text_of(e), rules) + glossary.english_words(text_of(e))
+            if found:
+                bad.append((k, found))
     print(f"{len(all_ids)} msgids; {len(ours)} in our catalog; "
           f"{len(missing)} untranslated; {len(fuzzy)} fuzzy; {len(bad)} against the glossary")
     for k in missing[:40]:

@@ -41,3 +41,29 @@ def normalize(text: str, rule_list: Optional[List[Rule]] = None) -> str:
         if rule.replace:
             text = rule.pattern.sub(rule.replace, text)
     return text
+
+
+# Words a Chinese msgstr may keep: acronyms, formats, product and proper names.
+ALLOWED_LATIN = {
+    "CKAN", "API", "APIs", "CSV", "JSON", "DCAT", "URL", "URLs", "URI", "URN", "ID", "IDs",
+    "RDF", "XML", "TTL", "HTML", "HTML5", "JSONL", "LD", "N3", "Turtle", "Markdown",
+    "SPARQL", "GET", "POST", "HTTP", "HTTPS", "UUID", "GUID", "CSS", "SQL", "AJAX", "CSW",
+    "WAF", "ASCII", "Unicode", "Moment", "js", "ckanapi", "CMS", "CC", "BY", "SA", "GNU",
+    "OpenID", "ODbL", "PDDL", "ODC-By", "NC", "BY-SA", "OGL", "CCZero", "CC0", "NONE", "Shift", "Enter", "Facebook", "Twitter",
+    "Solr", "Redis", "CAPTCHA", "OpenAPI", "PDF", "ZIP", "XLS", "XLSX", "GeoJSON", "WMS",
+    "WFS", "KiB", "MiB", "GiB", "TiB", "YYYY", "MM", "DD", "DDTHH", "SS", "HH", "Deeplink",
+    "dict", "float", "list", "datetime", "schema", "true", "false", "null", "id", "iframe",
+        "resource_id", "start_date", "end_date", "offset_days", "upsert", "insert", "update",
+    "ckan", "clean", "activities", "jones", "watershed", "survey", "active", "subject",
+    "stage", "DataStore", "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DDTHH", "Web", "MIME", "Datapusher", "http", "https", "www", "example", "com", "AB", "URLs",
+}
+_TAGS = re.compile(r"<code>.*?</code>|<[^>]+>|%\(\w+\)[sdrfi]|%[sdrfi]|\{[^{}]*\}|https?://\S+|&\w+;")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.@/\\-]*[A-Za-z0-9]")
+
+
+def english_words(text: str) -> List[str]:
+    """The Latin-letter words of a msgstr that are neither placeholders, markup, URLs nor
+    allowed names: English left in a Chinese translation."""
+    stripped = _TAGS.sub(" ", text)
+    return [w for w in _LATIN_WORD.findall(stripped)
+            if w not in ALLOWED_LATIN and not re.search(r"[_.@/]", w)]
