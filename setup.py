@@ -20,6 +20,7 @@ setup(
         "aiosmtpd==1.4.6",
         "chinesecalendar==1.11.0",
         "holidays==0.109",
+        "openpyxl==3.1.5",
     ],
     extras_require={
         "test": [
