@@ -18,6 +18,8 @@ def test_demo_load_creates_agencies_datasets_and_sysadmin(cli, tmp_path):
     data = loader.load_demo_data()
     assert f"datasets +{len(data['datasets'])}" in result.output
     assert model.User.get("demoadmin").sysadmin
+    # demo agency clerk and the supervisor's reviewer
+    assert model.User.get("dsjj-reviewer") is not None
     assert len(pw_file.read_text().strip()) >= 12
 
     orgs = tk.get_action("organization_list")({}, {"all_fields": True})
@@ -27,6 +29,17 @@ def test_demo_load_creates_agencies_datasets_and_sysadmin(cli, tmp_path):
 
     found = tk.get_action("package_search")({}, {"q": "停车"})
     assert "连云港市机动车停车场管理办法" in [r["title"] for r in found["results"]]
+
+    # every open type and every update frequency is covered; entries in several review states
+    everything = tk.get_action("package_search")(
+        {"ignore_auth": True}, {"rows": 1000, "include_private": True})["results"]
+    assert {d["open_type"] for d in everything} == {"unconditional", "conditional", "non_open"}
+    assert {d["update_frequency"] for d in everything} == {
+        "realtime", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
+        "irregular", "never"}
+    assert {d["review_status"] for d in everything} >= {"published", "pending", "returned"}
+    public = tk.get_action("package_search")({}, {"rows": 1000})["results"]
+    assert all(d["review_status"] == "published" and d["open_type"] != "non_open" for d in public)
 
 
 def test_demo_load_twice_changes_nothing(cli, tmp_path):
@@ -38,7 +51,7 @@ def test_demo_load_twice_changes_nothing(cli, tmp_path):
 
     second = cli.invoke(lyg_opendata, ["demo", "load", "--admin-password-file", str(pw_file)])
     assert second.exit_code == 0, second.output
-    assert "organizations +0, datasets +0" in second.output
+    assert "organizations +0, users +0, datasets +0" in second.output
     assert pw_file.read_text() == password
     assert tk.get_action("package_search")({}, {"rows": 0})["count"] == count
 

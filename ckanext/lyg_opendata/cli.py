@@ -43,6 +43,8 @@ def demo_load(synthetic, admin, admin_email, admin_password_file):
         created = loader.ensure_sysadmin(admin, admin_email, password)
         click.echo(f"sysadmin {admin}: {'created' if created else 'exists'}"
                    f" (password in {admin_password_file})")
-    counts = loader.load(synthetic=synthetic, progress=click.echo)
+    else:
+        password = None
+    counts = loader.load(synthetic=synthetic, progress=click.echo, password=password)
     click.echo("demo content: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
 

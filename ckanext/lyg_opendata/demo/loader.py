@@ -69,29 +69,79 @@ def ensure_organizations(orgs: list[dict[str, Any]], progress: Progress) -> int:
     return created
 
 
+CATALOG_FIELDS = ("open_type", "open_conditions", "non_open_basis", "non_open_reason",
+                  "update_frequency", "subject_areas", "data_grade", "data_items", "data_updated",
+                  "spatial_coverage")
+
+
 def _dataset_dict(ds: dict[str, Any]) -> dict[str, Any]:
-    return {
+    data = {
         "name": ds["name"],
         "title": ds["title"],
         "notes": ds.get("notes", "").strip(),
         "owner_org": ds["org"],
         "license_id": ds.get("license_id", "cc-by"),
         "maintainer": ds.get("maintainer", ""),
+        "spatial_coverage": "连云港市",
         "tags": [{"name": t} for t in ds.get("tags", [])],
-        "resources": [dict(r) for r in ds.get("resources", [])],
+        "resources": [dict(r, desensitized=True) for r in ds.get("resources", [])],
     }
+    data.update({k: ds[k] for k in CATALOG_FIELDS if k in ds})
+    return data
+
+
+def ensure_users(users: list[dict[str, Any]], password: str | None, progress: Progress) -> int:
+    """Demo agency clerks and the supervisor's reviewer, with their organization roles."""
+    site = _site_user()
+    created = 0
+    for u in users:
+        if not _exists("user_show", u["name"]):
+            if not password:
+                continue
+            tk.get_action("user_create")(_context(site), {
+                "name": u["name"], "fullname": u["fullname"], "password": password,
+                "email": f"{u['name']}@example.invalid"})
+            created += 1
+            progress(f"  user {u['name']} ({u['fullname']})")
+        tk.get_action("organization_member_create")(_context(site), {
+            "id": u["org"], "username": u["name"], "role": u["capacity"]})
+    return created
+
+
+def _reviewer() -> str:
+    """Who approves the demo entries: the supervisor's demo reviewer, else a sysadmin."""
+    if _exists("user_show", "dsjj-reviewer"):
+        return "dsjj-reviewer"
+    admin = model.Session.query(model.User).filter(
+        model.User.sysadmin.is_(True), model.User.state == "active",
+        model.User.name != _site_user()).first()
+    return admin.name if admin else _site_user()
 
 
 def ensure_datasets(datasets: list[dict[str, Any]], progress: Progress) -> int:
+    """Create the entries as the site user (they start pending review, like an import) and
+    take them to the review state the demo names (published unless it says otherwise)."""
     user = _site_user()
     created = 0
     for ds in datasets:
         if _exists("package_show", ds["name"]):
             continue
-        tk.get_action("package_create")(_context(user), _dataset_dict(ds))
+        pkg = tk.get_action("package_create")(_context(user), _dataset_dict(ds))
+        _review(pkg["id"], ds.get("review", "published"))
         created += 1
         progress(f"  dataset {ds['name']} ({ds['title']})")
     return created
+
+
+def _review(package_id: str, target: str) -> None:
+    from ckanext.lyg_opendata.catalog import review
+    reviewer = {"user": _reviewer()}
+    if target == "published":
+        review.transition(reviewer, package_id, "approve")
+    elif target == "returned":
+        review.transition(reviewer, package_id, "return",
+                          reason="数据项说明不完整，请补充各数据项的计量单位。")
+
 
 
 _PLACES = ["连云港市", "海州区", "连云区", "赣榆区", "东海县", "灌云县", "灌南县", "徐圩新区"]
@@ -109,6 +159,12 @@ def synthetic_datasets(n: int, orgs: list[str], seed: int = 20200101) -> Iterato
         place, topic, kind = combos[(i * 7919) % len(combos)]
         year = 2015 + i % 11
         yield {
+            "open_type": "unconditional",
+            "update_frequency": rng.choice(["daily", "monthly", "quarterly", "annual", "irregular"]),
+            "subject_areas": [rng.choice(["economy", "transport", "environment", "health", "daily_life"])],
+            "data_items": [{"name_zh": "名称", "code": "name", "type": "string", "sensitive": "no"},
+                           {"name_zh": "数值", "code": "value", "type": "decimal", "sensitive": "no"}],
+            "data_updated": f"{year}-12-31",
             "name": f"synthetic-{i:06d}",
             "title": f"{place}{year}年{topic}{kind}",
             "org": orgs[i % len(orgs)],
@@ -120,11 +176,14 @@ def synthetic_datasets(n: int, orgs: list[str], seed: int = 20200101) -> Iterato
         }
 
 
-def load(synthetic: int = 0, progress: Progress = print) -> dict[str, int]:
-    """Load organizations and datasets (plus ``synthetic`` generated ones)."""
+def load(synthetic: int = 0, progress: Progress = print,
+         password: str | None = None) -> dict[str, int]:
+    """Load organizations, demo users (when a password is given) and datasets (plus
+    ``synthetic`` generated ones)."""
     data = load_demo_data()
     t0 = time.monotonic()
     counts = {"organizations": ensure_organizations(data["organizations"], progress)}
+    counts["users"] = ensure_users(data.get("users", []), password, progress)
     counts["datasets"] = ensure_datasets(data["datasets"], progress)
     if synthetic:
         orgs = [o["name"] for o in data["organizations"]]
