@@ -31,11 +31,15 @@ setup(
             "freezegun==1.5.5",
             "beautifulsoup4==4.15.0",
             "playwright==1.65.2",
+            "pyshacl==0.40.1",
         ],
     },
     entry_points={
         "ckan.plugins": [
             "lyg_opendata = ckanext.lyg_opendata.plugin:LygOpendataPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "lyg_opendata = ckanext.lyg_opendata.dcat.profile:LygOpendataProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
