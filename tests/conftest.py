@@ -72,6 +72,30 @@ def create_dataset(sysadmin, agency):
     return create
 
 
+ROLES = ["anonymous", "registered", "other_agency_editor", "agency_editor", "agency_admin",
+         "supervisor", "sysadmin"]
+
+
+@pytest.fixture
+def people(agency):
+    """One user per role around ``agency`` (None for anonymous): a registered user with no
+    organization, an editor of another agency, the agency's editor and admin, a supervisor
+    (editor of the supervising organization 市大数据管理局) and a sysadmin."""
+    users = {role: factories.UserWithToken() for role in ROLES if role != "anonymous"}
+    users["sysadmin"] = factories.SysadminWithToken()
+    other = factories.Organization(name="lyg-other-agency", title="市统计局")
+    supervisor_org = factories.Organization(
+        name=tk.config.get("ckanext.lyg_opendata.supervisor_org"), title="市大数据管理局")
+    member = tk.get_action("organization_member_create")
+    ctx = {"ignore_auth": True}
+    member(ctx, {"id": other["id"], "username": users["other_agency_editor"]["name"], "role": "editor"})
+    member(ctx, {"id": agency["id"], "username": users["agency_editor"]["name"], "role": "editor"})
+    member(ctx, {"id": agency["id"], "username": users["agency_admin"]["name"], "role": "admin"})
+    member(ctx, {"id": supervisor_org["id"], "username": users["supervisor"]["name"], "role": "editor"})
+    users["anonymous"] = None
+    return users
+
+
 @pytest.fixture
 def publish(sysadmin, reviewer):
     """Submit a dataset (as its agency) and approve it (as another reviewer)."""

@@ -16,10 +16,13 @@ __all__ = [
     "lyg_opendata_is_supervisor",
     "lyg_opendata_is_overdue",
     "lyg_opendata_due_date",
+    "lyg_opendata_update_status",
+    "lyg_opendata_overdue_filter",
     "lyg_opendata_review_history",
     "lyg_opendata_pending_change",
     "lyg_opendata_field_label",
     "lyg_opendata_render_value",
+    "lyg_opendata_dataset_title",
 ]
 
 
@@ -52,6 +55,16 @@ def lyg_opendata_is_overdue(pkg: dict[str, Any]) -> bool:
 
 def lyg_opendata_due_date(pkg: dict[str, Any]):
     return freshness.due_date(pkg)
+
+
+def lyg_opendata_update_status(pkg: dict[str, Any]) -> dict[str, Any]:
+    """Due instant, deadline day (Beijing), overdue or not, last update day (Art 15)."""
+    return freshness.update_status(pkg)
+
+
+def lyg_opendata_overdue_filter(search_facets, facet_titles, item_count) -> dict[str, Any]:
+    """The "overdue" block of the dataset search sidebar (count, active, label)."""
+    return freshness.overdue_filter(search_facets, facet_titles, item_count)
 
 
 def lyg_opendata_review_history(package_id: str) -> list[dict]:
@@ -93,3 +106,9 @@ def lyg_opendata_render_value(field_name: str, value: Any) -> Markup:
             f"（{escape(vocab.label('data_type', i.get('type')))}）</li>" for i in value)
         return Markup(f"<ul class='list-unstyled mb-0'>{rows}</ul>")
     return escape(value)
+
+
+def lyg_opendata_dataset_title(package_id: str) -> str:
+    import ckan.model as model
+    pkg = model.Package.get(package_id)
+    return (pkg.title or pkg.name) if pkg else package_id

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -158,7 +160,7 @@ def _entries(pkg_ids: list[str], changes: dict[str, PendingChange]) -> list[dict
         return []
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     pkgs = {p.id: p for p in model.Session.query(model.Package).filter(model.Package.id.in_(pkg_ids))}
-    submitted = dict(model.Session.query(ReviewEvent.package_id, model.func.max(ReviewEvent.created)).filter(
+    submitted = dict(model.Session.query(ReviewEvent.package_id, sa.func.max(ReviewEvent.created)).filter(
         ReviewEvent.package_id.in_(pkg_ids), ReviewEvent.action.in_(["submit", "import"])).group_by(
         ReviewEvent.package_id).all())
     out = []
@@ -191,10 +193,9 @@ def lyg_opendata_review_queue(context, data_dict):
     data = _validate(data_dict, {"organization": [v("ignore_missing"), v("unicode_safe")],
                                  "min_age_days": [v("ignore_missing"), v("natural_number_validator")]})
     tk.check_access("lyg_opendata_review_queue", context, data)
-    query = model.Session.query(model.Package.id).join(
-        model.PackageExtra, model.PackageExtra.package_id == model.Package.id).filter(
-        model.Package.state == "active", model.PackageExtra.key == "review_status",
-        model.PackageExtra.value == "pending")
+    query = model.Session.query(model.Package.id).filter(
+        model.Package.state == "active",
+        model.Package.extras["review_status"].astext == "pending")
     changes = {c.package_id: c for c in model.Session.query(PendingChange)}
     ids = [r[0] for r in query] + [pid for pid in changes]
     entries = _entries(list(dict.fromkeys(ids)), changes)
@@ -229,10 +230,9 @@ def lyg_opendata_review_my_submissions(context, data_dict):
 def lyg_opendata_withdrawal_list(context, data_dict):
     """Public notices of datasets withdrawn for review (title, agency, date, reason)."""
     tk.check_access("lyg_opendata_withdrawal_list", context, data_dict)
-    rows = model.Session.query(model.Package).join(
-        model.PackageExtra, model.PackageExtra.package_id == model.Package.id).filter(
-        model.Package.state == "active", model.PackageExtra.key == "review_status",
-        model.PackageExtra.value == "withdrawn").all()
+    rows = model.Session.query(model.Package).filter(
+        model.Package.state == "active",
+        model.Package.extras["review_status"].astext == "withdrawn").all()
     out = []
     for pkg in rows:
         event = model.Session.query(ReviewEvent).filter(

@@ -38,18 +38,22 @@ def _review(context, data_dict, for_change: bool = False):
     return {"success": True}
 
 
+@tk.auth_sysadmins_check
 def lyg_opendata_review_approve(context, data_dict):
     return _review(context, data_dict)
 
 
+@tk.auth_sysadmins_check
 def lyg_opendata_review_return(context, data_dict):
     return _review(context, data_dict)
 
 
+@tk.auth_sysadmins_check
 def lyg_opendata_review_change_approve(context, data_dict):
     return _review(context, data_dict, for_change=True)
 
 
+@tk.auth_sysadmins_check
 def lyg_opendata_review_change_return(context, data_dict):
     return _review(context, data_dict, for_change=True)
 

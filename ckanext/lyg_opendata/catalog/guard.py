@@ -154,6 +154,10 @@ def package_update(next_, context, data_dict):
     except Exception:
         model.Session.rollback()
         raise
+    if held or reduced:
+        # core returns early without committing when the dataset itself is unchanged
+        # (only the held fields differed): commit the held change in that case too
+        model.repo.commit()
     if held:
         notify.notify_change_held(pkg.id)
     return result

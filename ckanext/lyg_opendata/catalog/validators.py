@@ -100,12 +100,10 @@ def lyg_opendata_resource_code(key, data, errors, context):
         errors[key].append(_("The resource code does not have the required format (%s)") % pattern)
         return
     package_id = data.get(("id",))
-    query = model.Session.query(model.PackageExtra.package_id).join(
-        model.Package, model.Package.id == model.PackageExtra.package_id).filter(
-        model.PackageExtra.key == "resource_code", model.PackageExtra.value == value,
-        model.Package.state != "deleted")
+    query = model.Session.query(model.Package.id).filter(
+        model.Package.extras["resource_code"].astext == value, model.Package.state != "deleted")
     if package_id and not _empty(package_id):
-        query = query.filter(model.PackageExtra.package_id != package_id)
+        query = query.filter(model.Package.id != package_id)
     name = data.get(("name",))
     if name and not _empty(name):
         query = query.filter(model.Package.name != name)
