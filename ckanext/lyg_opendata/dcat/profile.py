@@ -55,6 +55,9 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
         self._add_frequency(dataset_dict, dataset_ref)
         self._add_subject_areas(dataset_dict, dataset_ref)
         self._tag_publisher_zh(dataset_ref)
+        for contact in self.g.objects(dataset_ref, DCAT.contactPoint):
+            self.g.add((contact, RDF.type, VCARD.Kind))
+            self._tag_zh(contact, (VCARD.fn,))
         self._add_data_items(dataset_dict, dataset_ref)
         self._add_catalog_fields(dataset_dict, dataset_ref)
         for resource_dict in dataset_dict.get("resources", []):
@@ -71,6 +74,8 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
             g.add((catalog_ref, DCT.description, Literal(
                 tk.config.get("ckan.site_title") + "公共数据开放目录", lang=LANG)))
         self._tag_zh(catalog_ref, (DCT.title, DCT.description))
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
         publisher = URIRef(tk.config.get("ckan.site_url").rstrip("/") + "#publisher")
         g.add((catalog_ref, DCT.publisher, publisher))
         g.add((publisher, RDF.type, FOAF.Agent))
