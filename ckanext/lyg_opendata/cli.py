@@ -48,3 +48,51 @@ def demo_load(synthetic, admin, admin_email, admin_password_file):
     counts = loader.load(synthetic=synthetic, progress=click.echo, password=password)
     click.echo("demo content: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
 
+
+
+@lyg_opendata.group()
+def freshness():
+    """Freshness of the catalog (Art 15, 39): reminders of overdue updates."""
+
+
+@freshness.command("notify")
+@click.option("--organization", default=None,
+              help="Only this agency (name or id); default: every agency.")
+@click.option("--dry-run", is_flag=True, help="List the overdue entries, send no mail.")
+@click.pass_context
+def freshness_notify(ctx, organization, dry_run):
+    """Email each agency's editors and admins the list of its overdue entries (through the
+    job worker). Run daily (config/crontab)."""
+    import contextlib
+
+    import flask
+
+    import ckan.model as model
+
+    from ckanext.lyg_opendata.catalog import freshness as logic
+
+    app = ctx.meta.get("flask_app")
+    scope = app.test_request_context() if app and not flask.has_request_context() \
+        else contextlib.nullcontext()
+    with scope:
+        org_id = None
+        if organization:
+            org = model.Group.get(organization)
+            if org is None or not org.is_organization:
+                raise click.BadParameter(f"no organization {organization!r}",
+                                         param_hint="--organization")
+            org_id = org.id
+        if dry_run:
+            groups = logic.overdue_by_organization(org_id)
+            for group in groups:
+                click.echo(f"{group['name']}: {group['count']} overdue")
+                for entry in group["datasets"]:
+                    click.echo(f"  {entry['name']} (due {entry['due_day']})")
+            click.echo(f"overdue entries: {sum(g['count'] for g in groups)} (dry run, no mail)")
+            return
+        report = logic.notify_overdue(org_id)
+        for line in report:
+            click.echo(f"{line['organization']}: {line['count']} overdue, "
+                       f"mail to {line['recipients']} editor(s)")
+        click.echo(f"agencies reminded: {sum(1 for r in report if r['recipients'])}, "
+                   f"overdue entries: {sum(r['count'] for r in report)}")

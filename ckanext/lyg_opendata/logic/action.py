@@ -13,6 +13,8 @@ from ckanext.lyg_opendata.catalog.action import (  # noqa: F401
     lyg_opendata_review_withdraw,
     lyg_opendata_withdrawal_list,
 )
+from ckanext.lyg_opendata.catalog.freshness import lyg_opendata_overdue_list  # noqa: F401
+from ckanext.lyg_opendata.catalog.openlist import lyg_opendata_open_list  # noqa: F401
 from ckanext.lyg_opendata.catalog.guard import (  # noqa: F401
     bulk_update_private,
     bulk_update_public,
@@ -32,6 +34,8 @@ __all__ = [
     "lyg_opendata_review_submit",
     "lyg_opendata_review_withdraw",
     "lyg_opendata_withdrawal_list",
+    "lyg_opendata_open_list",
+    "lyg_opendata_overdue_list",
     "bulk_update_private",
     "bulk_update_public",
     "package_create",

@@ -12,6 +12,8 @@ from ckanext.lyg_opendata.catalog.auth import (  # noqa: F401
     lyg_opendata_review_withdraw,
     lyg_opendata_withdrawal_list,
 )
+from ckanext.lyg_opendata.catalog.freshness_auth import lyg_opendata_overdue_list  # noqa: F401
+from ckanext.lyg_opendata.catalog.openlist_auth import lyg_opendata_open_list  # noqa: F401
 
 __all__ = [
     "lyg_opendata_review_approve",
@@ -25,4 +27,6 @@ __all__ = [
     "lyg_opendata_review_submit",
     "lyg_opendata_review_withdraw",
     "lyg_opendata_withdrawal_list",
+    "lyg_opendata_open_list",
+    "lyg_opendata_overdue_list",
 ]
