@@ -37,6 +37,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "lyg_opendata = ckanext.lyg_opendata.plugin:LygOpendataPlugin",
+            "lyg_dcat_rdf_harvester = ckanext.lyg_opendata.dcat.harvester:LygDCATRDFHarvester",
         ],
         "ckan.rdf.profiles": [
             "lyg_opendata = ckanext.lyg_opendata.dcat.profile:LygOpendataProfile",
