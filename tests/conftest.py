@@ -148,7 +148,10 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    # absolute links and redirects point at the live server (restored after the test)
+    tk.config["ckan.site_url"] = base
+    yield base
     server.shutdown()
     thread.join(5)
 
@@ -173,6 +176,7 @@ def page(browser, request):
     """A fresh browser page; a failed test leaves a screenshot in test-artifacts/."""
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
+    page.set_default_timeout(15000)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

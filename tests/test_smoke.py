@@ -46,3 +46,13 @@ def test_dataset_page_shows_scheming_labels_in_chinese(app, published_dataset):
     assert "联系人" in resp.body
     resp = app.get(f"/en/dataset/{ds['name']}")
     assert "Contact" in resp.body
+
+
+def test_javascript_translations_load_for_the_chinese_page_locale(app):
+    """CKAN's JS asks for /api/i18n/zh_Hans-CN (from <html lang="zh-Hans-CN">); a 400
+    there stops every JavaScript module on Chinese pages."""
+    import json
+    resp = app.get("/api/i18n/zh_Hans-CN")
+    assert resp.status_code == 200
+    assert isinstance(json.loads(resp.body), dict)
+    assert app.get("/api/i18n/zh_Hans-XX").status_code == 400  # CKAN's own route still answers

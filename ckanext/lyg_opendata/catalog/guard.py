@@ -32,11 +32,21 @@ def _bool(value: Any) -> Optional[bool]:
     return str(value).strip().lower() in ("true", "1", "yes", "on")
 
 
+_ITEM_TEXT = ("name_zh", "code", "description")
+
+
 def _expand_form(data_dict: dict[str, Any]) -> None:
     """Form posts carry data items as data_items-0-code …; turn them into a list now so
-    that the guard compares like with like (scheming does the same during validation)."""
+    that the guard compares like with like (scheming does the same during validation),
+    and drop the rows left empty in the form (nothing typed into their text fields; the
+    selects always carry a default)."""
     from ckanext.scheming.plugins import expand_form_composite
     expand_form_composite(data_dict, {"data_items"})
+    items = data_dict.get("data_items")
+    if isinstance(items, list):
+        data_dict["data_items"] = [
+            i for i in items
+            if not isinstance(i, dict) or any(str(i.get(k) or "").strip() for k in _ITEM_TEXT)]
 
 
 def normalized_items(items: Any) -> list[dict[str, str]]:
@@ -87,6 +97,7 @@ def package_create(next_, context, data_dict):
         return next_(context, data_dict)
     _check_server_fields(data_dict, {})
     _check_private(data_dict, True, True)
+    _expand_form(data_dict)
     status = review.initial_status(context)
     data_dict["review_status"] = status
     data_dict["private"] = True

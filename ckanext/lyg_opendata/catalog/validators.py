@@ -55,17 +55,6 @@ def lyg_opendata_data_item_code(value: Any, context) -> Any:
     return value
 
 
-def lyg_opendata_drop_empty_data_items(key, data, errors, context):
-    """Before validation: drop data-item rows left completely empty in the form."""
-    rows: dict[int, dict] = {}
-    for k in [k for k in data if len(k) == 3 and k[0] == "data_items"]:
-        rows.setdefault(k[1], {})[k[2]] = data[k]
-    for index, row in rows.items():
-        if all(_empty(v) for v in row.values()):
-            for sub in row:
-                del data[("data_items", index, sub)]
-
-
 def lyg_opendata_dataset_checks(key, data, errors, context):
     """After validation: at least one data item, item codes unique in the dataset."""
     indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "data_items"})
@@ -94,7 +83,7 @@ def lyg_opendata_resource_code(key, data, errors, context):
     value = data.get(key)
     if _empty(value):
         data.pop(key, None)
-        return
+        raise tk.StopOnError
     pattern = tk.config.get("ckanext.lyg_opendata.resource_code_pattern")
     if not re.match(pattern, value):
         errors[key].append(_("The resource code does not have the required format (%s)") % pattern)

@@ -2,7 +2,6 @@
 from ckanext.lyg_opendata.catalog.validators import (  # noqa: F401
     lyg_opendata_data_item_code,
     lyg_opendata_dataset_checks,
-    lyg_opendata_drop_empty_data_items,
     lyg_opendata_machine_readable,
     lyg_opendata_normalize_format,
     lyg_opendata_not_before_start,
@@ -15,7 +14,6 @@ from ckanext.lyg_opendata.catalog.validators import (  # noqa: F401
 __all__ = [
     "lyg_opendata_data_item_code",
     "lyg_opendata_dataset_checks",
-    "lyg_opendata_drop_empty_data_items",
     "lyg_opendata_machine_readable",
     "lyg_opendata_normalize_format",
     "lyg_opendata_not_before_start",
