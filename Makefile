@@ -6,7 +6,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help install services run test stop status logs ckan reindex bench-search
+.PHONY: help install services run test stop status logs ckan reindex bench-search i18n
 
 help:
 	@echo "make run | make test | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
@@ -45,3 +45,7 @@ reindex:
 # Recall / precision of the Chinese analysis choices on the demo content (see bench/)
 bench-search: services
 	@.venv/bin/python bench/chinese_search.py
+
+# Re-extract the extension's strings, check the zh_Hans_CN catalog and compile it
+i18n:
+	@.venv/bin/python -m ckanext.lyg_opendata.i18n.build pot check compile
