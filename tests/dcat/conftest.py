@@ -1,5 +1,14 @@
-"""Fixtures of the DCAT tests: a dataset with every catalog field filled in."""
+"""Fixtures of the DCAT tests: a dataset with every catalog field filled in; a loopback
+RDF server and one harvest sync for the harvest tests."""
+import http.server
+import json
+import threading
+
 import pytest
+
+import ckan.plugins.toolkit as tk
+
+HARVEST_PLUGINS = "lyg_opendata scheming_datasets dcat activity harvest lyg_dcat_rdf_harvester"
 
 CSV_URL = "http://files.lyg-opendata.invalid/parking/2025.csv"
 API_URL = "http://api.lyg-opendata.invalid/v1/parking"
@@ -39,3 +48,66 @@ def full_dataset(published_dataset):
     def create(**kwargs):
         return published_dataset(**full_fields(**kwargs))
     return create
+
+
+@pytest.fixture
+def harvest_db(clean_db, migrate_db_for):
+    migrate_db_for("harvest")
+
+
+@pytest.fixture
+def rdf_server():
+    """Serves what is put in ``documents`` on a free loopback port: bytes (as Turtle, with
+    a Content-Length), or a function called with the request handler to answer itself."""
+    documents = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = documents.get(self.path)
+            if body is None:
+                self.send_error(404)
+                return
+            if callable(body):
+                body(self)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", documents
+    server.shutdown()
+    thread.join(5)
+
+
+def harvest_source(source_url, org, sysadmin, **config):
+    ctx = {"user": sysadmin["name"]}
+    sources = tk.get_action("harvest_source_list")(ctx, {})
+    return next((s for s in sources if s["url"] == source_url), None) or \
+        tk.get_action("harvest_source_create")(ctx, {
+            "name": "county-portal", "title": "县区平台", "url": source_url,
+            "source_type": "lyg_dcat_rdf", "owner_org": org["id"],
+            "config": json.dumps({"rdf_format": "text/turtle", **config})})
+
+
+def harvest_job(source_url, org, sysadmin, **config):
+    """One sync, as `ckan harvester run-test` runs it (gather, fetch, import, no queue):
+    the job's id and the results by guid."""
+    from ckanext.lyg_opendata.dcat.harvester import LygDCATRDFHarvester
+    from ckanext.harvest.model import HarvestJob
+    from ckanext.harvest.tests.lib import run_harvest_job
+    source = harvest_source(source_url, org, sysadmin, **config)
+    job = tk.get_action("harvest_job_create")({"user": sysadmin["name"]},
+                                              {"source_id": source["id"], "run": False})
+    return job["id"], run_harvest_job(HarvestJob.get(job["id"]), LygDCATRDFHarvester())
+
+
+def harvest(source_url, org, sysadmin, **config):
+    return harvest_job(source_url, org, sysadmin, **config)[1]

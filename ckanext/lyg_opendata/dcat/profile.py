@@ -31,9 +31,16 @@ LANG = "zh"
 PLACEHOLDER_ITEM_CODE = "source_unspecified"
 
 
+SOURCE_APPLICATION_URL = "source_application_url"
+
+
 def application_url(dataset_dict: dict[str, Any]) -> str:
     """Where a conditional dataset is applied for: its page on this portal, at the
-    ``#apply`` anchor (the access domain's application form will answer there)."""
+    ``#apply`` anchor (the access domain's application form will answer there); for a
+    harvested copy, its source's landing page (the source agency decides)."""
+    for extra in dataset_dict.get("extras") or []:
+        if extra.get("key") == SOURCE_APPLICATION_URL and extra.get("value"):
+            return extra["value"]
     site = tk.config.get("ckan.site_url").rstrip("/")
     return f"{site}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}#apply"
 
@@ -274,6 +281,8 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
         self._parse_catalog_fields(dataset_dict, dataset_ref, extras)
         for resource_dict in dataset_dict.get("resources", []):
             self._parse_distribution(dataset_dict, resource_dict)
+        if is_conditional(dataset_dict):
+            self._parse_application_url(dataset_dict, dataset_ref)
         if not dataset_dict.get("notes"):
             dataset_dict["notes"] = dataset_dict.get("title") or ""
         # set by this portal's review, never by the source (Art 12)
@@ -359,6 +368,17 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
         for key in ("temporal_start", "temporal_end"):
             if dataset_dict.get(key):
                 dataset_dict[key] = str(dataset_dict[key])[:10]
+
+    def _parse_application_url(self, dataset_dict, dataset_ref) -> None:
+        """A conditional copy is applied for at its source: the source's landing page,
+        else the source's dataset IRI, else where its distributions are accessed."""
+        candidates = [dataset_dict.get("url"), str(dataset_ref)]
+        candidates += [str(o) for d in self.g.objects(dataset_ref, DCAT.distribution)
+                       for o in self.g.objects(d, DCAT.accessURL)]
+        found = next((c for c in candidates if c and c.startswith(("http://", "https://"))), None)
+        if found:
+            dataset_dict.setdefault("extras", []).append(
+                {"key": SOURCE_APPLICATION_URL, "value": found})
 
     def _parse_distribution(self, dataset_dict, resource_dict) -> None:
         distribution = URIRef(resource_dict["distribution_ref"]) \
