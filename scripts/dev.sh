@@ -26,6 +26,7 @@ init_db() {
 demo() {
   ckan_cli -c "$DEV_INI" lyg-opendata demo load --admin admin \
     --admin-password-file "$LOCAL/admin-password" ${LYG_SYNTHETIC:+--synthetic "$LYG_SYNTHETIC"}
+  ckan_cli -c "$DEV_INI" lyg-opendata calendar load --from-library --all-known --skip-loaded
   # datasets the index lost (e.g. after a Solr schema change) are indexed again
   ckan_cli -c "$DEV_INI" search-index rebuild --only-missing --quiet >"$LOGS/reindex.log" 2>&1 \
     || { tail -n 5 "$LOGS/reindex.log" >&2; die "search-index rebuild failed; see $LOGS/reindex.log"; }
@@ -43,6 +44,13 @@ start_processes() {
       --ini "$DEV_INI" --crontab "$ROOT/config/crontab"
     info "    periodic runner started (log: $LOGS/periodic.log)"
   fi
+  # ckanext-harvest's queue consumers (Redis); `ckan harvester run` (config/crontab) feeds them
+  for stage in gather fetch; do
+    if pid_alive "harvest-$stage"; then info "    harvest $stage consumer already running"; else
+      start_bg "harvest-$stage" "$LOGS/harvest-$stage.log" "$VENV/bin/ckan" -c "$DEV_INI" harvester "$stage-consumer"
+      info "    harvest $stage consumer started (log: $LOGS/harvest-$stage.log)"
+    fi
+  done
   if pid_alive web && web_up; then info "    web already running"; else
     stop_bg web
     require_free_port "$WEB_PORT" "the CKAN web server" LYG_WEB_PORT
@@ -57,14 +65,14 @@ case "${1:-}" in
     step "Dev config ($DEV_INI)" write_config
     step "Database (ckan db init, plugin migrations)" init_db
     step "Demo content" demo
-    step "CKAN web, job worker, periodic runner" start_processes
+    step "CKAN web, job worker, periodic runner, harvest consumers" start_processes
     info ""
     info "Portal: http://127.0.0.1:$WEB_PORT   (sysadmin: admin / $(cat "$LOCAL/admin-password"))"
     info "Logs: $LOGS   Mail: $MAIL_DIR   Config: $DEV_INI"
     ;;
-  stop) stop_bg web; stop_bg periodic; stop_bg worker ;;
+  stop) stop_bg web; stop_bg periodic; stop_bg worker; stop_bg harvest-gather; stop_bg harvest-fetch ;;
   status)
-    for s in web worker periodic; do
+    for s in web worker periodic harvest-gather harvest-fetch; do
       if [ -f "$RUN/$s.pid" ] && kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null; then info "$s: running (pid $(cat "$RUN/$s.pid"))"; else info "$s: stopped"; fi
     done ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

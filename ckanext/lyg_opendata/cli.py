@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import click
 
+from ckanext.lyg_opendata.workdays.cli import calendar
+
 __all__ = ["lyg_opendata"]
 
 
 @click.group(name="lyg-opendata", short_help="连云港市公共数据开放平台 commands")
 def lyg_opendata():
     pass
+
+
+lyg_opendata.add_command(calendar)
 
 
 @lyg_opendata.group()

@@ -5,5 +5,7 @@ from ckanext.lyg_opendata.catalog.freshness_views import freshness_blueprint
 from ckanext.lyg_opendata.catalog.openlist_views import openlist_blueprint
 from ckanext.lyg_opendata.catalog.views import catalog
 from ckanext.lyg_opendata.frontend import frontend
+from ckanext.lyg_opendata.workdays.views import calendar_blueprint
 
-__all__ = ["catalog", "openlist_blueprint", "freshness_blueprint", "frontend"]
+__all__ = ["catalog", "openlist_blueprint", "freshness_blueprint", "frontend",
+           "calendar_blueprint"]

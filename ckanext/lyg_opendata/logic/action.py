@@ -15,6 +15,12 @@ from ckanext.lyg_opendata.catalog.action import (  # noqa: F401
 )
 from ckanext.lyg_opendata.catalog.freshness import lyg_opendata_overdue_list  # noqa: F401
 from ckanext.lyg_opendata.catalog.openlist import lyg_opendata_open_list  # noqa: F401
+from ckanext.lyg_opendata.workdays.action import (  # noqa: F401
+    lyg_opendata_calendar_year_list,
+    lyg_opendata_calendar_year_load,
+    lyg_opendata_calendar_year_show,
+    lyg_opendata_workdays_add,
+)
 from ckanext.lyg_opendata.catalog.guard import (  # noqa: F401
     bulk_update_private,
     bulk_update_public,
@@ -36,6 +42,10 @@ __all__ = [
     "lyg_opendata_withdrawal_list",
     "lyg_opendata_open_list",
     "lyg_opendata_overdue_list",
+    "lyg_opendata_calendar_year_list",
+    "lyg_opendata_calendar_year_load",
+    "lyg_opendata_calendar_year_show",
+    "lyg_opendata_workdays_add",
     "bulk_update_private",
     "bulk_update_public",
     "package_create",

@@ -14,6 +14,12 @@ from ckanext.lyg_opendata.catalog.auth import (  # noqa: F401
 )
 from ckanext.lyg_opendata.catalog.freshness_auth import lyg_opendata_overdue_list  # noqa: F401
 from ckanext.lyg_opendata.catalog.openlist_auth import lyg_opendata_open_list  # noqa: F401
+from ckanext.lyg_opendata.workdays.auth import (  # noqa: F401
+    lyg_opendata_calendar_year_list,
+    lyg_opendata_calendar_year_load,
+    lyg_opendata_calendar_year_show,
+    lyg_opendata_workdays_add,
+)
 
 __all__ = [
     "lyg_opendata_review_approve",
@@ -29,4 +35,8 @@ __all__ = [
     "lyg_opendata_withdrawal_list",
     "lyg_opendata_open_list",
     "lyg_opendata_overdue_list",
+    "lyg_opendata_calendar_year_list",
+    "lyg_opendata_calendar_year_load",
+    "lyg_opendata_calendar_year_show",
+    "lyg_opendata_workdays_add",
 ]
