@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from ckanext.lyg_opendata import roles, vocab
 from ckanext.lyg_opendata.catalog import freshness
+from ckanext.lyg_opendata.i18n.display import lyg_opendata_localised_license, render_datetime
 
 __all__ = [
     "lyg_opendata_site_region",
@@ -23,6 +24,9 @@ __all__ = [
     "lyg_opendata_field_label",
     "lyg_opendata_render_value",
     "lyg_opendata_dataset_title",
+    # i18n/display.py: shown in the UI language at render time
+    "render_datetime",
+    "lyg_opendata_localised_license",
 ]
 
 

@@ -24,16 +24,12 @@ TOKEN = re.compile(r"[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff“”‘’（�
 WORD = re.compile(r"[A-Za-z][a-z]+(?:'[a-z]+)?|[A-Z]{2,}")
 
 
-# English that no catalog can fix: raw data values printed by CKAN's templates. Each needs a
-# template or schema change outside the catalog (see README "Translations"); listed so that
-# anything else turns the test red. Remove an entry when its page is fixed.
-KNOWN_GAPS = {
-    "active",          # the raw `state` value on the user and dataset pages
-    "Attribution",     # license_title stored in English when the dataset is indexed
-    # resource page: CKAN's "additional information" table prints raw resource keys
-    "False", "True", "Has", "Id", "id", "Machine", "Package", "Position", "State",
-    "readable", "views",
-}
+# English that no catalog can fix and no template fixes yet (raw data values printed by
+# CKAN's templates): listed so that anything else turns the test red. Empty since the
+# state values went into the catalog (sources.DYNAMIC), the licence title is looked up at
+# render time (snippets/license.html) and the resource page labels its extra keys
+# (scheming/package/resource_read.html). Add an entry only with the template that needs it.
+KNOWN_GAPS: set = set()
 
 
 def visible_text(html: str) -> str:
@@ -130,9 +126,23 @@ def test_english_still_works_under_en(app, world, path, english):
 
 
 def test_dates_are_shown_the_chinese_way(app, world):
-    import ckan.lib.helpers as h
+    import flask_babel
+    from ckan.plugins.toolkit import h  # the helpers templates see (ours chained over core)
     with app.flask_app.test_request_context("/"):
         assert h.render_datetime(datetime.datetime(2026, 11, 26, 8, 0)) == "2026年11月26日"
+        # CKAN stores UTC; the portal shows Beijing time, in Chinese order
+        assert h.render_datetime(datetime.datetime(2026, 11, 26, 6, 30),
+                                 with_hours=True) == "2026年11月26日 14:30"
+        assert h.render_datetime("2026-11-26T06:30:05", with_seconds=True) == \
+            "2026年11月26日 14:30:05"
+        assert h.render_datetime(datetime.datetime(2026, 12, 31, 17, 0),
+                                 with_hours=True) == "2027年1月1日 01:00"
+        assert h.render_datetime(None, with_hours=True) == ""
+        assert h.render_datetime(datetime.datetime(2026, 11, 26, 6, 30),
+                                 date_format="%Y-%m-%d") == "2026-11-26"
+    with app.flask_app.test_request_context("/"), flask_babel.force_locale("en"):
+        assert h.render_datetime(datetime.datetime(2026, 11, 26, 6, 30),
+                                 with_hours=True).startswith("November 26, 2026")
     resp = app.get(f"/dataset/{world['dataset']['name']}",
                    headers={"Authorization": world["sysadmin"]["token"]})
     text = visible_text(resp.body)

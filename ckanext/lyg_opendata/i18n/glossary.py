@@ -55,7 +55,7 @@ ALLOWED_LATIN = {
     "dict", "float", "list", "datetime", "schema", "true", "false", "null", "id", "iframe",
         "resource_id", "start_date", "end_date", "offset_days", "upsert", "insert", "update",
     "ckan", "clean", "activities", "jones", "watershed", "survey", "active", "subject",
-    "stage", "DataStore", "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DDTHH", "Web", "MIME", "Datapusher", "http", "https", "www", "example", "com", "AB", "URLs",
+    "stage", "trusted", "DataStore", "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DDTHH", "Web", "MIME", "Datapusher", "http", "https", "www", "example", "com", "AB", "URLs",
 }
 _TAGS = re.compile(r"<code>.*?</code>|<[^>]+>|%\(\w+\)[sdrfi]|%[sdrfi]|\{[^{}]*\}|https?://\S+|&\w+;")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.@/\\-]*[A-Za-z0-9]")

@@ -114,10 +114,24 @@ CORE_PLUGINS = ["activity", "datastore", "datatablesview", "textview", "imagevie
                 "expire_api_token", "chained_functions"]
 
 
+# Values that CKAN's templates pass to gettext at run time, so that no extractor finds them:
+# the state of a dataset (``_(pkg_dict.state)`` in package/snippets/additional_info.html and
+# scheming's copy of it) and of a user (``_(user.state)`` in user/snippets/info.html).
+DYNAMIC = {
+    "active": "ckan/templates/package/snippets/additional_info.html:61 _(pkg_dict.state)",
+    "draft": "ckan/templates/package/snippets/additional_info.html:61 _(pkg_dict.state)",
+    "deleted": "ckan/templates/user/snippets/info.html:96 _(user.state)",
+    "pending": "ckan/templates/user/snippets/info.html:96 _(user.state)",
+}
+
+
 def core() -> Dict[Key, str]:
     """CKAN's ``ckan.pot`` plus what CKAN's sources (and its bundled plugins) hold that the
-    ``.pot`` lacks (a few strings added after the ``.pot`` was last extracted)."""
+    ``.pot`` lacks (a few strings added after the ``.pot`` was last extracted), plus the
+    run-time values of ``DYNAMIC``."""
     out = from_pot(package_dir("ckan") / "i18n" / "ckan.pot")
+    for k, v in DYNAMIC.items():
+        out.setdefault(k, v)
     extra = from_sources(package_dir("ckan"))
     for name in CORE_PLUGINS:
         try:
