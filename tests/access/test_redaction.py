@@ -1,0 +1,117 @@
+"""Conditional data (有条件开放): public metadata, no data address on any surface for
+those who may not use it — pages, API, search index, activity stream, DCAT, downloads."""
+import json
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from tests.conftest import ROLES
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+SECRET = "http://data.example.invalid/conditional/secret-parking-file.csv"
+PUBLIC = "http://data.example.invalid/open/public-file.csv"
+MAY_USE = {"agency_editor", "agency_admin", "sysadmin"}
+
+
+@pytest.fixture
+def datasets(published_dataset, people):
+    cond = published_dataset(name="cond", title="停车场收费明细", open_type="conditional",
+                             open_conditions="仅向科研机构开放",
+                             resources=[{"url": SECRET, "format": "CSV", "name": "明细"}])
+    open_ = published_dataset(name="open", title="停车场名录",
+                              resources=[{"url": PUBLIC, "format": "CSV", "name": "名录"}])
+    return cond, open_
+
+
+def ctx(user):
+    return {"user": user["name"] if user else ""}
+
+
+def headers(user):
+    return {"Authorization": user["token"]} if user else {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_package_and_resource_show_by_role(datasets, people, role):
+    cond, open_ = datasets
+    user = people[role]
+    shown = tk.get_action("package_show")(ctx(user), {"id": "cond"})
+    res = tk.get_action("resource_show")(ctx(user), {"id": cond["resources"][0]["id"]})
+    if role in MAY_USE:
+        assert shown["resources"][0]["url"] == SECRET and res["url"] == SECRET
+    else:
+        assert SECRET not in json.dumps(shown) and SECRET not in json.dumps(res)
+        assert shown["title"] == "停车场收费明细" and shown["open_conditions"] == "仅向科研机构开放"
+        assert shown["resources"][0]["name"] == "明细"  # metadata stays public
+    assert tk.get_action("package_show")(ctx(user), {"id": "open"})["resources"][0]["url"] == PUBLIC
+
+
+@pytest.mark.parametrize("role", ["anonymous", "agency_editor", "sysadmin"])
+def test_search_and_its_raw_fields_never_hold_the_address(datasets, people, role):
+    user = people[role]
+    search = tk.get_action("package_search")
+    results = search(ctx(user), {"q": "停车场", "rows": 10})
+    assert {d["name"] for d in results["results"]} == {"cond", "open"}
+    assert SECRET not in json.dumps(results)
+    raw = search(ctx(user), {"q": "name:cond", "fl": "name,data_dict,validated_data_dict,res_url,urls"})
+    assert SECRET not in json.dumps(raw)
+    assert search(ctx(user), {"q": "secret-parking-file"})["count"] == 0
+
+
+def test_pages_and_api_over_http(app, datasets, people):
+    cond, _ = datasets
+    rid = cond["resources"][0]["id"]
+    for role in ("anonymous", "registered", "other_agency_editor", "supervisor"):
+        h = headers(people[role])
+        for path in ("/dataset/cond", f"/dataset/cond/resource/{rid}",
+                     "/api/3/action/package_show?id=cond",
+                     f"/api/3/action/resource_show?id={rid}",
+                     "/api/3/action/package_search?q=停车场",
+                     "/dataset/activity/cond", "/api/3/action/package_activity_list?id=cond",
+                     "/catalog.ttl", "/dataset/cond.rdf", "/dataset/cond.jsonld"):
+            resp = app.get(path, headers=h)
+            assert resp.status_code == 200, (role, path, resp.status_code)
+            assert SECRET not in resp.body, (role, path)
+        resp = app.get(f"/dataset/cond/resource/{rid}/download", headers=h, follow_redirects=False)
+        assert resp.status_code == 403, role
+        assert "有条件开放" in resp.body
+    resp = app.get(f"/dataset/cond/resource/{rid}/download",
+                   headers=headers(people["agency_editor"]), follow_redirects=False)
+    assert resp.status_code == 302 and resp.headers["Location"] == SECRET
+    assert SECRET in app.get("/dataset/cond", headers=headers(people["agency_editor"])).body
+
+
+def test_activity_snapshots_hold_no_address(datasets, people, sysadmin):
+    tk.get_action("package_patch")({"user": sysadmin["name"]}, {"id": "cond", "notes": "更新说明"})
+    activities = tk.get_action("package_activity_list")({"user": ""}, {"id": "cond"})
+    assert len(activities) >= 2 and SECRET not in json.dumps(activities)
+    # the stored snapshots themselves (what activity_data_show and the diff pages read)
+    from ckanext.activity.model import Activity
+    stored = model.Session.query(Activity).filter(Activity.object_id == datasets[0]["id"]).all()
+    assert stored and all(SECRET not in json.dumps(a.data) for a in stored)
+
+
+def test_reviews_and_edits_by_others_keep_the_stored_address(datasets, people, reviewer, sysadmin):
+    """Redaction is for reading: a supervisor's decision or a held change never erases the
+    data address in the database."""
+    cond, _ = datasets
+    tk.get_action("lyg_opendata_review_withdraw")({"user": people["supervisor"]["name"]},
+                                                  {"id": "cond", "reason": "核查中，暂时撤回"})
+    tk.get_action("lyg_opendata_review_submit")({"user": sysadmin["name"]},
+                                                {"id": "cond", "desensitized": True})
+    tk.get_action("lyg_opendata_review_approve")({"user": reviewer["name"]}, {"id": "cond"})
+    model.Session.remove()
+    assert model.Resource.get(cond["resources"][0]["id"]).url == SECRET
+
+
+def test_a_conditional_dataset_made_unconditional_shows_its_data(published_dataset, sysadmin, reviewer):
+    ds = published_dataset(name="cond2", open_type="conditional", open_conditions="仅限科研",
+                           resources=[{"url": SECRET, "format": "CSV"}])
+    tk.get_action("package_patch")({"user": sysadmin["name"]}, {"id": "cond2", "open_type": "unconditional"})
+    assert SECRET not in json.dumps(tk.get_action("package_show")({"user": ""}, {"id": "cond2"}))
+    tk.get_action("lyg_opendata_review_change_approve")({"user": reviewer["name"]}, {"id": "cond2"})
+    assert tk.get_action("package_show")({"user": ""}, {"id": "cond2"})["resources"][0]["url"] == SECRET
+    assert tk.get_action("package_search")({}, {"q": "name:cond2"})["results"][0]["resources"][0]["url"] == SECRET
