@@ -15,6 +15,7 @@ __all__ = [
     "lyg_opendata_choices",
     "lyg_opendata_label",
     "lyg_opendata_is_supervisor",
+    "lyg_opendata_is_agency_editor",
     "lyg_opendata_is_overdue",
     "lyg_opendata_due_date",
     "lyg_opendata_update_status",
@@ -51,6 +52,11 @@ def lyg_opendata_label(vocabulary: str, code: str) -> str:
 
 def lyg_opendata_is_supervisor() -> bool:
     return roles.is_supervisor(_context()["user"])
+
+
+def lyg_opendata_is_agency_editor() -> bool:
+    """Editor or admin of at least one data-opening body."""
+    return bool(roles.editable_org_ids(_context()["user"]))
 
 
 def lyg_opendata_is_overdue(pkg: dict[str, Any]) -> bool:

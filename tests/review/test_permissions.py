@@ -105,3 +105,12 @@ def test_supervisor_reads_submitted_entries_of_any_agency_but_not_drafts(people,
     with pytest.raises(tk.NotAuthorized):
         helpers.call_auth("package_show", {"user": people["other_agency_editor"]["name"],
                                            "model": model}, id=pending["id"])
+
+
+def test_header_links_to_the_review_pages_by_role(app, people):
+    for role in ROLES:
+        user = people[role]
+        body = app.get("/dataset/", headers={"Authorization": user["token"]} if user else {}).body
+        assert ("/opendata/review" in body) == (role in REVIEWERS), role
+        assert ("/opendata/my-submissions" in body) == (role in {"agency_editor", "agency_admin",
+                                                                 "other_agency_editor"}), role
