@@ -8,6 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -109,6 +110,92 @@ def test_pages_show_no_english_ui_words(app, world):
         if words:
             failures.append(f"{path} ({who or 'anonymous'}): {', '.join(words)}")
     assert not failures, "English UI words on Chinese pages:\n  " + "\n  ".join(failures)
+
+
+def _people_data(*users) -> list:
+    """What the factories made up for people (English names and lorem ipsum): data."""
+    out = []
+    for user in users:
+        if user:
+            out += [user.get(k) or "" for k in ("name", "fullname", "email", "about")]
+    return [v for v in out if v]
+
+
+@pytest.fixture
+def catalog_world(people, agency, sysadmin, reviewer, create_dataset, published_dataset):
+    """The catalog in every state a page shows: published, pending review, draft with every
+    field, withdrawn."""
+    res = [{"name": "停车场名录", "url": "http://example.invalid/parking.csv", "format": "CSV",
+            "description": "全市停车场"}]
+    published = published_dataset(name="lyg-parking", title="连云港市停车场名录",
+                                  resources=res, tag_string="交通")
+    pending = create_dataset(name="lyg-pending", title="连云港市公共自行车站点", resources=res)
+    tk.get_action("lyg_opendata_review_submit")(
+        {"user": sysadmin["name"]}, {"id": pending["id"], "desensitized": True})
+    draft = create_dataset(
+        name="lyg-draft", title="连云港市充电桩分布", resources=res,
+        open_type="conditional", open_conditions="仅限交通规划研究使用",
+        update_frequency="quarterly", maintainer="数据开放科",
+        maintainer_email="kf@example.invalid")
+    gone = published_dataset(name="lyg-gone", title="连云港市旧路网", resources=res)
+    tk.get_action("lyg_opendata_review_withdraw")(
+        {"user": people["supervisor"]["name"]}, {"id": gone["id"], "reason": "数据有误，正在核实"})
+    return {"published": published, "pending": pending, "draft": draft, "people": people,
+            "agency": agency,
+            "data": _people_data(sysadmin, reviewer, *people.values())
+            + [agency.get("description") or ""]}
+
+
+def catalog_pages(w):
+    org = w["agency"]["name"]
+    pub, draft = w["published"], w["draft"]
+    return [
+        ("/opendata/list", "anonymous"),
+        (f"/organization/{org}/open-list", "anonymous"),
+        ("/opendata/withdrawn", "anonymous"),
+        (f"/dataset/{pub['name']}", "anonymous"),
+        (f"/dataset/{pub['name']}/resource/{pub['resources'][0]['id']}", "anonymous"),
+        ("/opendata/my-submissions", "agency_editor"),
+        (f"/organization/{org}/open-list", "agency_editor"),
+        (f"/opendata/overdue?organization={org}", "agency_editor"),
+        (f"/dataset/edit/{draft['name']}", "agency_editor"),
+        (f"/dataset/{draft['name']}/resource/new", "agency_editor"),
+        (f"/dataset/{draft['name']}/resource/{draft['resources'][0]['id']}/edit",
+         "agency_editor"),
+        ("/dataset/new", "agency_editor"),
+        (f"/dataset/{draft['name']}", "agency_editor"),
+        ("/opendata/review", "supervisor"),
+        ("/opendata/overdue", "supervisor"),
+        ("/opendata/list", "supervisor"),
+        (f"/dataset/{w['pending']['name']}", "supervisor"),
+        ("/opendata/withdrawn", "supervisor"),
+    ]
+
+
+def test_catalog_pages_show_no_english_ui_words(app, catalog_world):
+    """The pages of the catalog's features (open list, review, freshness, withdrawals) and
+    the dataset and resource forms with every field, for the roles that use them."""
+    failures = []
+    for path, who in catalog_pages(catalog_world):
+        user = catalog_world["people"][who]
+        headers = {"Authorization": user["token"]} if user else {}
+        resp = app.get(path, headers=headers)
+        if resp.status_code != 200:
+            failures.append(f"{path} ({who}): HTTP {resp.status_code}")
+            continue
+        words = [w for w in english_words(resp.body, catalog_world["data"])
+                 if w not in KNOWN_GAPS]
+        if words:
+            failures.append(f"{path} ({who}): {', '.join(words)}")
+    assert not failures, "English UI words on Chinese pages:\n  " + "\n  ".join(failures)
+
+
+def test_supervisor_sees_the_review_panel_in_chinese(app, catalog_world):
+    supervisor = catalog_world["people"]["supervisor"]
+    resp = app.get(f"/dataset/{catalog_world['pending']['name']}",
+                   headers={"Authorization": supervisor["token"]})
+    text = visible_text(resp.body)
+    assert "审核" in text and "待审核" in text, text[:2000]
 
 
 @pytest.mark.parametrize("path,english", [
