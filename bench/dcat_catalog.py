@@ -1,0 +1,177 @@
+"""Page time of the paged DCAT catalog (/catalog.ttl, 100 datasets a page) as the catalog
+grows, with this portal's ``lyg_opendata`` profile and ckanext-dcat's ``euro_dcat_ap_3``
+alone, in a database and Solr core of its own (never the dev portal's).
+
+    .venv/bin/python bench/dcat_catalog.py [--sizes 1000 20000] [--requests 9]
+
+What it does:
+
+1. ``LYG_TEST_SLOT=5 scripts/services.sh start``: PostgreSQL, Redis, Solr with the database
+   ``ckan_test5`` and the Solr core ``ckan_test5``; a config ``.local/bench-dcat.ini`` made
+   from ``test.ini`` with ``ckan config-tool`` (that database, core and Redis db 5);
+   ``ckan db init`` and the plugins' migrations.
+2. For each size, the synthetic loader (``loader.load(synthetic=N)``, what ``ckan lyg-opendata
+   demo load --synthetic N`` runs: ``package_create`` as the site user, then the review's
+   approval, through the action API) adds what is missing. With ``--defer-index`` (the
+   default above ``--direct-max`` datasets) CKAN's synchronous indexing is unloaded during
+   the load and ``ckan search-index rebuild --only-missing`` indexes afterwards; the same
+   actions run, only the Solr writes are batched at the end.
+3. Page time: the catalog is requested in-process through CKAN's WSGI app (Flask test
+   client, anonymous, no network): one warm-up, then ``--requests`` requests of a page in
+   the middle of the catalog, per profile; the median and the spread are printed.
+
+Not a test: numbers depend on the machine. Figures measured here are in the README
+("DCAT and harvesting").
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CKAN = str(ROOT / ".venv/bin/ckan")
+PYTHON = str(ROOT / ".venv/bin/python")
+SLOT = "5"
+INI = ROOT / ".local/bench-dcat.ini"
+PROFILES = ["lyg_opendata", "euro_dcat_ap_3"]
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def run(*args: str, env: dict | None = None) -> None:
+    subprocess.run(args, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def setup() -> None:
+    run("scripts/services.sh", "start", env={"LYG_TEST_SLOT": SLOT})
+    INI.parent.mkdir(exist_ok=True)
+    INI.write_text((ROOT / "test.ini").read_text())
+    pg_port = os.environ.get("LYG_PG_PORT", "54329")
+    solr_port = os.environ.get("LYG_SOLR_PORT", "18983")
+    redis_port = os.environ.get("LYG_REDIS_PORT", "63799")
+    run(CKAN, "config-tool", str(INI),
+        f"sqlalchemy.url=postgresql://ckan:ckan@127.0.0.1:{pg_port}/ckan_test{SLOT}",
+        f"solr_url=http://127.0.0.1:{solr_port}/solr/ckan_test{SLOT}",
+        f"ckan.redis.url=redis://127.0.0.1:{redis_port}/{SLOT}",
+        "testing=false", "ckan.site_url=http://bench.lyg-opendata.invalid")
+    run(CKAN, "-c", str(INI), "db", "init")
+    run(CKAN, "-c", str(INI), "db", "pending-migrations", "--apply")
+
+
+def _app():
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+    return make_app(load_config(str(INI)))
+
+
+def load(size: int, defer_index: bool, worker: int, workers: int) -> None:
+    """(In a child process.) Load the demo content, then worker ``worker`` of ``workers``
+    loads its share (every ``workers``-th) of the ``size`` synthetic datasets, skipping
+    those already there: what ``loader.load(synthetic=size)`` does, split."""
+    import ckan.plugins as p
+    from ckanext.lyg_opendata.demo import loader
+    app = _app()
+    with app.test_request_context():
+        if defer_index:
+            p.unload("synchronous_search")
+        started = time.monotonic()
+        if worker == 0:
+            loader.load(synthetic=0, progress=lambda _msg: None)
+        orgs = [o["name"] for o in loader.load_demo_data()["organizations"]]
+        mine = [ds for i, ds in enumerate(loader.synthetic_datasets(size, orgs))
+                if i % workers == worker]
+        made = 0
+        for i, ds in enumerate(mine, 1):
+            made += loader.ensure_datasets([ds], lambda _msg: None)
+            if i % 500 == 0 or i == len(mine):
+                log(f"  worker {worker}: {i}/{len(mine)} ({made} new, {time.monotonic() - started:.0f}s)")
+
+
+def measure(requests: int) -> None:
+    """(In a child process.) Median page time per profile, as JSON on the last line."""
+    app = _app()
+    client = app.test_client()
+    import ckan.plugins.toolkit as tk
+    with app.test_request_context():
+        count = tk.get_action("package_search")({}, {"rows": 0})["count"]
+    page = max(1, (count // 100) // 2)
+    result = {"datasets": count, "page": page}
+    for profile in PROFILES:
+        url = f"/catalog.ttl?page={page}&profiles={profile}"
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(requests):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200
+        result[profile] = {"median_s": round(statistics.median(times), 3),
+                           "min_s": round(min(times), 3), "max_s": round(max(times), 3),
+                           "bytes": len(response.data)}
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--requests", type=int, default=9)
+    parser.add_argument("--direct-max", type=int, default=2000,
+                        help="load up to this many datasets with synchronous indexing")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="loader processes working on disjoint shares of the datasets")
+    parser.add_argument("--skip-setup", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        if args.child[0] == "load":
+            load(int(args.child[1]), args.child[2] == "defer", int(args.child[3]), int(args.child[4]))
+        else:
+            measure(int(args.child[1]))
+        return
+
+    if not args.skip_setup:
+        setup()
+    results = []
+    for size in args.sizes:
+        defer = size > args.direct_max
+        log(f"== {size} synthetic datasets ({'indexing deferred' if defer else 'indexed as created'})")
+        t0 = time.monotonic()
+        mode = "defer" if defer else "direct"
+        if args.workers == 1:
+            run(PYTHON, __file__, "--child", "load", str(size), mode, "0", "1")
+        else:
+            run(PYTHON, __file__, "--child", "load", "0", mode, "0", "1")   # demo content first
+            children = [subprocess.Popen([PYTHON, __file__, "--child", "load", str(size), mode,
+                                          str(k), str(args.workers)], cwd=ROOT)
+                        for k in range(args.workers)]
+            if any([c.wait() for c in children]):
+                raise SystemExit("a loader failed")
+        if defer:
+            t1 = time.monotonic()
+            run(CKAN, "-c", str(INI), "search-index", "rebuild", "--only-missing")
+            log(f"   index rebuilt in {time.monotonic() - t1:.0f}s")
+        log(f"   loaded in {time.monotonic() - t0:.0f}s")
+        out = subprocess.run([PYTHON, __file__, "--child", "measure", str(args.requests)],
+                             check=True, cwd=ROOT, capture_output=True, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+        log(f"   {results[-1]}")
+    log("\n| datasets in the catalog | page | " + " | ".join(
+        f"{p} median (min–max)" for p in PROFILES) + " |")
+    log("|---|---|" + "---|" * len(PROFILES))
+    for r in results:
+        log(f"| {r['datasets']} | {r['page']} | " + " | ".join(
+            f"{r[p]['median_s'] * 1000:.0f} ms ({r[p]['min_s'] * 1000:.0f}–{r[p]['max_s'] * 1000:.0f})"
+            for p in PROFILES) + " |")
+
+
+if __name__ == "__main__":
+    main()
