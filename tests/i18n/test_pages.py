@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from tests.conftest import DATA_ITEMS
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 WHITELIST = {
@@ -140,10 +142,13 @@ def catalog_world(people, agency, sysadmin, reviewer, create_dataset, published_
     gone = published_dataset(name="lyg-gone", title="连云港市旧路网", resources=res)
     tk.get_action("lyg_opendata_review_withdraw")(
         {"user": people["supervisor"]["name"]}, {"id": gone["id"], "reason": "数据有误，正在核实"})
+    orgs = tk.get_action("organization_list")({"ignore_auth": True}, {"all_fields": True})
     return {"published": published, "pending": pending, "draft": draft, "people": people,
             "agency": agency,
             "data": _people_data(sysadmin, reviewer, *people.values())
-            + [agency.get("description") or ""]}
+            + [o["description"] for o in orgs if o.get("description")],
+            # the data items' codes (tests/conftest.py DATA_ITEMS): data, shown as code
+            "codes": {item["code"] for item in DATA_ITEMS}}
 
 
 def catalog_pages(w):

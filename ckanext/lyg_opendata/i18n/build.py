@@ -12,6 +12,14 @@ Two sources, one compiled catalog:
 Both are merged (own strings win) into ``zh_Hans_CN/LC_MESSAGES/ckanext-lyg_opendata.mo``,
 which CKAN loads through ITranslation and Flask-Babel merges over core's catalog.
 
+The front end's strings are another catalog: CKAN's ``build_js_translations`` (run by
+``ckan run`` and ``ckan translation js``) writes ``<storage>/i18n/js/<lang>.js`` from the
+``.js`` entries of each ``.pot`` and the translations of CKAN's ``ckan.po`` and of each
+ITranslation plugin's ``.po`` — never from a ``.mo``, nor from ``core/``. So ``pot`` also
+lists every msgid of the JavaScript (``sources.javascript()``, with its ``.js`` location)
+and ``pot`` and ``compile`` copy their translation (``core/zh_Hans_CN.po``, else CKAN's
+catalog) into the own ``.po``, marked ``#. JavaScript``: edit them in ``core/``.
+
     python -m ckanext.lyg_opendata.i18n.build            # = compile
     python -m ckanext.lyg_opendata.i18n.build pot        # re-extract own strings, update own .po
     python -m ckanext.lyg_opendata.i18n.build draft      # add drafts for what is missing
@@ -102,7 +110,9 @@ def save(po: polib.POFile, path: pathlib.Path, sort: bool = True) -> None:
 # --- pot ------------------------------------------------------------------------------
 
 def cmd_pot() -> int:
-    found = sources.extension()
+    found = dict(sources.extension())
+    for key, loc in sources.javascript().items():
+        found.setdefault(key, loc)
     pot = polib.POFile(wrapwidth=0)
     pot.metadata = dict(HEADER, Language="")
     pot.metadata.pop("Language")
@@ -121,6 +131,7 @@ def cmd_pot() -> int:
         else:
             new.append(_entry(key_of(e), e.occurrences[0][0] if e.occurrences else ""))
     dropped = [k for k in have if k not in {key_of(e) for e in pot}]
+    sync_javascript(new)
     save(new, OWN_PO)
     print(f"{POT.name}: {len(pot)} msgids; {OWN_PO.name}: {len(new)} entries"
           f" ({sum(not is_done(e) for e in new)} to translate, {len(dropped)} dropped)")
@@ -136,6 +147,35 @@ def _entry(key, loc: str) -> polib.POEntry:
     path, _, line = loc.rpartition(":")
     occ = [(path, line)] if path else []
     return polib.POEntry(occurrences=occ, **kw)
+
+
+JS_COMMENT = "JavaScript: copied by build.py from core/zh_Hans_CN.po or CKAN's catalog, " \
+             "for /api/i18n/<lang>; edit it there"
+
+
+def sync_javascript(own: polib.POFile) -> int:
+    """Give the own ``.po``'s JavaScript entries (CKAN's msgids, not the extension's) the
+    translation of ``core/zh_Hans_CN.po``, else of CKAN's catalog; returns how many changed."""
+    js = set(sources.javascript()) - set(sources.extension())
+    core = done_entries(load(CORE_PO))
+    up = done_entries(upstream_po())
+    changed = 0
+    for e in own:
+        key = key_of(e)
+        if key not in js:
+            continue
+        src = core.get(key) or up.get(key)
+        if e.comment != JS_COMMENT:
+            e.comment = JS_COMMENT
+        if src is None or "fuzzy" in e.flags:
+            continue
+        if e.msgid_plural:
+            want = {0: text_of(src)}
+            if e.msgstr_plural != want:
+                e.msgstr_plural, changed = want, changed + 1
+        elif e.msgstr != src.msgstr:
+            e.msgstr, changed = src.msgstr, changed + 1
+    return changed
 
 
 # --- what the core section must hold --------------------------------------------------
@@ -218,6 +258,9 @@ def merged_po() -> polib.POFile:
 
 
 def cmd_compile() -> int:
+    own = load(OWN_PO)
+    if sync_javascript(own):
+        save(own, OWN_PO)
     po = merged_po()
     po.metadata.pop("PO-Revision-Date", None)
     MO.parent.mkdir(parents=True, exist_ok=True)

@@ -71,14 +71,15 @@ def from_pot(path: pathlib.Path) -> Dict[Key, str]:
     return out
 
 
-def from_sources(root: pathlib.Path) -> Dict[Key, str]:
+def from_sources(root: pathlib.Path, only: str = "") -> Dict[Key, str]:
     """Extract msgids from a package's Python, templates and JavaScript with babel (the
-    templates with CKAN's extractor). A template that CKAN's Jinja cannot parse (an old
-    2.8-only template) is skipped: CKAN 2.12 cannot render it either."""
+    templates with CKAN's extractor); ``only``: one of these methods. A template that CKAN's
+    Jinja cannot parse (an old 2.8-only template) is skipped: CKAN 2.12 cannot render it
+    either."""
     out = {}
     for path in sorted(root.rglob("*")):
         method = _method(path.relative_to(root))
-        if method is None or not path.is_file():
+        if method is None or not path.is_file() or (only and method != only):
             continue
         try:
             found = extract_from_file(method, str(path), keywords=KEYWORDS,
@@ -172,6 +173,30 @@ def harvest() -> Dict[Key, str]:
 
 def extension() -> Dict[Key, str]:
     return from_sources(EXTENSION_DIR)
+
+
+def javascript() -> Dict[Key, str]:
+    """The msgids the front end translates in the browser (``this._`` / ``ckan.i18n``, served
+    by ``/api/i18n/<lang>``) → a ``.js`` location: the entries of ``ckan.pot`` that occur in a
+    ``.js`` file, plus what the JavaScript of the installed packages holds today."""
+    out: Dict[Key, str] = {}
+    with open(package_dir("ckan") / "i18n" / "ckan.pot", "rb") as f:
+        for msg in read_po(f):
+            for path, line in msg.locations:
+                if msg.id and path.endswith(".js"):
+                    out.setdefault(_key(msg.id), f"{path}:{line}")
+                    break
+    roots = [package_dir("ckan"), EXTENSION_DIR]
+    for module in ["ckanext." + n for n in CORE_PLUGINS] + [
+            "ckanext.scheming", "ckanext.dcat", "ckanext.harvest"]:
+        try:
+            roots.append(package_dir(module))
+        except LookupError:
+            continue
+    for root in roots:
+        for k, loc in from_sources(root, only="javascript").items():
+            out.setdefault(k, loc)
+    return out
 
 
 SOURCES = {"ckan": core, "scheming": scheming, "dcat": dcat, "harvest": harvest,
