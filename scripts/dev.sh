@@ -44,10 +44,14 @@ start_processes() {
       --ini "$DEV_INI" --crontab "$ROOT/config/crontab"
     info "    periodic runner started (log: $LOGS/periodic.log)"
   fi
-  # ckanext-harvest's queue consumers (Redis); `ckan harvester run` (config/crontab) feeds them
+  # ckanext-harvest's queue consumers (Redis); `ckan harvester run` (config/crontab) feeds them.
+  # They wait on the queue with a blocking BLPOP, which redis-py 8's default 5 s socket timeout
+  # breaks (ckan/ckanext-harvest#581): their Redis connection gets a year-long one.
+  local harvest_redis="redis://127.0.0.1:$REDIS_PORT/0?socket_timeout=31536000"
   for stage in gather fetch; do
     if pid_alive "harvest-$stage"; then info "    harvest $stage consumer already running"; else
-      start_bg "harvest-$stage" "$LOGS/harvest-$stage.log" "$VENV/bin/ckan" -c "$DEV_INI" harvester "$stage-consumer"
+      start_bg "harvest-$stage" "$LOGS/harvest-$stage.log" env CKAN_REDIS_URL="$harvest_redis" \
+        "$VENV/bin/ckan" -c "$DEV_INI" harvester "$stage-consumer"
       info "    harvest $stage consumer started (log: $LOGS/harvest-$stage.log)"
     fi
   done
