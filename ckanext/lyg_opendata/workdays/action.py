@@ -110,7 +110,8 @@ def lyg_opendata_calendar_year_load(context, data_dict):
         "source": [v("ignore_missing"), v("unicode_safe"), _source],
     })
     if data["from_library"] == (rows is not None):
-        raise tk.ValidationError({"rows": [_("Give either rows or from_library = true")]})
+        raise tk.ValidationError({"rows": [_("Give either {rows} or {from_library}").format(
+            rows="rows", from_library="from_library = true")]})
     user = model.User.get(context.get("user") or "")
     user_id = user.id if user else None
     year = data["year"]

@@ -52,8 +52,9 @@ class LoadError(Exception):
 
 class AlreadyLoaded(LoadError):
     def __init__(self, year: int):
-        super().__init__([_("{year} is already loaded: replace it explicitly (--replace, "
-                            "or replace = true)").format(year=year)])
+        super().__init__([_("{year} is already loaded: replace it explicitly ({option} on "
+                            "the command line, {param} in the API)").format(
+            year=year, option="--replace", param="replace = true")])
         self.year = year
 
 
@@ -79,8 +80,8 @@ def validate(year: int, rows: Iterable[tuple[str, Any]]) -> list[Day]:
     errors: list[str] = []
     for where, row in rows:
         if not isinstance(row, dict):
-            errors.append(_("{where}: expected an object with date, kind and name").format(
-                where=where))
+            errors.append(_("{where}: expected an object with {fields}").format(
+                where=where, fields="date, kind, name"))
             continue
         raw_date = str(row.get("date") or "").strip()
         kind = str(row.get("kind") or "").strip().lower()
@@ -96,17 +97,20 @@ def validate(year: int, rows: Iterable[tuple[str, Any]]) -> list[Day]:
         if date is not None and date.year != year:
             problems.append(_("{date} is not in {year}").format(date=date, year=year))
         if kind not in KINDS:
-            problems.append(_("kind {kind!r} is neither holiday nor workday").format(kind=kind))
+            problems.append(_("kind {kind!r} is neither {holiday} nor {workday}").format(
+                kind=kind, holiday=HOLIDAY, workday=WORKDAY))
         elif kind == WORKDAY and date is not None and date.weekday() < 5:
             problems.append(_("{date} is a Monday to Friday: only a Saturday or Sunday can be "
-                              "a makeup working day (workday)").format(date=date))
+                              "a makeup working day ({workday})").format(
+                date=date, workday=WORKDAY))
         if len(name) > NAME_MAX:
             problems.append(_("the name is longer than {max} characters").format(max=NAME_MAX))
         if date is not None and date in first_seen:
             problems.append(_("{date} is listed twice (first at {first})").format(
                 date=date, first=first_seen[date]))
         if problems:
-            errors.extend(f"{where}: {p}" for p in problems)
+            errors.extend(_("{where}: {problem}").format(where=where, problem=p)
+                          for p in problems)
         elif date is not None:
             first_seen[date] = where
             days[date] = Day(date, kind, name)
@@ -120,7 +124,8 @@ def validate(year: int, rows: Iterable[tuple[str, Any]]) -> list[Day]:
 def rows_from_list(rows: Any) -> Iterable[tuple[str, Any]]:
     """The rows of an API call, numbered from 1."""
     if not isinstance(rows, list):
-        raise LoadError([_("rows must be a list of {date, kind, name} objects")])
+        raise LoadError([_("{rows} must be a list of objects with {fields}").format(
+            rows="rows", fields="date, kind, name")])
     return ((_("Row {n}").format(n=n), row) for n, row in enumerate(rows, 1))
 
 
@@ -131,7 +136,7 @@ def rows_from_csv(data: bytes | str) -> list[tuple[str, Any]]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise LoadError([_("The file is not UTF-8 text")])
+            raise LoadError([_("The file is not {encoding} text").format(encoding="UTF-8")])
     data = data.lstrip("\ufeff")
     rows, errors, header_possible = [], [], True
     for n, cells in enumerate(csv.reader(io.StringIO(data, newline="")), 1):
@@ -144,8 +149,8 @@ def rows_from_csv(data: bytes | str) -> list[tuple[str, Any]]:
         header_possible = False
         where = _("Line {n}").format(n=n)
         if len(cells) not in (2, 3):
-            errors.append(_("{where}: expected 3 columns date,kind,name, found {count}").format(
-                where=where, count=len(cells)))
+            errors.append(_("{where}: expected 3 columns ({columns}), found {count}").format(
+                where=where, columns=",".join(CSV_HEADER), count=len(cells)))
             continue
         rows.append((where, dict(zip(CSV_HEADER, cells))))
     if errors:

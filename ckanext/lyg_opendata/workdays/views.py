@@ -66,8 +66,8 @@ def load():
                 raise loader.LoadError([_("Choose the year's CSV file")])
             content = upload.stream.read(MAX_UPLOAD + 1)
             if len(content) > MAX_UPLOAD:
-                raise loader.LoadError([_("The file is larger than {size} KB").format(
-                    size=MAX_UPLOAD // 1024)])
+                raise loader.LoadError([_("The file is larger than {size}").format(
+                    size=f"{MAX_UPLOAD // 1024} KB")])
             summary = loader.load_csv(year, content, data["source"] or f"file {upload.filename}",
                                       user.id, data["replace"])
     except loader.LoadError as e:
