@@ -108,3 +108,16 @@ def test_missing_file_and_unknown_year(app, people):
 def test_the_page_in_english(app, people):
     res = app.get("/en/opendata/calendar", headers=header(people["sysadmin"]), status=200)
     assert "Working-day calendar" in res.body and "Load a year from a CSV file" in res.body
+
+
+def test_the_page_and_its_errors_in_chinese(app, people):
+    res = app.get("/opendata/calendar", headers=header(people["supervisor"]), status=200)
+    assert "工作日日历" in res.body and "从 CSV 文件加载年度安排" in res.body
+    res = upload(app, people["supervisor"], 2027,
+                 "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-04,workday,x\n", 400)
+    (error,) = BeautifulSoup(res.body, "html.parser").select(".lyg-calendar-errors li")
+    assert error.get_text(strip=True).startswith("第 3 行：2027-01-04 是周一至周五")
+    res = app.get("/opendata/calendar/2026", headers=header(people["supervisor"]), status=200)
+    row = BeautifulSoup(res.body, "html.parser").select_one('tr[data-date="2026-10-10"]')
+    assert [td.get_text(strip=True) for td in row.select("td")] == [
+        "2026-10-10", "周六", "调休上班日", "国庆节"]
