@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import requests
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.munge import munge_title_to_name
 
 from ckanext.dcat.harvesters import DCATRDFHarvester
 from ckanext.dcat.interfaces import IDCATRDFHarvester
@@ -103,7 +105,16 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
                        f"ckanext.lyg_opendata.harvest.timeout)")
         HarvestGatherError.create(message, job)
 
+    def _gen_new_name(self, title, existing_name=None, append_type=None):
+        """A Chinese title munges to underscores only (``__``, ``__-1``…): such entries are
+        named after their harvest source instead (``<source>-data``, ``<source>-data-1``…)."""
+        if not re.search(r"[a-z0-9]", munge_title_to_name(title or "")):
+            title = f"{getattr(self, '_name_base', None) or 'harvested'}-data"
+        return super()._gen_new_name(title, existing_name=existing_name, append_type=append_type)
+
     def gather_stage(self, harvest_job):
+        source = model.Package.get(harvest_job.source.id)
+        self._name_base = source.name if source else None
         before = self._gather_error_count(harvest_job)
         try:
             object_ids = super().gather_stage(harvest_job)
