@@ -112,5 +112,6 @@ def test_header_links_to_the_review_pages_by_role(app, people):
         user = people[role]
         body = app.get("/dataset/", headers={"Authorization": user["token"]} if user else {}).body
         assert ("/opendata/review" in body) == (role in REVIEWERS), role
+        assert ("/opendata/calendar" in body) == (role in REVIEWERS), role
         assert ("/opendata/my-submissions" in body) == (role in {"agency_editor", "agency_admin",
                                                                  "other_agency_editor"}), role
