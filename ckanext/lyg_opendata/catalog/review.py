@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, roles, vocab
 from ckanext.lyg_opendata.catalog.model import PendingChange, ReviewEvent
+from ckanext.lyg_opendata.workdays.calendar import today_beijing
 
 _ = tk._
 
@@ -128,7 +129,8 @@ def transition(context: dict[str, Any], package_id: str, action: str,
     if action == "submit":
         changes["desensitized"] = "True"
     if action == "approve" and not current.get("issued"):
-        changes["issued"] = dt.datetime.now(dt.timezone.utc).date().isoformat()
+        # 发布日期 is the day in Beijing (a day ends at 24:00 Beijing time)
+        changes["issued"] = today_beijing().isoformat()
     record(pkg.id, context, action, status, target, reason=reason,
            data={"desensitized": True} if confirm_desensitized else None)
     if action == "withdraw":
