@@ -12,10 +12,24 @@ from .conftest import API_URL, CSV_URL
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 ALL_PROFILES = sorted(e.name for e in entry_points(group="ckan.rdf.profiles"))
-# The profiles whose output is redacted without the access domain's data-layer redaction
-# (ckanext/lyg_opendata/access/redaction.py, not there yet). When it lands, this becomes
-# ALL_PROFILES.
-REDACTED_PROFILES = ["lyg_opendata"]
+# Every installed profile: the access domain's data-layer redaction
+# (ckanext/lyg_opendata/access/redaction.py) removes the data addresses before any profile
+# reads the dataset; the lyg_opendata profile also drops them itself.
+REDACTED_PROFILES = ALL_PROFILES
+# describes no dataset alone (it adds scheming fields to euro_dcat_ap*): tested with its base too
+ADD_ON_PROFILES = {"euro_dcat_ap_scheming"}
+CATALOG_PROFILES = REDACTED_PROFILES + ["euro_dcat_ap_2,euro_dcat_ap_scheming"]
+
+
+def dataset_endpoint_case(profile, who):
+    """Known leak, for the access domain: ckanext-dcat's dataset endpoint reads the dataset
+    with package_show as the requesting user, and the redaction gives sysadmins (and the
+    agency's members) the data addresses; every profile but lyg_opendata then exports them."""
+    if who == "sysadmin" and profile != "lyg_opendata" and profile not in ADD_ON_PROFILES:
+        return pytest.param(profile, who, marks=pytest.mark.xfail(strict=True, reason=(
+            "redaction.after_dataset_show keeps data URLs for users who may use the data; "
+            "the DCAT dataset endpoint (dcat_dataset_show) is a public export")))
+    return pytest.param(profile, who)
 
 QUERIES = [{}, {"q": "公交"}, {"q": "*:*"}, {"fq": "open_type:conditional"},
            {"q": "title:公交", "fq": "organization:lyg-jtj-test"}]
@@ -32,7 +46,7 @@ def headers_for(user):
 
 
 def test_every_installed_profile_is_known():
-    assert set(REDACTED_PROFILES) <= set(ALL_PROFILES)
+    assert set(REDACTED_PROFILES) == set(ALL_PROFILES) and ADD_ON_PROFILES <= set(ALL_PROFILES)
     assert "lyg_opendata" in ALL_PROFILES and "euro_dcat_ap_3" in ALL_PROFILES
 
 
@@ -47,7 +61,7 @@ def test_conditional_distributions_point_at_the_application_page(conditional, ap
     assert (service, DCAT.endpointURL, apply) in g
 
 
-@pytest.mark.parametrize("profile", REDACTED_PROFILES)
+@pytest.mark.parametrize("profile", CATALOG_PROFILES)
 @pytest.mark.parametrize("who", ["anonymous", "sysadmin"])
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "all")
 def test_no_data_url_of_conditional_data_in_the_catalog(conditional, app, sysadmin, profile, who, query):
@@ -56,12 +70,13 @@ def test_no_data_url_of_conditional_data_in_the_catalog(conditional, app, sysadm
         response = app.get(f"/catalog.{_format}", query_string={"profiles": profile, **query},
                            headers=headers_for(user), status=200)
         text = response.get_data(as_text=True)
-        assert "lyg-bus" in text or query.get("q") == "title:公交", (profile, query)
+        assert "公交线路实时数据" in text or query.get("q") == "title:公交" \
+            or profile in ADD_ON_PROFILES, (profile, query)
         assert CSV_URL not in text and API_URL not in text, (profile, _format, query)
 
 
-@pytest.mark.parametrize("profile", REDACTED_PROFILES)
-@pytest.mark.parametrize("who", ["anonymous", "sysadmin"])
+@pytest.mark.parametrize("profile,who", [dataset_endpoint_case(p, w) for p in CATALOG_PROFILES
+                                         for w in ("anonymous", "sysadmin")])
 def test_no_data_url_of_conditional_data_in_the_dataset_endpoint(conditional, app, sysadmin, profile, who):
     user = sysadmin if who == "sysadmin" else None
     for _format in ("ttl", "jsonld", "rdf"):
