@@ -2,13 +2,16 @@
 grows, with this portal's ``lyg_opendata`` profile and ckanext-dcat's ``euro_dcat_ap_3``
 alone, in a database and Solr core of its own (never the dev portal's).
 
-    .venv/bin/python bench/dcat_catalog.py [--sizes 1000 20000] [--requests 9]
+    .venv/bin/python bench/dcat_catalog.py [--sizes 1000 20000] [--requests 9] [--workers 2]
+    LYG_BENCH_SLOT=6 .venv/bin/python bench/dcat_catalog.py --sizes 1000    (another slot)
+    .venv/bin/python bench/dcat_catalog.py --measure 5 6     (only measure loaded slots)
 
 What it does:
 
-1. ``LYG_TEST_SLOT=5 scripts/services.sh start``: PostgreSQL, Redis, Solr with the database
-   ``ckan_test5`` and the Solr core ``ckan_test5``; a config ``.local/bench-dcat.ini`` made
-   from ``test.ini`` with ``ckan config-tool`` (that database, core and Redis db 5);
+1. ``LYG_TEST_SLOT=5 scripts/services.sh start`` (slot 5, or ``LYG_BENCH_SLOT``): PostgreSQL,
+   Redis, Solr with the database ``ckan_test5`` and the Solr core ``ckan_test5``; a config
+   ``.local/bench-dcat-slot5.ini`` made from ``test.ini`` with ``ckan config-tool`` (that
+   database, core and Redis db);
    ``ckan db init`` and the plugins' migrations.
 2. For each size, the synthetic loader (``loader.load(synthetic=N)``, what ``ckan lyg-opendata
    demo load --synthetic N`` runs: ``package_create`` as the site user, then the review's
@@ -38,8 +41,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CKAN = str(ROOT / ".venv/bin/ckan")
 PYTHON = str(ROOT / ".venv/bin/python")
-SLOT = "5"
-INI = ROOT / ".local/bench-dcat.ini"
+SLOT = os.environ.get("LYG_BENCH_SLOT", "5")
+INI = ROOT / f".local/bench-dcat-slot{SLOT}.ini"
 PROFILES = ["lyg_opendata", "euro_dcat_ap_3"]
 
 
@@ -122,6 +125,13 @@ def measure(requests: int) -> None:
     print(json.dumps(result))
 
 
+def _measure_slot(slot: str, requests: int) -> dict:
+    out = subprocess.run([PYTHON, __file__, "--child", "measure", str(requests)],
+                         check=True, cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "LYG_BENCH_SLOT": slot}).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
@@ -131,6 +141,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="loader processes working on disjoint shares of the datasets")
     parser.add_argument("--skip-setup", action="store_true")
+    parser.add_argument("--measure", nargs="+", metavar="SLOT",
+                        help="only measure the catalogs already loaded in these slots, one after another")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -140,10 +152,13 @@ def main() -> None:
             measure(int(args.child[1]))
         return
 
-    if not args.skip_setup:
-        setup()
     results = []
-    for size in args.sizes:
+    for slot in args.measure or []:
+        results.append(_measure_slot(slot, args.requests))
+        log(f"   slot {slot}: {results[-1]}")
+    if not args.measure and not args.skip_setup:
+        setup()
+    for size in ([] if args.measure else args.sizes):
         defer = size > args.direct_max
         log(f"== {size} synthetic datasets ({'indexing deferred' if defer else 'indexed as created'})")
         t0 = time.monotonic()
@@ -159,12 +174,10 @@ def main() -> None:
                 raise SystemExit("a loader failed")
         if defer:
             t1 = time.monotonic()
-            run(CKAN, "-c", str(INI), "search-index", "rebuild", "--only-missing")
+            run(CKAN, "-c", str(INI), "search-index", "rebuild", "--only-missing", "--quiet")
             log(f"   index rebuilt in {time.monotonic() - t1:.0f}s")
         log(f"   loaded in {time.monotonic() - t0:.0f}s")
-        out = subprocess.run([PYTHON, __file__, "--child", "measure", str(args.requests)],
-                             check=True, cwd=ROOT, capture_output=True, text=True).stdout
-        results.append(json.loads(out.strip().splitlines()[-1]))
+        results.append(_measure_slot(SLOT, args.requests))
         log(f"   {results[-1]}")
     log("\n| datasets in the catalog | page | " + " | ".join(
         f"{p} median (min–max)" for p in PROFILES) + " |")
