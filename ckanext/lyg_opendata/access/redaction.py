@@ -5,8 +5,8 @@ data (everyone but sysadmins and the members of the dataset's data-opening body,
 the access workflow grants more) gets the dataset without the addresses of its data:
 
 - ``package_show`` / ``resource_show`` output (``after_dataset_show``), which the dataset
-  and resource pages, the API, the DCAT endpoints (every profile) and activity snapshots
-  read;
+  and resource pages, the API and activity snapshots read; the DCAT dataset endpoint is a
+  public export and is redacted whoever asks (``dcat_dataset_show`` is chained);
 - ``package_search`` results, for everybody (``after_dataset_search``: the result dicts,
   and the raw ``data_dict``/``validated_data_dict`` of ``fl=`` queries); the index keeps
   the full stored dict (``package_show`` reads it as a cache, then redacts per user) but
@@ -79,9 +79,22 @@ def redact_resources(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
+PUBLIC_EXPORT = "lyg_opendata_public_export"
+
+
+@tk.chained_action
+def dcat_dataset_show(next_, context, data_dict):
+    """The DCAT dataset endpoint (every profile) is a public export: a harvester must not
+    be a leak, so it never carries data addresses of conditional data, whoever asks."""
+    context[PUBLIC_EXPORT] = True
+    return next_(context, data_dict)
+
+
 def after_dataset_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if not is_conditional(pkg_dict):
         return pkg_dict
+    if context.get(PUBLIC_EXPORT):
+        return redact_resources(pkg_dict)
     # internal reads that feed an update (package_patch, package_update) keep the data
     # addresses, or saving would erase them; they run with ignore_auth on behalf of a user
     if context.get("for_update") or (context.get("ignore_auth") and context.get("user")):

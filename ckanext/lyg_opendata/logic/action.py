@@ -21,6 +21,7 @@ from ckanext.lyg_opendata.workdays.action import (  # noqa: F401
     lyg_opendata_calendar_year_show,
     lyg_opendata_workdays_add,
 )
+from ckanext.lyg_opendata.access.redaction import dcat_dataset_show  # noqa: F401
 from ckanext.lyg_opendata.catalog.guard import (  # noqa: F401
     bulk_update_private,
     bulk_update_public,
@@ -46,6 +47,7 @@ __all__ = [
     "lyg_opendata_calendar_year_load",
     "lyg_opendata_calendar_year_show",
     "lyg_opendata_workdays_add",
+    "dcat_dataset_show",
     "bulk_update_private",
     "bulk_update_public",
     "package_create",
