@@ -130,3 +130,38 @@ def test_dataset_page_shows_data_items_table(app, published_dataset):
     body = app.get("/dataset/items").body
     assert "停车场名称" in body and "parking_name" in body and "整数" in body
     assert "泊位数&lt;script&gt;" in body and "泊位数<script>" not in body
+
+
+def test_simultaneous_creates_with_one_resource_code_leave_one_dataset(app, sysadmin, agency):
+    """The validator cannot see a dataset another request is creating at the same moment;
+    the database's unique index (migration 0003) turns the loser into the same field error."""
+    import threading
+
+    import ckan.model as model
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def create(name):
+        with app.flask_app.test_request_context():
+            try:
+                data = catalog_fields(owner_org=agency["id"], name=name, title=name,
+                                      resource_code="320700-SAME-0001")
+                barrier.wait(10)
+                tk.get_action("package_create")({"user": sysadmin["name"]}, data)
+                outcomes.append("created")
+            except tk.ValidationError as e:
+                outcomes.append(sorted(e.error_dict))
+            finally:
+                model.Session.remove()
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in ("same-code-a", "same-code-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes, key=str) == sorted(["created", ["resource_code"]], key=str)
+    model.Session.remove()
+    found = tk.get_action("package_search")({"ignore_auth": True}, {
+        "q": "name:same-code-a OR name:same-code-b", "include_private": True})
+    assert found["count"] == 1

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
+from sqlalchemy.exc import IntegrityError
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
@@ -22,6 +24,21 @@ _ = tk._
 SERVER_FIELDS = ("review_status", "issued", "desensitized")
 OPEN_FIELDS = ("open_type", "open_conditions", "non_open_basis", "non_open_reason")
 ITEM_FIELDS = ("name_zh", "code", "type", "description", "sensitive")
+RESOURCE_CODE_INDEX = "lyg_opendata_resource_code_uniq"
+
+
+def _save(next_, context, data_dict):
+    """Run the core action; a 资源代码 taken by a simultaneous request (the database's
+    unique index, migration 0003) becomes the same field error the validator gives."""
+    try:
+        return next_(context, data_dict)
+    except IntegrityError as e:
+        model.Session.rollback()
+        if RESOURCE_CODE_INDEX in str(e.orig):
+            raise tk.ValidationError({"resource_code": [
+                _("The resource code %s is already used by another dataset")
+                % data_dict.get("resource_code")]})
+        raise
 
 
 def _bool(value: Any) -> Optional[bool]:
@@ -103,7 +120,7 @@ def package_create(next_, context, data_dict):
     data_dict["private"] = True
     for field in ("issued", "desensitized"):
         data_dict.pop(field, None)
-    result = next_(context, data_dict)
+    result = _save(next_, context, data_dict)
     if status == "pending":
         # the entry exists only once package_create has committed it; the import event
         # follows in its own small transaction
@@ -161,7 +178,7 @@ def package_update(next_, context, data_dict):
         review.record(pkg.id, context, "open_type_reduced", status, status,
                       data={"before": reduced[0], "after": reduced[1]})
     try:
-        result = next_(context, data_dict)
+        result = _save(next_, context, data_dict)
     except Exception:
         model.Session.rollback()
         raise
