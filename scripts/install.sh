@@ -41,7 +41,10 @@ check_java() {
 venv() {
   local py stamp
   py="$(command -v python3.11 || true)"
-  [ -n "$py" ] || die "python3.11 is missing: this project runs on Python 3.11"
+  # pyenv's interpreter when its shims are not on PATH (a non-login shell, a CI runner)
+  [ -n "$py" ] || py="$(ls -d /root/.pyenv/versions/3.11*/bin/python3.11 2>/dev/null | tail -n1 || true)"
+  [ -n "$py" ] || py="$(command -v /usr/bin/python3.11 || true)"
+  [ -n "$py" ] || die "python3.11 is missing: this project runs on Python 3.11 (apt-get install python3.11 python3.11-venv, or pyenv install 3.11)"
   if [ ! -x "$VENV/bin/python" ]; then
     "$py" -m venv "$VENV" || die "could not create the virtualenv in $VENV"
   fi
