@@ -30,15 +30,17 @@ def clean_db(reset_db, migrate_db_for):
         migrate_db_for(plugin)
 
 
+# People get Chinese full names: pages show them, and the page tests look for English UI
+# words (Faker's English names are data that would read like UI words).
 @pytest.fixture
 def sysadmin():
-    return factories.SysadminWithToken()
+    return factories.SysadminWithToken(fullname="平台管理员")
 
 
 @pytest.fixture
 def reviewer():
     """A second sysadmin: reviews what ``sysadmin`` submitted (four eyes)."""
-    return factories.SysadminWithToken()
+    return factories.SysadminWithToken(fullname="审核管理员")
 
 
 @pytest.fixture
@@ -81,8 +83,12 @@ def people(agency):
     """One user per role around ``agency`` (None for anonymous): a registered user with no
     organization, an editor of another agency, the agency's editor and admin, a supervisor
     (editor of the supervising organization 市大数据管理局) and a sysadmin."""
-    users = {role: factories.UserWithToken() for role in ROLES if role != "anonymous"}
-    users["sysadmin"] = factories.SysadminWithToken()
+    names = {"registered": "注册用户", "other_agency_editor": "统计局编辑",
+             "agency_editor": "交通局编辑", "agency_admin": "交通局管理员",
+             "supervisor": "大数据局审核员", "sysadmin": "系统管理员"}
+    users = {role: factories.UserWithToken(fullname=names[role])
+             for role in ROLES if role != "anonymous"}
+    users["sysadmin"] = factories.SysadminWithToken(fullname=names["sysadmin"])
     other = factories.Organization(name="lyg-other-agency", title="市统计局")
     supervisor_org = factories.Organization(
         name=tk.config.get("ckanext.lyg_opendata.supervisor_org"), title="市大数据管理局")
