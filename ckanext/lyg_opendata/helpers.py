@@ -122,3 +122,18 @@ def lyg_opendata_dataset_title(package_id: str) -> str:
     import ckan.model as model
     pkg = model.Package.get(package_id)
     return (pkg.title or pkg.name) if pkg else package_id
+
+# Per-domain modules: each lists what it registers in its __all__.
+from ckanext.lyg_opendata.access.application_helpers import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.application_helpers as _access_application_helpers  # noqa: E402
+__all__ += _access_application_helpers.__all__
+from ckanext.lyg_opendata.access.agreement_helpers import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.agreement_helpers as _access_agreement_helpers  # noqa: E402
+__all__ += _access_agreement_helpers.__all__
+
+from ckanext.lyg_opendata.audit.helpers import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.audit.helpers as _audit_helpers  # noqa: E402
+__all__ += _audit_helpers.__all__
+from ckanext.lyg_opendata.objections.helpers import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.objections.helpers as _objections_helpers  # noqa: E402
+__all__ += _objections_helpers.__all__

@@ -1,11 +1,17 @@
-"""Notifications: emails composed in the request (in its language), sent by the job worker.
+"""Notifications: emails composed in the request (in its language), sent by the job worker,
+and in-portal notices (the list at /opendata/notices).
 
-Always through ``tk.enqueue_job``, never inline in a request.
+Mail always goes through ``tk.enqueue_job``, never inline in a request. The workflows call
+``notify_users(users, subject, body, link)``: one notice per user plus the email.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import uuid
 from typing import Iterable, Optional
+
+import sqlalchemy as sa
 
 import ckan.lib.mailer as mailer
 import ckan.model as model
@@ -33,6 +39,59 @@ def enqueue_mail(users: Iterable[model.User], subject: str, body: str) -> None:
     recipients = sorted({(u.display_name, u.email) for u in users if u and u.email and u.state == "active"})
     if recipients:
         tk.enqueue_job(send_mail_job, [recipients, subject, body], title=f"lyg_opendata mail: {subject}")
+
+
+class Notice(tk.BaseModel):
+    """An in-portal notice for one user, next to the email (migration 0004_access)."""
+    __tablename__ = "lyg_opendata_notice"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4()))
+    user_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    subject = sa.Column(sa.UnicodeText, nullable=False)
+    body = sa.Column(sa.UnicodeText)
+    link = sa.Column(sa.UnicodeText)
+    created = sa.Column(sa.DateTime, nullable=False, index=True,
+                        default=lambda: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    read_at = sa.Column(sa.DateTime)
+
+
+def notify_users(users: Iterable[Optional[model.User]], subject: str, body: str,
+                 link: Optional[str] = None, commit: bool = True) -> int:
+    """An in-portal notice for each active user, and the same as an email (job queue).
+    Returns the number of notices written. Call it after the workflow's own commit."""
+    people = {u.id: u for u in users if u is not None and u.state == "active"}
+    for user in people.values():
+        model.Session.add(Notice(user_id=user.id, subject=subject, body=body, link=link))
+    if commit:
+        model.Session.commit()
+    text = body if not link else f"{body}\n\n{link}"
+    enqueue_mail(people.values(), subject, text)
+    return len(people)
+
+
+def notices_for(user_id: str, limit: int = 50, unread_only: bool = False) -> list[Notice]:
+    query = model.Session.query(Notice).filter(Notice.user_id == user_id)
+    if unread_only:
+        query = query.filter(Notice.read_at.is_(None))
+    return query.order_by(Notice.created.desc()).limit(limit).all()
+
+
+def unread_count(user_id: str) -> int:
+    return model.Session.query(sa.func.count(Notice.id)).filter(
+        Notice.user_id == user_id, Notice.read_at.is_(None)).scalar() or 0
+
+
+def mark_read(user_id: str, notice_id: Optional[str] = None) -> int:
+    """Mark one of the user's notices (or all of them) read; returns how many changed."""
+    query = model.Session.query(Notice).filter(Notice.user_id == user_id,
+                                               Notice.read_at.is_(None))
+    if notice_id:
+        query = query.filter(Notice.id == notice_id)
+    count = query.update({Notice.read_at: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)},
+                         synchronize_session=False)
+    model.Session.commit()
+    return count
 
 
 def supervisors() -> list[model.User]:

@@ -9,3 +9,18 @@ from ckanext.lyg_opendata.workdays.views import calendar_blueprint
 
 __all__ = ["catalog", "openlist_blueprint", "freshness_blueprint", "frontend",
            "calendar_blueprint"]
+
+# Per-domain modules: each lists what it registers in its __all__.
+from ckanext.lyg_opendata.access.application_views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.application_views as _access_application_views  # noqa: E402
+__all__ += _access_application_views.__all__
+from ckanext.lyg_opendata.access.agreement_views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.agreement_views as _access_agreement_views  # noqa: E402
+__all__ += _access_agreement_views.__all__
+
+from ckanext.lyg_opendata.audit.views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.audit.views as _audit_views  # noqa: E402
+__all__ += _audit_views.__all__
+from ckanext.lyg_opendata.objections.views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.objections.views as _objections_views  # noqa: E402
+__all__ += _objections_views.__all__

@@ -53,3 +53,21 @@ __all__ = [
     "package_create",
     "package_update",
 ]
+
+# Per-domain modules: each lists what it registers in its __all__.
+from ckanext.lyg_opendata.access.application_action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.application_action as _access_application_action  # noqa: E402
+__all__ += _access_application_action.__all__
+from ckanext.lyg_opendata.access.agreement_action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.agreement_action as _access_agreement_action  # noqa: E402
+__all__ += _access_agreement_action.__all__
+from ckanext.lyg_opendata.access.enforce_action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.enforce_action as _access_enforce_action  # noqa: E402
+__all__ += _access_enforce_action.__all__
+
+from ckanext.lyg_opendata.audit.action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.audit.action as _audit_action  # noqa: E402
+__all__ += _audit_action.__all__
+from ckanext.lyg_opendata.objections.action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.objections.action as _objections_action  # noqa: E402
+__all__ += _objections_action.__all__

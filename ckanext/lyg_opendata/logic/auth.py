@@ -40,3 +40,21 @@ __all__ = [
     "lyg_opendata_calendar_year_show",
     "lyg_opendata_workdays_add",
 ]
+
+# Per-domain modules: each lists what it registers in its __all__.
+from ckanext.lyg_opendata.access.application_auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.application_auth as _access_application_auth  # noqa: E402
+__all__ += _access_application_auth.__all__
+from ckanext.lyg_opendata.access.agreement_auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.agreement_auth as _access_agreement_auth  # noqa: E402
+__all__ += _access_agreement_auth.__all__
+from ckanext.lyg_opendata.access.enforce_auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.access.enforce_auth as _access_enforce_auth  # noqa: E402
+__all__ += _access_enforce_auth.__all__
+
+from ckanext.lyg_opendata.audit.auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.audit.auth as _audit_auth  # noqa: E402
+__all__ += _audit_auth.__all__
+from ckanext.lyg_opendata.objections.auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.objections.auth as _objections_auth  # noqa: E402
+__all__ += _objections_auth.__all__

@@ -1,0 +1,4 @@
+"""Template helpers of agreements, grants and usage reports."""
+from __future__ import annotations
+
+__all__: list[str] = []

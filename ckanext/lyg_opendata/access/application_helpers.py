@@ -1,0 +1,4 @@
+"""Template helpers of the application workflow."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""Actions of the access log (Art 21)."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""Template helpers of the access log."""
+from __future__ import annotations
+
+__all__: list[str] = []

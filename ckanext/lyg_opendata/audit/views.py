@@ -1,0 +1,4 @@
+"""Pages of the access log."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""CLI commands of objections (COMMANDS are added to `ckan lyg-opendata`)."""
+from __future__ import annotations
+
+COMMANDS: list = []

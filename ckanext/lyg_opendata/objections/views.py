@@ -1,0 +1,4 @@
+"""Pages of objections and reports."""
+from __future__ import annotations
+
+__all__: list[str] = []
