@@ -121,6 +121,7 @@ def cmd_pot() -> int:
     save(pot, POT)
     own = load(OWN_PO)
     have = {key_of(e): e for e in own}
+    incoming = incoming_translations()
     new = polib.POFile(wrapwidth=0)
     new.metadata = dict(HEADER)
     for e in pot:
@@ -129,13 +130,29 @@ def cmd_pot() -> int:
             old.occurrences = e.occurrences
             new.append(old)
         else:
-            new.append(_entry(key_of(e), e.occurrences[0][0] if e.occurrences else ""))
+            entry = _entry(key_of(e), e.occurrences[0][0] if e.occurrences else "")
+            given = incoming.get(key_of(e))
+            if given is not None:
+                entry.msgstr, entry.msgstr_plural = given.msgstr, given.msgstr_plural
+            new.append(entry)
     dropped = [k for k in have if k not in {key_of(e) for e in pot}]
     sync_javascript(new)
     save(new, OWN_PO)
     print(f"{POT.name}: {len(pot)} msgids; {OWN_PO.name}: {len(new)} entries"
           f" ({sum(not is_done(e) for e in new)} to translate, {len(dropped)} dropped)")
     return 0
+
+
+INCOMING = HERE / "incoming"
+
+
+def incoming_translations() -> Dict[object, polib.POEntry]:
+    """Translations handed in by work done in parallel (``incoming/*.po``, msgid/msgstr
+    pairs): taken for msgids the own catalog has not translated yet, then the files can go."""
+    found: Dict[object, polib.POEntry] = {}
+    for path in sorted(INCOMING.glob("*.po")) if INCOMING.is_dir() else []:
+        found.update(done_entries(polib.pofile(str(path))))
+    return found
 
 
 def _entry(key, loc: str) -> polib.POEntry:
