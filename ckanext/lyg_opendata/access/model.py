@@ -79,7 +79,11 @@ class Application(tk.BaseModel):
     refusal_reason = sa.Column(sa.UnicodeText)                  # refusal: 理由
     refusal_basis = sa.Column(sa.UnicodeText)                   # refusal: 依据
 
-    reminded_on = sa.Column(sa.Date)   # last deadline reminder sent (no duplicates per day)
+    # the number of working days this application's deadline counts (the configured value
+    # when it arrived: a later change of the setting does not move existing deadlines)
+    deadline_workdays = sa.Column(sa.Integer, nullable=False, default=10)
+    reminded_on = sa.Column(sa.Date)           # "deadline approaching" reminder sent (once)
+    overdue_reminded_on = sa.Column(sa.Date)   # "deadline passed" reminder sent (once)
     created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
     modified = sa.Column(sa.DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
 
