@@ -123,6 +123,7 @@ class Agreement(tk.BaseModel):
     __tablename__ = "lyg_opendata_agreement"
 
     id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    number = sa.Column(sa.UnicodeText, nullable=False, unique=True)   # 协议编号
     application_id = sa.Column(sa.UnicodeText,
                                sa.ForeignKey("lyg_opendata_application.id", ondelete="CASCADE"),
                                nullable=False, unique=True)

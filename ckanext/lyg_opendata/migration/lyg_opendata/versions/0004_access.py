@@ -92,6 +92,7 @@ def upgrade():
     )
     op.create_table('lyg_opendata_agreement',
     sa.Column('id', sa.UnicodeText(), nullable=False),
+    sa.Column('number', sa.UnicodeText(), nullable=False),
     sa.Column('application_id', sa.UnicodeText(), nullable=False),
     sa.Column('template_id', sa.UnicodeText(), nullable=True),
     sa.Column('template_version', sa.Integer(), nullable=True),
@@ -111,7 +112,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['application_id'], ['lyg_opendata_application.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['template_id'], ['lyg_opendata_agreement_template.id'], ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('application_id')
+    sa.UniqueConstraint('application_id'),
+    sa.UniqueConstraint('number')
     )
     op.create_table('lyg_opendata_grant',
     sa.Column('id', sa.UnicodeText(), nullable=False),

@@ -1,0 +1,159 @@
+"""Fixtures of the agreement, grant and usage report tests (imported by test_agreement*,
+test_grant*, test_report*), and the tests of ``create_for_application``: the approve action
+(applications) calls it inside its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.lyg_opendata.access import agreements
+from ckanext.lyg_opendata.access.model import Agreement, AgreementTemplate, Application
+from ckanext.lyg_opendata.workdays import add_workdays, today_beijing
+
+D = dt.date
+SECRET = "http://data.example.invalid/conditional/parking-{n}.csv"
+
+
+@pytest.fixture
+def cond_dataset(published_dataset):
+    """A published conditional dataset with three resources."""
+    return published_dataset(
+        name="parking-fees", title="停车场收费明细", open_type="conditional",
+        open_conditions="仅向科研机构开放", resource_code="320700/JTJ/0042",
+        resources=[{"url": SECRET.format(n=i), "format": "CSV", "name": name}
+                   for i, name in enumerate(["2024年明细", "2025年明细", "2026年明细"])])
+
+
+@pytest.fixture
+def grantee():
+    """The applicant (a registered user); becomes the grantee once signed."""
+    return factories.UserWithToken(fullname="示例科技联系人", email="grantee@example.com")
+
+
+def make_application(dataset, user, *, resources=(0, 1), start=None, end=None,
+                     org=True, **kwargs):
+    """An approved application row, as the approve action leaves it before it calls
+    ``create_for_application`` (not committed)."""
+    today = today_beijing()
+    start = start or today
+    end = end or today + dt.timedelta(days=180)
+    ids = [dataset["resources"][i]["id"] for i in resources]
+    fields = dict(
+        package_id=dataset["id"], org_id=dataset["owner_org"], user_id=user["id"],
+        status="approved", purpose="城市停车诱导研究，分析停车场使用规律",
+        scenario="停车诱导应用的算法训练和效果评估", security_measures="专用服务器，访问控制，日志审计，定期删除",
+        resource_ids=[], term_start=start, term_end=end, conditions_accepted=True,
+        received_on=today, due_on=add_workdays(today, 10)[0], due_provisional=False,
+        decided_at=dt.datetime.utcnow(), conditions_of_use="不得向第三方提供；成果发布前告知甲方",
+        granted_resource_ids=ids, granted_term_start=start, granted_term_end=end)
+    if org:
+        fields.update(applicant_type="organization", applicant_name="连云港示例科技有限公司",
+                      credit_code="91320700MA1MXXXX0X", contact_name="王五",
+                      contact_phone="13800000000", contact_email="wangwu@example.com")
+    fields.update(kwargs)
+    application = Application(**fields)
+    model.Session.add(application)
+    model.Session.flush()
+    return application
+
+
+@pytest.fixture
+def approve(cond_dataset, people, grantee):
+    """Approve an application of ``grantee`` (or another user) as the agency's editor:
+    returns the committed agreement's id."""
+    def run(user=None, dataset=None, interval=None, **kwargs):
+        application = make_application(dataset or cond_dataset, user or grantee, **kwargs)
+        application.decided_by = people["agency_editor"]["id"]
+        agreement = agreements.create_for_application(
+            application, people["agency_editor"]["name"], report_interval_months=interval)
+        model.Session.commit()
+        return agreement.id
+    return run
+
+
+@pytest.fixture
+def signed(approve, grantee):
+    """An agreement signed by the grantee: returns the grant as the action shows it."""
+    def run(**kwargs):
+        agreement_id = approve(**kwargs)
+        return tk.get_action("lyg_opendata_agreement_sign")(
+            {"user": grantee["name"]}, {"id": agreement_id, "accept": True})
+    return run
+
+
+# --- create_for_application ------------------------------------------------------------
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+def test_create_for_application_fills_the_model_text_and_freezes_it(cond_dataset, people,
+                                                                     grantee):
+    assert model.Session.query(AgreementTemplate).count() == 0
+    application = make_application(cond_dataset, grantee)
+    application.decided_by = people["agency_editor"]["id"]
+    agreement = agreements.create_for_application(application, people["agency_editor"]["name"])
+    assert agreement in model.Session.new  # added, not committed
+    model.Session.commit()
+
+    stored = model.Session.get(Agreement, agreement.id)
+    template = model.Session.query(AgreementTemplate).one()
+    assert (template.version, stored.template_version, stored.template_id) == (1, 1, template.id)
+    text = stored.text
+    for expected in ("市交通运输局", "连云港示例科技有限公司", "91320700MA1MXXXX0X", "停车场收费明细",
+                     "320700/JTJ/0042", "2024年明细（CSV）", "2025年明细（CSV）",
+                     "城市停车诱导研究", "停车诱导应用的算法训练", "专用服务器", "仅向科研机构开放",
+                     "不得向第三方提供", stored.number, "王五 13800000000 wangwu@example.com",
+                     agreements.cn_date(application.granted_term_end)):
+        assert expected in text, expected
+    assert "2026年明细" not in text  # not granted
+    assert "{" not in text and "}" not in text
+    assert stored.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert stored.agency_signed_by == people["agency_editor"]["id"]
+    assert stored.agency_signed_at is not None and stored.applicant_signed_at is None
+    assert stored.report_schedule == "end" and stored.report_interval_months is None
+    assert stored.number.startswith("LYG-XY-")
+
+
+def test_an_individual_applicant_and_the_latest_template(cond_dataset, people, grantee, sysadmin):
+    agreements.create_template("新示范文本", "协议 {agreement_number}：{applicant}（{applicant_type}）"
+                               "使用 {dataset_title} 的 {resources}，{report_schedule}", "v2",
+                               sysadmin["id"])
+    application = make_application(cond_dataset, grantee, org=False, resources=(2,))
+    agreement = agreements.create_for_application(application, people["agency_admin"]["name"],
+                                                  report_interval_months=3)
+    model.Session.commit()
+    assert agreement.template_version == 2
+    assert "示例科技联系人（自然人）" in agreement.text and "2026年明细（CSV）" in agreement.text
+    assert agreement.report_schedule == "periodic" and agreement.report_interval_months == 3
+    assert "第2期" in agreement.text
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"granted_resource_ids": []}, "granted_resource_ids"),
+    ({"granted_resource_ids": ["not-a-resource"]}, "granted_resource_ids"),
+    ({"granted_term_end": D(2020, 1, 1)}, "granted_term_end"),
+])
+def test_create_for_application_refuses_what_it_cannot_fill(cond_dataset, people, grantee,
+                                                             change, field):
+    application = make_application(cond_dataset, grantee)
+    for key, value in change.items():
+        setattr(application, key, value)
+    with pytest.raises(tk.ValidationError) as err:
+        agreements.create_for_application(application, people["agency_editor"]["name"])
+    assert field in err.value.error_dict
+    model.Session.rollback()
+
+
+def test_a_periodic_interval_out_of_range_is_a_field_error(cond_dataset, people, grantee):
+    application = make_application(cond_dataset, grantee)
+    with pytest.raises(tk.ValidationError) as err:
+        agreements.create_for_application(application, people["agency_editor"]["name"],
+                                          report_interval_months=0, report_schedule="periodic")
+    assert "report_interval_months" in err.value.error_dict
+    model.Session.rollback()
