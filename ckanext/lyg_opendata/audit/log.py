@@ -224,8 +224,9 @@ def seal(now: Optional[dt.datetime] = None, progress: Callable[[str], None] = la
                 values["seal_hash"] = seal_hash(day, root.count, root.first_id,
                                                 root.last_id, values["root"], prev)
                 conn.execute(access_log_seal.insert().values(**values))
-            progress(f"{day.isoformat()}: {root.count} records sealed, "
-                     f"root {values['root'][:16]}…")
+            if root.count:
+                progress(f"{day.isoformat()}: {root.count} records sealed, "
+                         f"root {values['root'][:16]}…")
             sealed.append(values)
     return sealed
 
@@ -363,6 +364,7 @@ def purge(now: Optional[dt.datetime] = None,
         day_rows = conn.execute(
             sa.select(access_log.c.day, sa.func.count()).where(access_log.c.day < before)
             .group_by(access_log.c.day).order_by(access_log.c.day)).all()
+        conn.rollback()  # end the reading transaction; each day is deleted in its own
         for day, count in day_rows:
             with conn.begin():
                 # the trigger lets this transaction (and nothing else) delete old sealed days
