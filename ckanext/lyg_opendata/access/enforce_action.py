@@ -1,4 +1,284 @@
-"""Chained core actions that keep conditional data from leaking (Art 17)."""
+"""Chained core actions that keep conditional data from leaking (Art 17) and write its use
+by grantees to the access log (Art 21). The rules themselves live in ``redaction``.
+
+- ``package_show``: a conditional dataset is never answered from the index cache (the
+  index stores it redacted), so the agency and grantees get their addresses; an API answer
+  carrying a grantee's addresses is logged (channel ``api``). ``resource_show`` likewise.
+- ``resource_search`` reads addresses straight from the database: results are redacted,
+  and a query on an address field (``url:…``) never matches what the user may not use.
+- the activity stream (lists, ``activity_show``, ``activity_data_show``, ``activity_diff``):
+  snapshots of conditional datasets — including those taken before the dataset became
+  conditional — are redacted for whoever is outside the agency.
+- ``dataset_followee_list`` / ``followee_list`` dictize datasets themselves: redacted.
+- ``datastore_search`` (when the DataStore is enabled): a grantee's query is logged
+  (channel ``datastore``); who may query is decided by ``enforce_auth``.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import difflib
+import json
+import re
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.access import redaction
+
+__all__ = [
+    "package_show",
+    "resource_show",
+    "resource_search",
+    "dataset_followee_list",
+    "followee_list",
+    "package_activity_list",
+    "user_activity_list",
+    "group_activity_list",
+    "organization_activity_list",
+    "recently_changed_packages_activity_list",
+    "dashboard_activity_list",
+    "activity_show",
+    "activity_data_show",
+    "activity_diff",
+]
+
+
+def _datastore_enabled() -> bool:
+    return "datastore" in (tk.config.get("ckan.plugins") or [])
+
+
+# --- show and the API access log ----------------------------------------------------------
+
+def _top_level_api_call(action: str) -> bool:
+    """This action is the one the API request asked for (not an inner call)."""
+    try:
+        return (tk.request.endpoint == "api.action"
+                and (tk.request.view_args or {}).get("logic_function") == action)
+    except RuntimeError:  # outside a request
+        return False
+
+
+def _log_api(context, pkg_id: str, resource_ids: list[str]) -> None:
+    """A grantee was served these resources' addresses through the API."""
+    pkg = model.Package.get(pkg_id)
+    if pkg is None or not redaction.is_conditional(pkg):
+        return
+    r = redaction.rights_for_package(context.get("user"), pkg)
+    if r.all:
+        return
+    for rid in resource_ids:
+        if rid in r.granted and not redaction.already_recorded(pkg.id, rid):
+            redaction.mark_recorded(pkg.id, rid)
+            redaction.record(context.get("user"), pkg, rid, "api", r.granted[rid])
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_show(next_, context, data_dict):
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name_or_id") or "")
+    if pkg is not None and redaction.is_conditional(pkg):
+        # the index holds the redacted dict: build it from the database, per user
+        context["use_cache"] = False
+    result = next_(context, data_dict)
+    if pkg is not None and _top_level_api_call("package_show"):
+        _log_api(context, pkg.id, [r["id"] for r in result.get("resources") or []
+                                   if not r.get("lyg_redacted")])
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_show(next_, context, data_dict):
+    result = next_(context, data_dict)
+    if _top_level_api_call("resource_show") and not result.get("lyg_redacted"):
+        _log_api(context, result.get("package_id") or "", [result.get("id")])
+    return result
+
+
+# --- resource_search ------------------------------------------------------------------------
+
+# fields of resource_search that are public metadata; a query on any other field (url,
+# hash, extras …) could probe what a conditional resource holds
+PUBLIC_RESOURCE_FIELDS = {"name", "description", "format", "mimetype", "resource_type",
+                          "id", "package_id", "position", "state", "created",
+                          "metadata_modified", "last_modified"}
+
+
+def _query_fields(data_dict) -> set[str]:
+    query = data_dict.get("query") or []
+    if isinstance(query, str):
+        query = [query]
+    return {str(pair).split(":", 1)[0] for pair in query if ":" in str(pair)}
+
+
+def _resource_visible(user, res: dict[str, Any], cache: dict) -> bool:
+    pkg_id = res.get("package_id")
+    if pkg_id not in cache:
+        pkg = model.Package.get(pkg_id) if pkg_id else None
+        cache[pkg_id] = (pkg, redaction.rights_for_package(user, pkg)
+                         if pkg is not None and redaction.is_conditional(pkg) else None)
+    _pkg, r = cache[pkg_id]
+    return r is None or r.may_use(res.get("id"))
+
+
+def _redact_resource(res: dict[str, Any], pkg: model.Package) -> None:
+    holder = {"name": pkg.name, "id": pkg.id, "extras": [
+        {"key": k, "value": v} for k, v in (pkg.extras or {}).items()], "resources": [res]}
+    redaction.redact_resources(holder)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_search(next_, context, data_dict):
+    """Redacted results; a query on an address field matches only what the user may use
+    (the count and the page are computed after that filter)."""
+    if context.get("search_query"):
+        return next_(context, data_dict)
+    user = context.get("user")
+    cache: dict = {}
+    if _query_fields(data_dict) - PUBLIC_RESOURCE_FIELDS:
+        offset = int(data_dict.get("offset") or 0)
+        limit = data_dict.get("limit")
+        everything = dict(data_dict, offset=0, limit=None)
+        found = next_(context, everything)
+        visible = [res for res in found["results"] if _resource_visible(user, res, cache)]
+        page = visible[offset:offset + int(limit)] if limit is not None else visible[offset:]
+        return {"count": len(visible), "results": page}
+    result = next_(context, data_dict)
+    for res in result.get("results") or []:
+        if not _resource_visible(user, res, cache):
+            _redact_resource(res, cache[res.get("package_id")][0])
+    return result
+
+
+# --- datasets dictized by core itself --------------------------------------------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def dataset_followee_list(next_, context, data_dict):
+    return [redaction.redact_for(context.get("user"), d) for d in next_(context, data_dict)]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def followee_list(next_, context, data_dict):
+    result = next_(context, data_dict)
+    for item in result:
+        if item.get("type") == "dataset" and isinstance(item.get("dict"), dict):
+            redaction.redact_for(context.get("user"), item["dict"])
+    return result
+
+
+# --- the activity stream ------------------------------------------------------------------
+
+def _redact_activities(context, activities):
+    cache: dict = {}
+    for activity in activities or []:
+        if isinstance(activity, dict):
+            redaction.redact_activity(context.get("user"), activity, cache)
+    return activities
+
+
+def _list_chain(name):
+    @tk.chained_action
+    @tk.side_effect_free
+    def chained(next_, context, data_dict):
+        return _redact_activities(context, next_(context, data_dict))
+    chained.__name__ = name
+    chained.__doc__ = f"``{name}`` with conditional data redacted from the snapshots."
+    return chained
+
+
+package_activity_list = _list_chain("package_activity_list")
+user_activity_list = _list_chain("user_activity_list")
+group_activity_list = _list_chain("group_activity_list")
+organization_activity_list = _list_chain("organization_activity_list")
+recently_changed_packages_activity_list = _list_chain("recently_changed_packages_activity_list")
+dashboard_activity_list = _list_chain("dashboard_activity_list")
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_show(next_, context, data_dict):
+    activity = next_(context, data_dict)
+    _redact_activities(context, [activity])
+    return activity
+
+
+def _activity_record(activity_id: str) -> dict[str, Any]:
+    """The stored activity, as a copy (its snapshot is redacted, never written back)."""
+    from ckanext.activity.model import Activity
+    obj = model.Session.get(Activity, activity_id)
+    if obj is None:
+        raise tk.ObjectNotFound()
+    return {"object_id": obj.object_id, "data": json.loads(json.dumps(obj.data or {}))}
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_data_show(next_, context, data_dict):
+    data = next_(context, data_dict)
+    record = _activity_record(tk.get_or_bust(data_dict, "id"))
+    object_type = data_dict.get("object_type")
+    wrapper = {"object_id": record["object_id"],
+               "data": {object_type: data} if object_type else data}
+    redaction.redact_activity(context.get("user"), wrapper, {})
+    return wrapper["data"][object_type] if object_type else wrapper["data"]
+
+
+def _diff(objs: list[Any], diff_type: str) -> str:
+    """The diff activity_diff computes, over the redacted snapshots."""
+    lines = [json.dumps(obj, indent=2, sort_keys=True).split("\n") for obj in objs]
+    if diff_type == "unified":
+        return "\n".join(difflib.unified_diff(*lines))
+    if diff_type == "context":
+        return "\n".join(difflib.context_diff(*lines))
+    for i in (0, 1):
+        wrapped = []
+        for line in lines[i]:
+            wrapped.extend(re.findall(r".{1,70}(?:\s+|$)", line))
+        lines[i] = wrapped
+    return difflib.HtmlDiff().make_table(*lines)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_diff(next_, context, data_dict):
+    """Core diffs the stored snapshots; for whoever may not see a conditional dataset's
+    addresses the diff is made again over the redacted snapshots."""
+    result = next_(context, data_dict)
+    object_type = tk.get_or_bust(data_dict, "object_type")
+    cache: dict = {}
+    redacted = []
+    changed = False
+    activities = result.get("activities") or []
+    for i, activity in enumerate(activities):
+        record = _activity_record(activity["id"])
+        before = json.dumps(record["data"], sort_keys=True)
+        redaction.redact_activity(context.get("user"), record, cache)
+        changed = changed or json.dumps(record["data"], sort_keys=True) != before
+        redacted.append(record["data"].get(object_type))
+        activities[i] = redaction.redact_activity(context.get("user"), activity, cache)
+    if changed:
+        result["diff"] = _diff(redacted, data_dict.get("diff_type", "unified"))
+    return result
+
+
+# --- DataStore (registered only when the DataStore plugin is enabled) ----------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(next_, context, data_dict):
+    """A grantee's DataStore query is written to the access log (once per request)."""
+    result = next_(context, data_dict)
+    res = model.Resource.get(result.get("resource_id") or data_dict.get("resource_id") or "")
+    if res is not None and redaction.is_conditional(res.package):
+        r = redaction.rights_for_package(context.get("user"), res.package)
+        if not r.all and r.may_use(res.id) and not redaction.already_recorded(res.package_id, res.id):
+            redaction.mark_recorded(res.package_id, res.id)
+            redaction.record(context.get("user"), res.package, res.id, "datastore", r.granted[res.id])
+    return result
+
+
+if _datastore_enabled():
+    __all__.append("datastore_search")

@@ -35,14 +35,16 @@ SOURCE_APPLICATION_URL = "source_application_url"
 
 
 def application_url(dataset_dict: dict[str, Any]) -> str:
-    """Where a conditional dataset is applied for: its page on this portal, at the
-    ``#apply`` anchor (the access domain's application form will answer there); for a
-    harvested copy, its source's landing page (the source agency decides)."""
+    """Where a conditional dataset is applied for: its application page on this portal,
+    ``/dataset/<name>/apply`` (the access domain's application form); for a harvested
+    copy, its source's landing page (the source agency decides)."""
+    if dataset_dict.get(SOURCE_APPLICATION_URL):
+        return dataset_dict[SOURCE_APPLICATION_URL]
     for extra in dataset_dict.get("extras") or []:
         if extra.get("key") == SOURCE_APPLICATION_URL and extra.get("value"):
             return extra["value"]
     site = tk.config.get("ckan.site_url").rstrip("/")
-    return f"{site}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}#apply"
+    return f"{site}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}/apply"
 
 
 def is_conditional(dataset_dict: dict[str, Any]) -> bool:
@@ -263,7 +265,7 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
             g.remove((distribution, DCAT.accessURL, None))
             g.add((distribution, DCAT.accessURL, apply))
         for s, p, o in list(g):
-            if str(o) in data_urls and not str(o).startswith(str(apply).split("#")[0]):
+            if str(o) in data_urls and str(o) != str(apply):
                 g.remove((s, p, o))
 
     # --- RDF → CKAN ------------------------------------------------------------------
