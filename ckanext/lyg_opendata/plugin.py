@@ -9,6 +9,7 @@ from ckanext.lyg_opendata import search
 from ckanext.lyg_opendata.access import redaction
 from ckanext.lyg_opendata.catalog import index
 from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
+from ckanext.lyg_opendata.objections import index as objections_index
 
 
 @tk.blanket.actions
@@ -34,14 +35,16 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
         return search.adjust_search_params(search_params)
 
     def after_dataset_search(self, search_results, search_params):
-        return redaction.after_dataset_search(index.label_facets(search_results))
+        return redaction.after_dataset_search(
+            objections_index.label_facets(index.label_facets(search_results)))
 
     def before_dataset_index(self, pkg_dict):
-        return redaction.before_dataset_index(index.before_dataset_index(pkg_dict))
+        return redaction.before_dataset_index(
+            objections_index.before_dataset_index(index.before_dataset_index(pkg_dict)))
 
     def after_dataset_show(self, context, pkg_dict):
         return redaction.after_dataset_show(context, pkg_dict)
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
-        return index.dataset_facets(facets_dict)
+        return objections_index.dataset_facets(index.dataset_facets(facets_dict))

@@ -1,0 +1,139 @@
+"""navl schemas and validators of objections and reports."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.objections import codes, workflow
+
+_ = tk._
+
+
+def v(name: str):
+    return tk.get_validator(name)
+
+
+def min_length(n: int | None = None):
+    """At least ``n`` characters (default: the configured minimum for descriptions)."""
+    def validator(value, context):
+        need = n if n is not None else tk.config.get("ckanext.lyg_opendata.objections.min_length")
+        value = (value or "").strip()
+        if len(value) < need:
+            raise tk.Invalid(_("Please write at least %d characters") % need)
+        return value
+    return validator
+
+
+def max_length(n: int):
+    def validator(value, context):
+        if value and len(value) > n:
+            raise tk.Invalid(_("Please write at most %d characters") % n)
+        return value
+    return validator
+
+
+def no_blocked_words(value, context):
+    word = workflow.blocked_word(value)
+    if word:
+        raise tk.Invalid(_("The text contains a word that is not allowed: %s") % word)
+    return value
+
+
+def one_of(kind: str):
+    def validator(value, context):
+        if value not in codes.codes(kind):
+            raise tk.Invalid(_("Choose one of: %s") % ", ".join(codes.codes(kind)))
+        return value
+    return validator
+
+
+def text(required: bool = True, minimum: int | None = 2, maximum: int = 5000) -> list:
+    first = [v("not_empty")] if required else [v("ignore_missing")]
+    checks = [min_length(minimum)] if required else []
+    return first + [v("unicode_safe")] + checks + [max_length(maximum), no_blocked_words]
+
+
+def id_schema() -> dict:
+    return {"id": [v("not_empty"), v("unicode_safe")]}
+
+
+def create_schema() -> dict:
+    return {
+        "package_id": [v("not_empty"), v("unicode_safe")],
+        "type": [v("not_empty"), v("unicode_safe"), one_of("type")],
+        "description": text(minimum=None),
+        "resource_id": [v("ignore_missing"), v("unicode_safe")],
+        "data_item_code": [v("ignore_missing"), v("unicode_safe"), max_length(100)],
+        "contact": [v("ignore_missing"), v("unicode_safe"), max_length(200), no_blocked_words],
+        "evidence": [v("ignore_missing")],
+    }
+
+
+def reason_schema(required: bool = True) -> dict:
+    return {**id_schema(), "reason": text(required=required)}
+
+
+def answer_schema() -> dict:
+    return {
+        **id_schema(),
+        "outcome": [v("not_empty"), v("unicode_safe"), one_of("outcome")],
+        "explanation": text(),
+        "activity_id": [v("ignore_missing"), v("unicode_safe")],
+        "public": [v("default")(True), v("boolean_validator")],
+    }
+
+
+def dispute_schema() -> dict:
+    return {**reason_schema(), "escalate": [v("default")(False), v("boolean_validator")]}
+
+
+def merge_schema() -> dict:
+    return {**reason_schema(required=False), "merge_into": [v("not_empty"), v("unicode_safe")]}
+
+
+def reassign_schema() -> dict:
+    return {**reason_schema(), "organization": [v("not_empty"), v("unicode_safe")]}
+
+
+def queue_schema() -> dict:
+    return {
+        "organization": [v("ignore_missing"), v("unicode_safe")],
+        "status": [v("ignore_missing"), v("unicode_safe"), _status_filter],
+        "overdue": [v("ignore_missing"), v("boolean_validator")],
+        "package_id": [v("ignore_missing"), v("unicode_safe")],
+    }
+
+
+def _status_filter(value, context):
+    if value not in ("open", "all", *codes.codes("status")):
+        raise tk.Invalid(_("Choose one of: %s") % ", ".join(["open", "all", *codes.codes("status")]))
+    return value
+
+
+def report_create_schema() -> dict:
+    return {
+        "package_id": [v("ignore_missing"), v("unicode_safe")],
+        "reported_party": text(minimum=2, maximum=300),
+        "description": text(minimum=None),
+        "contact": [v("ignore_missing"), v("unicode_safe"), max_length(200), no_blocked_words],
+    }
+
+
+def report_update_schema() -> dict:
+    return {**id_schema(),
+            "action": [v("not_empty"), v("unicode_safe"), _report_action],
+            "text": text()}
+
+
+def _report_action(value, context):
+    if value not in ("handle", "note", "close"):
+        raise tk.Invalid(_("Choose one of: %s") % "handle, note, close")
+    return value
+
+
+def validate(data_dict: dict, schema: dict) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict or {}), schema)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
