@@ -1,4 +1,49 @@
 """Template helpers of agreements, grants and usage reports."""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Optional
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+
+__all__ = [
+    "lyg_opendata_grant_status_label",
+    "lyg_opendata_report_status_label",
+    "lyg_opendata_may_see_agency_grants",
+]
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+GRANT_STATUS = {
+    "pending": N_("Not begun"),
+    "active": N_("Valid"),
+    "expired": N_("Expired"),
+    "revoked": N_("Revoked"),
+}
+
+REPORT_STATUS = {
+    "upcoming": N_("Period not ended"),
+    "due": N_("Due"),
+    "overdue": N_("Overdue"),
+    "submitted": N_("Submitted"),
+}
+
+
+def lyg_opendata_grant_status_label(status: Optional[str]) -> str:
+    return tk._(GRANT_STATUS[status]) if status in GRANT_STATUS else (status or "")
+
+
+def lyg_opendata_report_status_label(status: Optional[str]) -> str:
+    return tk._(REPORT_STATUS[status]) if status in REPORT_STATUS else (status or "")
+
+
+def lyg_opendata_may_see_agency_grants() -> bool:
+    """Editors and admins of an agency, and supervisors: the agency grants page."""
+    user = tk.current_user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return roles.is_supervisor(user) or bool(roles.editable_org_ids(user))
