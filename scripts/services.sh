@@ -52,6 +52,30 @@ ALTER ROLE $PG_USER WITH LOGIN PASSWORD '$PG_PASSWORD';
 SELECT 'CREATE DATABASE ckan_dev OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ckan_dev')\gexec
 SELECT 'CREATE DATABASE $TEST_DB OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$TEST_DB')\gexec
 SQL
+  prepare_datastore
+}
+
+# The DataStore databases and their read-only role (idempotent). The permissions are CKAN's
+# own: the SQL of `ckan datastore set-permissions`, rendered by its function without a
+# config file, for the dev pair and this test slot's pair.
+prepare_datastore() {
+  [ -x "$VENV/bin/python" ] || die "the virtualenv is missing (run make install): it renders the DataStore permissions"
+  psql_su -d postgres <<SQL
+SELECT 'CREATE ROLE $DS_RO_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DS_RO_USER')\gexec
+ALTER ROLE $DS_RO_USER WITH LOGIN PASSWORD '$DS_RO_PASSWORD';
+SELECT 'CREATE DATABASE $TEST_DB OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$TEST_DB')\gexec
+SELECT 'CREATE DATABASE datastore_dev OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'datastore_dev')\gexec
+SELECT 'CREATE DATABASE $TEST_DS_DB OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$TEST_DS_DB')\gexec
+SQL
+  local pair
+  : > "$LOGS/datastore-permissions.log"
+  for pair in ckan_dev:datastore_dev "$TEST_DB:$TEST_DS_DB"; do
+    "$VENV/bin/python" -c 'import sys; from ckanext.datastore.cli import permissions_sql as p
+m, d, u, r = sys.argv[1:5]; print(p(maindb=m, datastoredb=d, mainuser=u, writeuser=u, readuser=r))' \
+      "${pair%%:*}" "${pair#*:}" "$PG_USER" "$DS_RO_USER" 2>>"$LOGS/datastore-permissions.log" \
+      | psql_su -d postgres >>"$LOGS/datastore-permissions.log" 2>&1 \
+      || { tail -n 5 "$LOGS/datastore-permissions.log" >&2; die "setting the DataStore permissions on ${pair#*:} failed (SQL of ckan datastore set-permissions); see $LOGS/datastore-permissions.log"; }
+  done
 }
 
 stop_postgres() {
@@ -154,5 +178,7 @@ case "${1:-}" in
     stop_bg mailsink; stop_bg solr; stop_bg redis; stop_postgres ;;
   status) status ;;
   pgdata) echo "$PGDATA" ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  # the DataStore databases of the dev portal and of this test slot (scripts/test.sh runs it)
+  datastore) pg_running || die "PostgreSQL is not running (make services)"; prepare_datastore ;;
+  *) echo "usage: $0 start|stop|status|datastore" >&2; exit 2 ;;
 esac
