@@ -100,7 +100,17 @@ def seal_hash(day: dt.date, count: int, first_id, last_id, root: str, prev_hash:
 
 # --- writing --------------------------------------------------------------------
 
-def _user_fields(conn, user) -> dict[str, Optional[str]]:
+LOOKUP = sa.text("""
+SELECT p.id AS package_id, p.owner_org AS org_id, u.id AS user_id, u.name AS user_name,
+       u.fullname AS user_fullname
+FROM (SELECT 1) AS one
+LEFT JOIN package p ON p.id = :p OR p.name = :p
+LEFT JOIN "user" u ON :u <> '' AND (u.id = :u OR u.name = :u)
+LIMIT 1""")
+
+
+def _user_object(user) -> Optional[dict[str, Optional[str]]]:
+    """The fields of a user given as an object (no query), None for a name or id."""
     if user is None or user == "":
         return {"user_id": None, "user_name": None, "user_fullname": None}
     if isinstance(user, model.User):
@@ -110,11 +120,7 @@ def _user_fields(conn, user) -> dict[str, Optional[str]]:
             return {"user_id": None, "user_name": None, "user_fullname": None}
         return {"user_id": user.id, "user_name": user.name,
                 "user_fullname": getattr(user, "fullname", None)}
-    row = conn.execute(sa.text('SELECT id, name, fullname FROM "user" WHERE id = :u OR name = :u'),
-                       {"u": user}).first()
-    if row is None:  # keep what we were told: the record must not be lost
-        return {"user_id": None, "user_name": user, "user_fullname": None}
-    return {"user_id": row.id, "user_name": row.name, "user_fullname": row.fullname}
+    return None
 
 
 def _request_fields() -> dict[str, Optional[str]]:
@@ -139,15 +145,22 @@ def append(*, user, package_id: str, resource_id: Optional[str], channel: str,
         raise ValueError("package_id is required")
     created = (now.astimezone(dt.timezone.utc).replace(tzinfo=None)
                if now is not None and now.tzinfo else now) or _utcnow()
+    known = _user_object(user)
     with _engine().begin() as conn:
-        pkg = conn.execute(sa.text("SELECT id, owner_org FROM package WHERE id = :p OR name = :p"),
-                           {"p": package_id}).first()
+        # one round trip for the dataset's organization and the user's name at the time
+        found = conn.execute(LOOKUP, {"p": package_id,
+                                      "u": "" if known is not None else user}).first()
         record = {"created": created, "day": today_beijing(created),
-                  "package_id": pkg.id if pkg else package_id,
-                  "org_id": pkg.owner_org if pkg else None,
+                  "package_id": found.package_id or package_id, "org_id": found.org_id,
                   "resource_id": resource_id or None, "channel": channel,
                   "grant_id": grant_id or None}
-        record.update(_user_fields(conn, user))
+        if known is not None:
+            record.update(known)
+        elif found.user_id:
+            record.update(user_id=found.user_id, user_name=found.user_name,
+                          user_fullname=found.user_fullname)
+        else:  # keep what we were told: the record must not be lost
+            record.update(user_id=None, user_name=user, user_fullname=None)
         record.update(_request_fields())
         if ip is not ...:
             record["ip"] = ip
