@@ -71,6 +71,9 @@ REPORT_EVENTS = [
     Term("close", "办结", "Closed"),
 ]
 
+# the public marker of a dataset under verification (Huai'an standard's wording)
+MARKER = Term("under_objection", "有异议，核实中", "Under objection, being verified")
+
 _LISTS = {"type": TYPES, "status": STATUSES, "outcome": OUTCOMES, "event": EVENTS,
           "role": ROLES, "report_status": REPORT_STATUSES, "report_event": REPORT_EVENTS}
 

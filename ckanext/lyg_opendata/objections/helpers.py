@@ -15,7 +15,13 @@ __all__: list[str] = [
     "lyg_opendata_objection_label",
     "lyg_opendata_objection_count",
     "lyg_opendata_objection_is_handler",
+    "lyg_opendata_objection_marker_label",
 ]
+
+
+def lyg_opendata_objection_marker_label() -> str:
+    """有异议，核实中 (in the UI language)."""
+    return codes.MARKER.label()
 
 
 def lyg_opendata_objection_marker(package_id: str) -> list[dict[str, Any]]:

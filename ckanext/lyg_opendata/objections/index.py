@@ -9,6 +9,8 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata.objections import codes
+
 FIELD = "under_objection"
 
 
@@ -33,5 +35,5 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     facets = search_results.get("search_facets") or {}
     for item in (facets.get(FIELD) or {}).get("items", []):
         if item.get("name") == "true":
-            item["display_name"] = tk._("Under objection, being verified")
+            item["display_name"] = codes.MARKER.label()
     return search_results

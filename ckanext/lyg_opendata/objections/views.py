@@ -104,7 +104,8 @@ def new(id: str):
         "types": codes.choices("type"), "resources": _resource_choices(pkg),
         "items": _item_choices(pkg), "evidence_types": evidence.allowed_types(),
         "evidence_max": tk.config.get("ckanext.lyg_opendata.objections.evidence.max_size"),
-        "min_length": tk.config.get("ckanext.lyg_opendata.objections.min_length")})
+        "min_length": tk.config.get("ckanext.lyg_opendata.objections.min_length"),
+        "deadline_days": tk.config.get("ckanext.lyg_opendata.objections.deadline_days")})
 
 
 def read(id: str):
