@@ -46,6 +46,10 @@ reindex:
 bench-search: services
 	@.venv/bin/python bench/chinese_search.py
 
+# Download time with and without the access log (bench/access_log.py; README "访问日志")
+bench-access-log: services
+	@.venv/bin/python bench/access_log.py
+
 # Re-extract the extension's strings, check the zh_Hans_CN catalog and compile it
 i18n:
 	@.venv/bin/python -m ckanext.lyg_opendata.i18n.build pot check compile
