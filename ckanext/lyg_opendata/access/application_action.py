@@ -1,4 +1,277 @@
-"""Actions of the application workflow (Art 19)."""
+"""Actions of the application workflow (Art 10, 19): apply, ask for and supply more
+information, approve (→ agreement), refuse, withdraw; show, list and the timeline.
+The rules live in access/applications.py."""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.model import Application
+from ckanext.lyg_opendata.workdays import Calendar, today_beijing
+
+_ = tk._
+
+__all__ = [
+    "lyg_opendata_application_create",
+    "lyg_opendata_application_show",
+    "lyg_opendata_application_list",
+    "lyg_opendata_application_events",
+    "lyg_opendata_application_withdraw",
+    "lyg_opendata_application_request_info",
+    "lyg_opendata_application_supply_info",
+    "lyg_opendata_application_approve",
+    "lyg_opendata_application_refuse",
+]
+
+
+def _v(name):
+    return tk.get_validator(name)
+
+
+def _id_schema() -> dict:
+    return {"id": [_v("not_empty"), _v("unicode_safe")]}
+
+
+def _text(min_len: int = 1) -> list:
+    def at_least(value, context):
+        if len(value.strip()) < min_len:
+            raise tk.Invalid(_("Please write at least %d characters") % min_len)
+        return value.strip()
+    return [_v("not_empty"), _v("unicode_safe"), at_least]
+
+
+def _viewer(context) -> Any:
+    return context.get("user")
+
+
+def lyg_opendata_application_create(context, data_dict):
+    """Apply for a published conditional dataset (申请, Art 10). One open application per
+    user and dataset. The agency's editors are notified; the decision is due within the
+    configured number of working days (Art 19).
+
+    :param package_id: the dataset's id or name
+    :param purpose: 申请用途 (required, a configurable minimum length)
+    :param scenario: 应用场景 (required)
+    :param security_measures: 安全保障措施 (required)
+    :param resource_ids: ids of the dataset's data resources, or "all" / empty for all of them
+    :param term_start: requested start, YYYY-MM-DD, today or later (Beijing date)
+    :param term_end: requested end, after the start, at most the configured number of years
+    :param applicant_type: "individual" or "organization" (legal person or other organization)
+    :param applicant_name: the person's or the organization's name
+    :param credit_code: 统一社会信用代码 (required for organizations; GB 32100-2015 check)
+    :param contact_name: contact person (required for organizations)
+    :param contact_phone: mainland mobile or landline number
+    :param contact_email: email address
+    :param accept_conditions: must be true: the dataset's 开放条件 are accepted
+    :param accept_privacy: must be true: the privacy notice is agreed to (its version and
+        the time are recorded)
+    :returns: the application (as ``lyg_opendata_application_show``)
+    """
+    tk.check_access("lyg_opendata_application_create", context, data_dict)
+    data = apps.validate(data_dict, apps.create_schema())
+    pkg = apps.dataset_for(data["package_id"])
+    try:
+        tk.check_access("package_show", dict(context), {"id": pkg.id})
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound(_("Dataset not found"))
+    apps.check_applicable(pkg)
+    data = apps.check_applicant(data)
+    apps.check_resources(pkg, data.get("resource_ids") or [])
+    app = apps.create(context, pkg, data)
+    return apps.as_dict(app, _viewer(context))
+
+
+@tk.side_effect_free
+def lyg_opendata_application_show(context, data_dict):
+    """One application with its deadline (due date, provisional, days left, overdue,
+    pause). Supervisors get it without the applicant's contact details.
+
+    :param id: the application's id
+    """
+    data = apps.validate(data_dict, _id_schema())
+    app = apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_show", context, data)
+    return apps.as_dict(app, _viewer(context))
+
+
+@tk.side_effect_free
+def lyg_opendata_application_events(context, data_dict):
+    """The application's timeline, oldest first: every transition (who, when, from, to,
+    reason) and the reminders sent.
+
+    :param id: the application's id
+    """
+    data = apps.validate(data_dict, _id_schema())
+    app = apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_events", context, data)
+    return [apps.event_dict(e) for e in apps.events(app.id)]
+
+
+def _at_most(n: int):
+    def validator(value, context):
+        return min(int(value), n)
+    return validator
+
+
+def _bool(value, context):
+    if value in (None, ""):
+        return False
+    return tk.asbool(value)
+
+
+@tk.side_effect_free
+def lyg_opendata_application_list(context, data_dict):
+    """Applications, newest first for the applicant, by due date for agencies and supervisors.
+
+    :param scope: "mine" (default: the user's own applications), "agency" (the applications
+        to the agencies the user edits for: 待处理申请) or "all" (supervisors: every agency,
+        Art 39)
+    :param status: only this status (submitted, info_requested, approved, refused, withdrawn)
+        or "open" (submitted and info_requested)
+    :param organization: only this agency (id or name)
+    :param package_id: only this dataset (id or name)
+    :param overdue: true: only overdue applications
+    :param limit: at most this many (default 100, at most 1000)
+    :param offset: skip this many
+    :returns: ``{"count": n, "results": [application, …]}``
+    """
+    schema = {
+        "scope": [_v("default")("mine"), apps.one_of(("mine", "agency", "all"))],
+        "status": [_v("ignore_missing"), _v("unicode_safe"),
+                   apps.one_of(apps.STATUSES + ("open",))],
+        "organization": [_v("ignore_missing"), _v("unicode_safe")],
+        "package_id": [_v("ignore_missing"), _v("unicode_safe")],
+        "overdue": [_v("ignore_missing"), _bool],
+        "limit": [_v("default")(100), _v("natural_number_validator"), _at_most(1000)],
+        "offset": [_v("default")(0), _v("natural_number_validator")],
+    }
+    data = apps.validate(data_dict, schema)
+    tk.check_access("lyg_opendata_application_list", context, data)
+    user = roles._user(context.get("user"))
+    query = model.Session.query(Application)
+    scope = data["scope"]
+    if scope == "mine":
+        query = query.filter(Application.user_id == user.id)
+    elif scope == "agency":
+        org_ids = [] if user is None else (
+            [g.id for g in model.Session.query(model.Group).filter(
+                model.Group.is_organization.is_(True), model.Group.state == "active")]
+            if user.sysadmin else roles.editable_org_ids(user))
+        query = query.filter(Application.org_id.in_(org_ids or [""]))
+    if data.get("organization"):
+        org = model.Group.get(data["organization"])
+        if org is None or not org.is_organization:
+            raise tk.ObjectNotFound(_("Organization not found"))
+        query = query.filter(Application.org_id == org.id)
+    if data.get("package_id"):
+        pkg = model.Package.get(data["package_id"])
+        if pkg is None:
+            raise tk.ObjectNotFound(_("Dataset not found"))
+        query = query.filter(Application.package_id == pkg.id)
+    if data.get("status") == "open":
+        query = query.filter(Application.status.in_(apps.OPEN))
+    elif data.get("status"):
+        query = query.filter(Application.status == data["status"])
+    rows = query.order_by(Application.created.desc()).all()
+    cal, today = Calendar(), today_beijing()
+    results = [apps.as_dict(a, user, cal, today) for a in rows]
+    if data.get("overdue"):
+        results = [r for r in results if r["overdue"]]
+    if scope != "mine":  # open first, the most urgent first
+        results.sort(key=lambda r: (r["status"] not in apps.OPEN, r["due_on"]))
+    start = data["offset"]
+    return {"count": len(results), "results": results[start:start + data["limit"]]}
+
+
+def lyg_opendata_application_withdraw(context, data_dict):
+    """The applicant withdraws an open application.
+
+    :param id: the application's id
+    :param reason: optional
+    """
+    data = apps.validate(data_dict, {**_id_schema(),
+                                     "reason": [_v("ignore_missing"), _v("unicode_safe")]})
+    apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_withdraw", context, data)
+    app = apps.transition(context, data["id"], "withdraw", reason=data.get("reason"))
+    return apps.as_dict(app, _viewer(context))
+
+
+def lyg_opendata_application_request_info(context, data_dict):
+    """The agency asks the applicant for more information, once per application; the
+    deadline is paused until the applicant replies (the working days in between are
+    added to the due date).
+
+    :param id: the application's id
+    :param message: what is needed (required)
+    """
+    data = apps.validate(data_dict, {**_id_schema(), "message": _text(4)})
+    apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_request_info", context, data)
+    app = apps.transition(context, data["id"], "request_info", message=data["message"])
+    return apps.as_dict(app, _viewer(context))
+
+
+def lyg_opendata_application_supply_info(context, data_dict):
+    """The applicant answers the request for more information; the application is
+    submitted again and the clock runs on.
+
+    :param id: the application's id
+    :param reply: the information (required)
+    """
+    data = apps.validate(data_dict, {**_id_schema(), "reply": _text(2)})
+    apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_supply_info", context, data)
+    app = apps.transition(context, data["id"], "supply_info", reply=data["reply"])
+    return apps.as_dict(app, _viewer(context))
+
+
+def lyg_opendata_application_approve(context, data_dict):
+    """The agency approves: with its conditions of use (利用要求), the granted data
+    resources (a subset of those requested; default all requested) and term (within the
+    requested term; default the requested term). The agreement is generated from the
+    current model text at the same moment (the approval is the agency's signature); the
+    applicant is asked to sign it.
+
+    :param id: the application's id
+    :param conditions_of_use: 利用要求 (required)
+    :param granted_resource_ids: list of data resource ids (optional)
+    :param granted_term_start: YYYY-MM-DD (optional)
+    :param granted_term_end: YYYY-MM-DD (optional)
+    :param report_interval_months: usage reports every N months (optional; default one
+        report at the end of the term, Art 24)
+    """
+    data = apps.validate(data_dict, {
+        **_id_schema(),
+        "conditions_of_use": _text(4),
+        "granted_resource_ids": [_v("ignore_missing"), apps.id_list_validator],
+        "granted_term_start": [_v("ignore_missing"), apps.date_validator],
+        "granted_term_end": [_v("ignore_missing"), apps.date_validator],
+        "report_interval_months": [_v("ignore_missing"), _v("natural_number_validator")],
+    })
+    apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_approve", context, data)
+    app = apps.transition(context, data["id"], "approve", **{
+        k: data.get(k) for k in ("conditions_of_use", "granted_resource_ids",
+                                 "granted_term_start", "granted_term_end",
+                                 "report_interval_months")})
+    return apps.as_dict(app, _viewer(context))
+
+
+def lyg_opendata_application_refuse(context, data_dict):
+    """The agency refuses, stating the reason and the legal basis (Art 19: 说明理由或者依据).
+
+    :param id: the application's id
+    :param reason: 理由 (required)
+    :param basis: 依据, the legal basis (required)
+    """
+    data = apps.validate(data_dict, {**_id_schema(), "reason": _text(4), "basis": _text(2)})
+    apps.get(data["id"])
+    tk.check_access("lyg_opendata_application_refuse", context, data)
+    app = apps.transition(context, data["id"], "refuse", reason=data["reason"],
+                          basis=data["basis"])
+    return apps.as_dict(app, _viewer(context))
