@@ -87,6 +87,8 @@ def test_raise_accept_correct_answer_story(people, dataset, raise_objection):
     public = call("show", None, id=obj["id"])
     assert public["answer_text"] == "已将数量更正为 1250 个。"
     assert [e["action"] for e in public["events"]] == ["raise", "accept", "answer"]
+    assert public["correction"] == [{"field": "notes", "before": "全市共有公共停车场 1200 个。",
+                                     "after": "全市共有公共停车场 1250 个。"}]
 
 
 def test_answer_needs_an_explanation_and_a_change_of_this_dataset(people, in_state):

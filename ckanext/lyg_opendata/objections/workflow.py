@@ -252,6 +252,11 @@ def _activity_url(activity_id: Optional[str]) -> Optional[str]:
         return None
 
 
+def _correction(obj: Objection) -> list[dict[str, str]]:
+    from ckanext.lyg_opendata.objections.action import correction_diff
+    return correction_diff(obj.package_id, obj.answer_activity_id)
+
+
 def event_dict(event: ObjectionEvent, level: str) -> dict[str, Any]:
     out = {"action": event.action, "action_label": codes.label("event", event.action),
            "from_status": event.from_status, "to_status": event.to_status,
@@ -307,6 +312,7 @@ def objection_dict(obj: Objection, level: str, cal: Optional[workdays.Calendar] 
         "answer_text": obj.answer_text if answer_visible else None,
         "answer_activity_id": obj.answer_activity_id if answer_visible else None,
         "answer_url": _activity_url(obj.answer_activity_id) if answer_visible else None,
+        "correction": _correction(obj) if answer_visible else [],
         "answer_public": obj.answer_public,
         "answer_withheld": not answer_visible and bool(obj.answer_text),
         "answered_at": obj.answered_at.isoformat() if obj.answered_at else None,
