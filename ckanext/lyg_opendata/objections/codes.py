@@ -21,7 +21,7 @@ STATUSES = [
     Term("rejected", "不予受理", "Rejected"),
     Term("answered", "已答复", "Answered"),
     Term("reopened", "重新核实中", "Reopened for verification"),
-    Term("escalated", "已提请监管部门处理", "Escalated to supervisors"),
+    Term("escalated", "已提请监管人员处理", "Escalated to supervisors"),
     Term("hidden", "已屏蔽", "Hidden"),
     Term("merged", "已合并", "Merged"),
     Term("closed", "已关闭", "Closed"),
@@ -40,8 +40,8 @@ EVENTS = [
     Term("reject", "不予受理", "Rejected"),
     Term("answer", "答复", "Answered"),
     Term("dispute", "对答复有异议，退回重新核实", "Answer disputed, reopened for the agency"),
-    Term("escalate", "对答复有异议，提请监管部门处理", "Answer disputed, escalated to supervisors"),
-    Term("return_to_agency", "监管部门退回数据开放主体重新核实",
+    Term("escalate", "对答复有异议，提请监管人员处理", "Answer disputed, escalated to supervisors"),
+    Term("return_to_agency", "监管人员退回数据开放主体重新核实",
          "Returned to the data-opening body by supervisors"),
     Term("hide", "屏蔽", "Hidden by a moderator"),
     Term("merge", "合并为重复异议", "Merged as a duplicate"),
@@ -54,7 +54,7 @@ EVENTS = [
 ROLES = [
     Term("raiser", "异议提出人", "The person who raised it"),
     Term("agency", "数据开放主体", "Data-opening body"),
-    Term("supervisor", "监管部门", "Supervisors"),
+    Term("supervisor", "监管人员", "Supervisors"),
     Term("system", "平台", "Platform"),
 ]
 
