@@ -107,3 +107,13 @@ def test_csv_for_others(app, records, people):
     app.get(CSV, headers={}, status=403)
     rows = read_csv(app.get(CSV, headers=headers(people["other_agency_editor"])))
     assert len(rows) == 1  # the header only: no record of another agency
+
+
+@pytest.mark.parametrize("role,shown", [
+    ("anonymous", False), ("registered", False), ("other_agency_editor", False),
+    ("agency_editor", True), ("supervisor", True), ("sysadmin", True)])
+def test_dataset_page_links_to_its_log_for_agency_and_supervisors(app, cond, publish, people,
+                                                                  role, shown):
+    publish(cond)
+    resp = app.get(f"/dataset/{cond['name']}", headers=headers(people[role]))
+    assert ("lyg-access-log-link" in resp.body) == shown
