@@ -21,6 +21,7 @@ setup(
         "chinesecalendar==1.11.0",
         "holidays==0.109",
         "openpyxl==3.1.5",
+        "reportlab==5.1.0",
     ],
     extras_require={
         "test": [
@@ -32,6 +33,7 @@ setup(
             "beautifulsoup4==4.15.0",
             "playwright==1.65.2",
             "pyshacl==0.40.1",
+            "pypdf==7.1.1",
         ],
     },
     entry_points={

@@ -107,3 +107,17 @@ def test_the_pdf_holds_the_chinese_text(app, approve, grantee):
         assert expected in text, expected
     # WenQuanYi Micro Hei (scripts/install.sh installs it) is embedded as a subset
     assert b"+WenQuanYiMicroHei" in res.get_data() and b"/FontFile2" in res.get_data()
+
+
+@pytest.mark.parametrize("role, links", [
+    ("grantee", {"/opendata/my-grants"}), ("registered", set()),
+    ("agency_editor", {"/opendata/grants"}), ("supervisor", {"/opendata/grants"}),
+    ("sysadmin", {"/opendata/grants", "/opendata/agreement-templates"})])
+def test_the_navigation_shows_the_pages_to_those_who_use_them(app, approve, people, grantee,
+                                                              role, links):
+    approve()
+    user = grantee if role == "grantee" else people[role]
+    page = soup(app.get("/dataset/", headers=headers(user)))
+    hrefs = {a["href"] for a in page.select("header a[href]")}
+    ours = {"/opendata/my-grants", "/opendata/grants", "/opendata/agreement-templates"}
+    assert hrefs & ours == links

@@ -5,12 +5,16 @@ from typing import Optional
 
 import ckan.plugins.toolkit as tk
 
+import ckan.model as model
+
 from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.access.model import Agreement, Application
 
 __all__ = [
     "lyg_opendata_grant_status_label",
     "lyg_opendata_report_status_label",
     "lyg_opendata_may_see_agency_grants",
+    "lyg_opendata_has_agreements",
 ]
 
 
@@ -47,3 +51,14 @@ def lyg_opendata_may_see_agency_grants() -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return roles.is_supervisor(user) or bool(roles.editable_org_ids(user))
+
+
+def lyg_opendata_has_agreements() -> bool:
+    """Whether the signed-in user has an agreement (to sign or signed): "My grants" in
+    the navigation."""
+    user = roles._user(tk.current_user)
+    if user is None:
+        return False
+    return model.Session.query(Agreement.id).join(
+        Application, Application.id == Agreement.application_id).filter(
+        Application.user_id == user.id).first() is not None

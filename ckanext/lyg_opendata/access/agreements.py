@@ -254,8 +254,9 @@ def create_for_application(application: Application, actor_user: Any,
     The caller has set ``conditions_of_use``, ``granted_resource_ids`` (explicit ids),
     ``granted_term_start`` / ``granted_term_end`` and ``decided_by`` / ``decided_at``.
     The report schedule comes from the arguments, else from the application's
-    ``report_interval_months`` attribute if it has one: a number of months means periodic
-    reports, none means one report at the end of the term. The approver's approval is the
+    ``report_interval_months`` attribute if it has one: a number of months (1 to 24, an
+    int or a string of digits) means periodic reports, none or 0 means one report at the
+    end of the term. The approver's approval is the
     agency's signature."""
     actor = roles._user(actor_user)
     pkg = model.Session.get(model.Package, application.package_id)
@@ -273,6 +274,10 @@ def create_for_application(application: Application, actor_user: Any,
     interval = report_interval_months
     if interval is None:
         interval = getattr(application, "report_interval_months", None)
+    if isinstance(interval, str) and interval.strip().isdigit():
+        interval = int(interval)
+    elif interval == "":
+        interval = None
     schedule = report_schedule or ("periodic" if interval else "end")
     if schedule not in REPORT_SCHEDULES:
         raise tk.ValidationError({"report_schedule": [_("Unknown report schedule")]})
