@@ -72,14 +72,13 @@ def lyg_opendata_application_create(context, data_dict):
     :returns: the application (as ``lyg_opendata_application_show``)
     """
     tk.check_access("lyg_opendata_application_create", context, data_dict)
-    data = apps.validate(data_dict, apps.create_schema())
-    pkg = apps.dataset_for(data["package_id"])
+    pkg = apps.dataset_for((data_dict or {}).get("package_id"))
     try:
         tk.check_access("package_show", dict(context), {"id": pkg.id})
     except tk.NotAuthorized:
         raise tk.ObjectNotFound(_("Dataset not found"))
     apps.check_applicable(pkg)
-    data = apps.check_applicant(data)
+    data = apps.validate_create(data_dict)
     apps.check_resources(pkg, data.get("resource_ids") or [])
     app = apps.create(context, pkg, data)
     return apps.as_dict(app, _viewer(context))

@@ -1,4 +1,42 @@
-"""CLI commands of the application workflow (COMMANDS are added to `ckan lyg-opendata`)."""
+"""``ckan lyg-opendata applications …`` (COMMANDS are added to ``ckan lyg-opendata``)."""
 from __future__ import annotations
 
-COMMANDS: list = []
+import contextlib
+
+import click
+
+
+@contextlib.contextmanager
+def _request(ctx: click.Context):
+    """A request context of the CKAN app, for translations, links and the database session."""
+    import flask
+
+    app = ctx.meta.get("flask_app")
+    with (app.test_request_context() if app and not flask.has_request_context()
+          else contextlib.nullcontext()):
+        yield
+
+
+@click.group(short_help="Applications for conditional data (申请): deadline reminders.")
+def applications():
+    """Applications for conditional data (申请, Art 19)."""
+
+
+@applications.command("remind")
+@click.option("--dry-run", is_flag=True, help="List the reminders that are due, send nothing.")
+@click.pass_context
+def remind(ctx, dry_run):
+    """Remind the agencies of applications whose deadline is near (the configured number of
+    working days before it) or has passed; each reminder once per application (notice and
+    email to the agency's editors and admins). Run daily (config/crontab)."""
+    from ckanext.lyg_opendata.access import applications as apps
+
+    with _request(ctx):
+        report = apps.send_reminders(dry_run=dry_run)
+    for line in report:
+        click.echo(f"{line['kind']}: {line['id']} {line['title']} (due {line['due_on']}, "
+                   f"{line['days_left']} working days left, {line['recipients']} recipients)")
+    click.echo(f"reminders: {len(report)}" + (" (dry run, nothing sent)" if dry_run else ""))
+
+
+COMMANDS: list = [applications]

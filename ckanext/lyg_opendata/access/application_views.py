@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, redirect
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -35,7 +35,8 @@ DECISIONS = {
     "supply-info": ("lyg_opendata_application_supply_info", ("reply",),
                     N_("Information sent: the application is submitted again")),
     "approve": ("lyg_opendata_application_approve",
-                ("conditions_of_use", "granted_term_start", "granted_term_end"),
+                ("conditions_of_use", "granted_term_start", "granted_term_end",
+                 "report_interval_months"),
                 N_("Application approved: the agreement waits for the applicant's signature")),
     "refuse": ("lyg_opendata_application_refuse", ("reason", "basis"), N_("Application refused")),
 }
@@ -145,14 +146,16 @@ def decide(id: str, action: str):
     name, fields, done = DECISIONS[action]
     form = tk.request.form
     data = {"id": id, **{f: form.get(f, "") for f in fields}}
-    if action == "approve":
-        data["granted_resource_ids"] = form.getlist("granted_resource_ids") or ["-none-"]
-        for f in ("granted_term_start", "granted_term_end"):
-            if not data[f]:
-                data.pop(f)
-    if action == "withdraw" and not data.get("reason"):
-        data.pop("reason")
+    for f in ("granted_term_start", "granted_term_end", "report_interval_months", "reason"):
+        if f in data and not data[f] and action in ("approve", "withdraw"):
+            data.pop(f)
     try:
+        if action == "approve":
+            data["granted_resource_ids"] = form.getlist("granted_resource_ids")
+            if not data["granted_resource_ids"]:
+                tk.check_access(name, _context(), data)
+                raise tk.ValidationError({"granted_resource_ids": [
+                    _("Grant at least one data resource")]})
         tk.get_action(name)(_context(), data)
     except tk.ObjectNotFound:
         return tk.abort(404, _("Application not found"))
@@ -160,9 +163,6 @@ def decide(id: str, action: str):
         return tk.abort(403, str(e))
     except tk.ValidationError as e:
         errors = _messages(e)
-        if action == "approve" and errors.get("granted_resource_ids") and \
-                "-none-" in str(errors["granted_resource_ids"]):
-            errors["granted_resource_ids"] = _("Grant at least one data resource")
         tk.h.flash_error("；".join(errors.values()))
         return read(id, errors={action: errors}, status=400)
     tk.h.flash_success(_(done))
@@ -220,8 +220,11 @@ def notices():
     if tk.request.method == "POST":
         notify.mark_read(user_id, tk.request.form.get("notice_id") or None)
         target = tk.request.form.get("next") or ""
+        site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+        if site and target.startswith(site + "/"):
+            target = target[len(site):]
         if target.startswith("/") and not target.startswith("//"):
-            return tk.redirect_to(target)
+            return redirect(target)
         return tk.redirect_to("lyg_opendata_applications.notices")
     items = notify.notices_for(user_id, limit=200)
     return tk.render("lyg_opendata/access/application_notices.html", {

@@ -235,7 +235,7 @@ def create_schema() -> dict:
         "term_end": [v("not_empty"), date_validator],
         "applicant_type": [v("not_empty"), one_of(APPLICANT_TYPES)],
         "applicant_name": [v("not_empty"), v("unicode_safe"), v("strip_value")],
-        "credit_code": [v("ignore_missing"), v("unicode_safe"), v("strip_value")],
+        "credit_code": [v("ignore_empty"), v("unicode_safe"), credit_code_validator],
         "contact_name": opt + [v("strip_value")],
         "contact_phone": [v("not_empty"), v("unicode_safe"), phone_validator],
         "contact_email": [v("not_empty"), v("unicode_safe"), v("strip_value"),
@@ -254,33 +254,38 @@ def validate(data_dict: dict, schema: dict) -> dict:
     return data
 
 
-def check_applicant(data: dict) -> dict:
-    """Field rules across fields: who applies, and the requested term."""
-    errors: dict[str, list[str]] = {}
-    if data["applicant_type"] == "organization":
-        if not data.get("credit_code"):
-            errors["credit_code"] = [_("Missing value")]
-        else:
-            try:
-                data["credit_code"] = credit_code_validator(data["credit_code"], {})
-            except tk.Invalid as e:
-                errors["credit_code"] = [e.error]
-        if not data.get("contact_name"):
-            errors["contact_name"] = [_("Missing value")]
-    else:
-        data["credit_code"] = None
-        data["contact_name"] = data.get("contact_name") or data["applicant_name"]
-    today = today_beijing()
-    start, end = data["term_start"], data["term_end"]
-    if start < today:
-        errors["term_start"] = [_("The term cannot start before today")]
-    if end <= start:
-        errors["term_end"] = [_("The term must end after it starts")]
-    elif end > _add_years(start, max_term_years()):
-        errors["term_end"] = [_("The term can be at most %d years") % max_term_years()]
+def validate_create(data_dict: dict) -> dict:
+    """The form's fields one by one (navl), then the rules across fields; every field
+    error at once."""
+    data, errors = tk.navl_validate(data_dict, create_schema())
+    errors = {k: v for k, v in errors.items() if v}
+    errors.update({k: v for k, v in _cross_field_errors(data).items() if k not in errors})
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+def _cross_field_errors(data: dict) -> dict[str, list[str]]:
+    """Who applies (an organization names its credit code and contact person) and the
+    requested term (from today, ends after it starts, at most N years)."""
+    errors: dict[str, list[str]] = {}
+    if data.get("applicant_type") == "organization":
+        if not data.get("credit_code") and "credit_code" not in errors:
+            errors["credit_code"] = [_("Missing value")]
+        if not data.get("contact_name"):
+            errors["contact_name"] = [_("Missing value")]
+    elif data.get("applicant_type") == "individual":
+        data["credit_code"] = None
+        data["contact_name"] = data.get("contact_name") or data.get("applicant_name")
+    start, end = data.get("term_start"), data.get("term_end")
+    if isinstance(start, dt.date) and start < today_beijing():
+        errors["term_start"] = [_("The term cannot start before today")]
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        if end <= start:
+            errors["term_end"] = [_("The term must end after it starts")]
+        elif end > _add_years(start, max_term_years()):
+            errors["term_end"] = [_("The term can be at most %d years") % max_term_years()]
+    return errors
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
