@@ -9,6 +9,7 @@ by grantees to the access log (Art 21). The rules themselves live in ``redaction
 - the activity stream (lists, ``activity_show``, ``activity_data_show``, ``activity_diff``):
   snapshots of conditional datasets — including those taken before the dataset became
   conditional — are redacted for whoever is outside the agency.
+- ``resource_view_list``: no previews of a resource the user may not use.
 - ``dataset_followee_list`` / ``followee_list`` dictize datasets themselves: redacted.
 - ``datastore_search`` (when the DataStore is enabled): a grantee's query is logged
   (channel ``datastore``); who may query is decided by ``enforce_auth``.
@@ -29,6 +30,7 @@ __all__ = [
     "package_show",
     "resource_show",
     "resource_search",
+    "resource_view_list",
     "dataset_followee_list",
     "followee_list",
     "package_activity_list",
@@ -149,6 +151,21 @@ def resource_search(next_, context, data_dict):
         if not _resource_visible(user, res, cache):
             _redact_resource(res, cache[res.get("package_id")][0])
     return result
+
+
+# --- previews ---------------------------------------------------------------------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_list(next_, context, data_dict):
+    """A resource's views are previews of its data: none for whoever may not use it (the
+    resource page then renders no preview, whose data tables would query the DataStore)."""
+    views = next_(context, data_dict)
+    res = model.Resource.get(data_dict.get("id") or "")
+    if res is not None and redaction.is_conditional(res.package) and not \
+            redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
+        return []
+    return views
 
 
 # --- datasets dictized by core itself --------------------------------------------------------

@@ -60,9 +60,11 @@ CONDITIONAL_DATA_MESSAGE = N_(
 DOWNLOAD_ENDPOINTS = {"resource.download", "dataset_resource.download"}
 PREVIEW_ENDPOINTS = {"resource.view", "dataset_resource.view", "resource.views",
                      "dataset_resource.views", "resource_proxy.proxy_view"}
-DATASTORE_ENDPOINTS = {"datastore.dump"}
+DATASTORE_ENDPOINTS = {"datastore.dump", "datatablesview.ajax", "datatablesview.filtered_download"}
 FILE_ENDPOINTS = {"file.download", "file.trusted_download", "file.public_download"}
 GUARDED_ENDPOINTS = DOWNLOAD_ENDPOINTS | PREVIEW_ENDPOINTS | DATASTORE_ENDPOINTS | FILE_ENDPOINTS
+# pages of an old version that read the stored snapshot themselves, not through an action
+HISTORY_ENDPOINTS = {"activity.package_history", "activity.resource_history"}
 
 
 # --- who may use what ------------------------------------------------------------------
@@ -289,6 +291,9 @@ def _target() -> tuple[Optional[model.Package], Optional[str]]:
         return model.Package.get(args.get("id") or ""), None
     if endpoint in DATASTORE_ENDPOINTS:
         rid = args.get("resource_id") or ""
+        if args.get("resource_view_id"):
+            view = model.ResourceView.get(args["resource_view_id"])
+            rid = view.resource_id if view is not None else ""
         res = model.Resource.get(rid)
         if res is None:
             try:
@@ -344,6 +349,8 @@ def guard_request():
     Link resources are downloaded through ``resource.download``, which redirects to the
     external address only after this check."""
     endpoint = tk.request.endpoint or ""
+    if endpoint in HISTORY_ENDPOINTS:
+        return _redact_history_snapshot()
     if endpoint not in GUARDED_ENDPOINTS:
         return None
     pkg, resource_id = _target()
@@ -366,6 +373,27 @@ def guard_request():
     # lazy: this runs before CKAN has set the request's language; the error page renders
     # the message in it
     return tk.abort(403, lazy_gettext(CONDITIONAL_DATA_MESSAGE))
+
+
+def _redact_history_snapshot() -> None:
+    """The old-version pages read ``Activity.data`` from the session: the snapshot is
+    redacted in place in this request's session (the JSON column is not change-tracked, so
+    nothing is written back), before the page reads the same object. (Tested in
+    tests/access/test_leak_matrix.py: a page reading the stored snapshot afresh would fail.)"""
+    from ckanext.activity.model import Activity
+    activity = model.Session.get(Activity, (tk.request.view_args or {}).get("activity_id") or "")
+    if activity is None or not isinstance(activity.data, dict):
+        return None
+    user = tk.current_user if tk.current_user and tk.current_user.is_authenticated else None
+    wrapper = {"object_id": activity.object_id, "data": activity.data}
+    redacted = redact_activity(user, wrapper, {})
+    if redacted["data"] is not activity.data:
+        activity.data["package"] = redacted["data"]["package"]
+        # the session's identity map holds unchanged objects weakly: keep this one alive
+        # for the request, or the page would load the stored snapshot afresh
+        from flask import g
+        g.lyg_redacted_activity = activity
+    return None
 
 
 def _mark_recorded(package_id: str, resource_id: Optional[str]) -> None:
