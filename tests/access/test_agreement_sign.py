@@ -123,3 +123,15 @@ def test_signing_twice_at_the_same_moment_leaves_one_grant(approve, grantee, app
         t.join(30)
     assert sorted(results) == ["ok", "refused"]
     assert model.Session.query(Grant).filter(Grant.agreement_id == agreement_id).count() == 1
+
+
+def test_the_signers_address_is_shown_to_the_parties_not_to_supervisors(approve, grantee, people):
+    agreement_id = approve()
+    sign(grantee, agreement_id, lyg_opendata_ip="203.0.113.9",
+         lyg_opendata_user_agent="pytest-browser/1.0")
+    show = tk.get_action("lyg_opendata_agreement_show")
+    for user, sees in ((grantee, True), (people["agency_editor"], True),
+                       (people["sysadmin"], True), (people["supervisor"], False)):
+        shown = show({"user": user["name"]}, {"id": agreement_id})
+        assert (shown["applicant_sign_ip"] == "203.0.113.9") == sees, user["fullname"]
+        assert shown["signed"] and shown["sha256"]

@@ -225,12 +225,13 @@ def lyg_opendata_agreement_show(context, data_dict):
     :returns: ``id``, ``number``, ``text``, ``sha256``, ``template_version``, ``package``,
         ``applicant``, ``resources``, ``term_start``, ``term_end``, ``conditions_of_use``,
         ``report_schedule`` (``end`` | ``periodic``), ``report_interval_months``,
-        ``agency_signed_at``/``_by``, ``applicant_signed_at``/``_by``, ``applicant_sign_ip``,
-        ``applicant_sign_user_agent``, ``signed``, ``grant_id``, ``grant_status``
+        ``agency_signed_at``/``_by``, ``applicant_signed_at``/``_by``, ``applicant_sign_ip``
+        and ``applicant_sign_user_agent`` (for the applicant, the agency and sysadmins; null
+        for supervisors), ``signed``, ``grant_id``, ``grant_status``
     """
     data = _validate(data_dict, _id_schema())
     tk.check_access("lyg_opendata_agreement_show", context, data)
-    return agreements.agreement_dict(_agreement(data))
+    return agreements.agreement_dict(_agreement(data), viewer=context.get("user"))
 
 
 @tk.side_effect_free
@@ -257,7 +258,8 @@ def lyg_opendata_agreement_list(context, data_dict):
     count = query.count()
     rows = query.order_by(Agreement.created.desc()).offset(data["offset"]).limit(data["limit"])
     return {"count": count,
-            "results": [agreements.agreement_dict(a, with_text=False) for a in rows]}
+            "results": [agreements.agreement_dict(a, with_text=False, viewer=user)
+                        for a in rows]}
 
 
 def _client() -> tuple[Optional[str], Optional[str]]:

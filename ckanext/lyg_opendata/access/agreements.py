@@ -695,8 +695,24 @@ def grant_dict(grant: Grant, today: Optional[dt.date] = None, with_reports: bool
     return data
 
 
-def agreement_dict(agreement: Agreement, with_text: bool = True) -> dict[str, Any]:
+def sees_signature_details(viewer: Any, application: Application) -> bool:
+    """The applicant, the agency that decided and sysadmins see the signer's IP address and
+    user agent; supervisors read the agreement without them."""
+    user = roles._user(viewer)
+    if user is None:
+        return False
+    org_id = application.org_id
+    if not org_id:
+        pkg = model.Session.get(model.Package, application.package_id)
+        org_id = pkg.owner_org if pkg else None
+    return user.sysadmin or user.id == application.user_id or roles.is_agency_editor(user, org_id)
+
+
+def agreement_dict(agreement: Agreement, with_text: bool = True, viewer: Any = None
+                   ) -> dict[str, Any]:
+    """``viewer``: who asks (None: the signer's IP address and user agent are left out)."""
     application = model.Session.get(Application, agreement.application_id)
+    details = sees_signature_details(viewer, application)
     grant = model.Session.query(Grant).filter(Grant.agreement_id == agreement.id).one_or_none()
     data = {
         "id": agreement.id, "number": agreement.number,
@@ -719,8 +735,8 @@ def agreement_dict(agreement: Agreement, with_text: bool = True) -> dict[str, An
         "agency_signed_by": _user_brief(agreement.agency_signed_by),
         "applicant_signed_at": _iso(agreement.applicant_signed_at),
         "applicant_signed_by": _user_brief(agreement.applicant_signed_by),
-        "applicant_sign_ip": agreement.applicant_sign_ip,
-        "applicant_sign_user_agent": agreement.applicant_sign_user_agent,
+        "applicant_sign_ip": agreement.applicant_sign_ip if details else None,
+        "applicant_sign_user_agent": agreement.applicant_sign_user_agent if details else None,
         "signed": agreement.applicant_signed_at is not None,
         "grant_id": grant.id if grant else None,
         "grant_status": grant_status(grant) if grant else None,
