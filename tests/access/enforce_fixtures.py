@@ -40,6 +40,7 @@ SECRETS = (SECRET_A, SECRET_B, f"secret-{TOKEN}-a", f"secret-{TOKEN}-b", FILE_NA
            f"secret-file-content-{TOKEN}", STORE_CONTENT, ROW_VALUE)
 APPLY_PAGE = "http://test.lyg-opendata.invalid/dataset/cond/apply"
 
+PASSWORD = "Grantee-Pass-2026"
 OUTSIDERS = ["anonymous", "registered", "expired", "revoked", "other_agency_editor", "supervisor"]
 
 
@@ -135,9 +136,8 @@ def world(create_dataset, publish, people, sysadmin):
 
     users = dict(people)
     for role in ("grantee", "expired", "revoked"):
-        users[role] = factories.UserWithToken(fullname={"grantee": "研究院用户",
-                                                        "expired": "过期用户",
-                                                        "revoked": "撤销用户"}[role])
+        users[role] = factories.UserWithToken(password=PASSWORD, fullname={
+            "grantee": "研究院用户", "expired": "过期用户", "revoked": "撤销用户"}[role])
     today = today_beijing()
     grants = {
         "grantee": insert_grant(users["grantee"]["id"], pkg["id"], [a, c],
@@ -150,6 +150,13 @@ def world(create_dataset, publish, people, sysadmin):
     }
     return World(pkg=pkg, a=a, b=b, c=c, file_id=stored["id"], view_id=view["id"], users=users,
                  grants=grants, history_activity_id=history.id)
+
+
+def log_in(app, name: str, password: str = PASSWORD) -> None:
+    """Log in through the login form (the session cookie then rides on every request)."""
+    resp = app.post("/user/login", data={"login": name, "password": password},
+                    follow_redirects=False)
+    assert resp.status_code == 302, resp.status_code
 
 
 def access_log(package_id: str, sysadmin: dict[str, Any]) -> list[dict[str, Any]]:

@@ -286,8 +286,11 @@ def activity_diff(next_, context, data_dict):
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(next_, context, data_dict):
-    """A grantee's DataStore query is written to the access log (once per request)."""
+    """A grantee's DataStore query is written to the access log (once per request); a
+    query for no rows (``limit=0``: the field list a page asks for) serves no data."""
     result = next_(context, data_dict)
+    if str(data_dict.get("limit")) == "0":
+        return result
     res = model.Resource.get(result.get("resource_id") or data_dict.get("resource_id") or "")
     if res is not None and redaction.is_conditional(res.package):
         r = redaction.rights_for_package(context.get("user"), res.package)

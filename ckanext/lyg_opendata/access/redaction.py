@@ -404,12 +404,14 @@ def _mark_recorded(package_id: str, resource_id: Optional[str]) -> None:
 
 def already_recorded(package_id: str, resource_id: Optional[str]) -> bool:
     """Whether this request already wrote the access log for the resource (a DataStore dump
-    runs many searches; a download reads the resource once more)."""
+    runs many searches; a download reads the resource once more). Outside a request — the
+    rows of ``/datastore/dump`` are streamed after its view returned, which the guard
+    logged before — there is nothing more to log."""
     try:
         from flask import g
         return (package_id, resource_id) in g.get("lyg_access_recorded", set())
     except RuntimeError:
-        return False
+        return True
 
 
 def mark_recorded(package_id: str, resource_id: Optional[str]) -> None:
