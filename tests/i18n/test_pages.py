@@ -21,7 +21,7 @@ WHITELIST = {
     "HTTPS", "UUID", "GeoJSON", "XLS", "XLSX", "PDF", "ZIP", "TXT", "WMS", "WFS", "Shift",
     "Facebook", "Twitter", "X", "ODbL", "CC", "BY", "SA", "Creative", "Commons", "GNU",
     "GPL", "OKF", "CSS", "SQL", "DataStore", "OGL", "PDDL", "NC", "OD", "ODC",  # licences
-    "IP", "MB", "KB", "SHA",
+    "IP", "MB", "KB", "SHA", "GB",
     "English",  # the language selector names each language in its own language
 }
 TOKEN = re.compile(r"[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff“”‘’（）《》、，。：；？！…·|]+")

@@ -128,13 +128,14 @@ def cmd_pot() -> int:
         old = have.get(key_of(e))
         if old is not None:
             old.occurrences = e.occurrences
-            new.append(old)
+            entry = old
         else:
             entry = _entry(key_of(e), e.occurrences[0][0] if e.occurrences else "")
-            given = incoming.get(key_of(e))
-            if given is not None:
-                entry.msgstr, entry.msgstr_plural = given.msgstr, given.msgstr_plural
-            new.append(entry)
+        given = incoming.get(key_of(e))
+        if given is not None and not is_done(entry):
+            entry.msgstr, entry.msgstr_plural = given.msgstr, given.msgstr_plural
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        new.append(entry)
     dropped = [k for k in have if k not in {key_of(e) for e in pot}]
     sync_javascript(new)
     save(new, OWN_PO)
