@@ -97,3 +97,30 @@ def test_remind_refreshes_the_cached_due_date_once_a_year_is_loaded(cli, apply, 
     model.Session.refresh(row)
     assert row.due_provisional is True
     assert row.due_on == Calendar().add_workdays(dt.date(year, 12, 24), 10)[0]
+
+
+def test_personal_data_is_erased_after_the_retention_period(cli, apply, people, applicant):
+    refused = apply()["id"]
+    act("lyg_opendata_application_refuse", people["agency_editor"], id=refused,
+        reason="用途不符合开放条件", basis="第十条")
+    recent = apply(user=people["registered"], applicant_type="individual", applicant_name="李四")["id"]
+    act("lyg_opendata_application_withdraw", people["registered"], id=recent)
+    still_open = apply(user=people["other_agency_editor"])["id"]
+    long_ago = dt.datetime(2020, 1, 6, 2, 0)
+    _set(refused, decided_at=long_ago)
+    _set(still_open, received_on=dt.date(2020, 1, 6))
+    out = cli.invoke(lyg_cli, ["applications", "erase-personal-data", "--dry-run"]).output
+    assert f"erased: {refused}" in out and "applications: 1" in out
+    assert model.Session.get(Application, refused).contact_phone == "13812345678"
+    out = cli.invoke(lyg_cli, ["applications", "erase-personal-data"]).output
+    assert "applications: 1" in out
+    row = model.Session.get(Application, refused)
+    model.Session.refresh(row)
+    assert (row.contact_name, row.contact_phone, row.contact_email) == (None, None, None)
+    assert row.applicant_name == "连云港某某交通科技有限公司"  # an organization's name is no personal data
+    assert row.refusal_reason and row.purpose  # the record of the decision stays
+    assert _reminders(refused) == [] and "erase_personal_data" in [
+        e["action"] for e in act("lyg_opendata_application_events", applicant, id=refused)]
+    for app_id in (recent, still_open):
+        assert model.Session.get(Application, app_id).contact_phone == "13812345678"
+    assert "applications: 0" in cli.invoke(lyg_cli, ["applications", "erase-personal-data"]).output

@@ -39,4 +39,20 @@ def remind(ctx, dry_run):
     click.echo(f"reminders: {len(report)}" + (" (dry run, nothing sent)" if dry_run else ""))
 
 
+@applications.command("erase-personal-data")
+@click.option("--dry-run", is_flag=True, help="List the applications concerned, change nothing.")
+@click.pass_context
+def erase_personal_data(ctx, dry_run):
+    """Erase the contact details of applications whose retention period (the privacy
+    notice's ``applications.retention_years`` after the decision or the granted term) is
+    over. The record of the decision stays. Run daily (config/crontab)."""
+    from ckanext.lyg_opendata.access import applications as apps
+
+    with _request(ctx):
+        ids = apps.erase_personal_data(dry_run=dry_run)
+    for app_id in ids:
+        click.echo(f"erased: {app_id}")
+    click.echo(f"applications: {len(ids)}" + (" (dry run, nothing changed)" if dry_run else ""))
+
+
 COMMANDS: list = [applications]

@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "refuse": N_("Application refused"),
     "remind_due": N_("Deadline reminder sent"),
     "remind_overdue": N_("Overdue reminder sent"),
+    "erase_personal_data": N_("Personal data erased after the retention period"),
 }
 APPLICANT_TYPES = {"individual": N_("Individual"),
                    "organization": N_("Legal person or other organization")}
@@ -446,9 +447,7 @@ def check_transition(app: Application, action: str) -> str:
     allowed, target = TRANSITIONS[action]
     if app.status not in allowed:
         model.Session.rollback()
-        raise tk.ValidationError({"status": [
-            _("An application that is \u201c%(status)s\u201d cannot be %(action)s") % {
-                "status": status_label(app.status), "action": _verb(action)}]})
+        raise tk.ValidationError({"status": [_(NOT_ALLOWED[action]) % status_label(app.status)]})
     if action == "request_info" and app.info_requested_on:
         model.Session.rollback()
         raise tk.ValidationError({"status": [
@@ -456,10 +455,13 @@ def check_transition(app: Application, action: str) -> str:
     return target
 
 
-def _verb(action: str) -> str:
-    return {"withdraw": _("withdrawn"), "request_info": _("asked for more information"),
-            "supply_info": _("supplemented"), "approve": _("approved"),
-            "refuse": _("refused")}[action]
+NOT_ALLOWED = {
+    "withdraw": N_("An application that is \u201c%s\u201d cannot be withdrawn"),
+    "request_info": N_("No more information can be asked for an application that is \u201c%s\u201d"),
+    "supply_info": N_("An application that is \u201c%s\u201d takes no more information"),
+    "approve": N_("An application that is \u201c%s\u201d cannot be approved"),
+    "refuse": N_("An application that is \u201c%s\u201d cannot be refused"),
+}
 
 
 def create(context: dict, pkg: model.Package, data: dict) -> Application:
@@ -793,6 +795,46 @@ def send_reminders(today: Optional[dt.date] = None, dry_run: bool = False) -> li
             refresh_stored_due(app, cal)
         model.Session.commit()
     return report
+
+
+def retention_years() -> int:
+    return int(tk.config.get(CONFIG + "retention_years"))
+
+
+def erasable(today: Optional[dt.date] = None) -> list[Application]:
+    """Ended applications whose retention period is over and that still hold personal
+    data: refused or withdrawn ``retention_years`` after the decision, approved ones that
+    long after the end of the granted term (the privacy notice's promise)."""
+    today = today or today_beijing()
+    cutoff = _add_years(today, -retention_years())
+    out = []
+    for app in model.Session.query(Application).filter(
+            Application.status.in_(("approved", "refused", "withdrawn")),
+            sa.or_(Application.contact_phone.isnot(None), Application.contact_email.isnot(None),
+                   Application.contact_name.isnot(None))):
+        ended = _decided_day(app) or app.received_on
+        if app.status == "approved" and app.granted_term_end:
+            ended = max(ended, app.granted_term_end)
+        if ended <= cutoff:
+            out.append(app)
+    return out
+
+
+def erase_personal_data(today: Optional[dt.date] = None, dry_run: bool = False) -> list[str]:
+    """Erase the contact details (and an individual's name) of applications past their
+    retention period; the decision record (dates, purpose, decision, timeline) stays."""
+    ids = []
+    for app in erasable(today):
+        ids.append(app.id)
+        if dry_run:
+            continue
+        app.contact_name = app.contact_phone = app.contact_email = None
+        if app.applicant_type == "individual":
+            app.applicant_name = None
+        record(app, None, "erase_personal_data", app.status, app.status)
+    if not dry_run:
+        model.Session.commit()
+    return ids
 
 
 def count_open_for_staff(user: Any) -> int:
