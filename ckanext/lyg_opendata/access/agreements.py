@@ -139,7 +139,7 @@ def current_template(actor_id: Optional[str] = None) -> AgreementTemplate:
         return template
     model.Session.execute(pg_insert(AgreementTemplate.__table__).values(
         id=_new_id(), version=1, title=DEFAULT_TITLE, body=default_text(),
-        note="shipped model text", created_by=actor_id, created=_utcnow(),
+        note=None, created_by=actor_id, created=_utcnow(),
     ).on_conflict_do_nothing(index_elements=["version"]))
     return latest_template()
 
