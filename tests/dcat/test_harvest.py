@@ -54,7 +54,7 @@ def test_harvested_catalog_gives_back_every_catalog_field(
     bus = tk.get_action("package_show")({"user": sysadmin["name"]},
                                         {"id": harvested["公交线路实时数据"]["id"]})
     assert {r["url"] for r in bus["resources"]} == {
-        "http://test.lyg-opendata.invalid/dataset/lyg-bus#apply"}
+        "http://test.lyg-opendata.invalid/dataset/lyg-bus/apply"}
     assert sorted(r["format"] for r in bus["resources"]) == ["API", "CSV"]
 
 

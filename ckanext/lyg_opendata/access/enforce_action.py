@@ -45,8 +45,18 @@ __all__ = [
 ]
 
 
-def _datastore_enabled() -> bool:
-    return "datastore" in (tk.config.get("ckan.plugins") or [])
+class PluginAwareNames(list):
+    """A registration list (``logic/action.py``'s and ``logic/auth.py``'s ``__all__``) whose
+    chains of another plugin's functions are listed only while that plugin is loaded: CKAN
+    refuses a chained function without its parent, and the plugins change per test and
+    deployment (read when CKAN collects the functions, after the plugins are loaded)."""
+    REQUIRES = {"datastore_search": "datastore", "datastore_info": "datastore",
+                "datastore_search_sql": "datastore", "dcat_dataset_show": "dcat"}
+
+    def __iter__(self):
+        from ckan.plugins import plugin_loaded
+        return (name for name in list.__iter__(self)
+                if name not in self.REQUIRES or plugin_loaded(self.REQUIRES[name]))
 
 
 # --- show and the API access log ----------------------------------------------------------
@@ -299,6 +309,4 @@ def datastore_search(next_, context, data_dict):
             redaction.record(context.get("user"), res.package, res.id, "datastore", r.granted[res.id])
     return result
 
-
-if _datastore_enabled():
-    __all__.append("datastore_search")
+__all__.append("datastore_search")  # registered while the DataStore is loaded (PluginAwareNames)

@@ -18,6 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.access import redaction
+from ckanext.lyg_opendata.access.enforce_action import PluginAwareNames  # noqa: F401
 
 __all__ = ["permission_read_file", "permission_download_file"]
 
@@ -81,5 +82,5 @@ def datastore_search_sql(next_auth, context, data_dict):
             "msg": tk._("SQL queries of the DataStore are turned off on this portal.")}
 
 
-if "datastore" in (tk.config.get("ckan.plugins") or []):
-    __all__ += ["datastore_search", "datastore_info", "datastore_search_sql"]
+# registered while the DataStore is loaded (enforce_action.PluginAwareNames)
+__all__ += ["datastore_search", "datastore_info", "datastore_search_sql"]
