@@ -70,6 +70,10 @@ def test_api_answers_carry_no_data_address(app, world, who):
         hits = _api(app, w, who, "package_search", f, q=q).json["result"]["count"]
         assert hits == 0, q
     assert _api(app, w, who, "package_search", f, fq=f'res_url:"{SECRET_B}"').json["result"]["count"] == 0
+    # other actions that return datasets with their resources (from the search index)
+    _api(app, w, who, "current_package_list_with_resources", f)
+    _api(app, w, who, "organization_show", f, id="lyg-jtj-test", include_datasets=True)
+    _api(app, w, who, "resource_view_list", f, id=w.b)
     # resource_search reads the database: redacted results, and url: never matches
     found = _api(app, w, who, "resource_search", f, query=f"url:secret-{TOKEN}-b").json["result"]
     assert found["count"] == 0 and found["results"] == []
@@ -142,7 +146,8 @@ def test_pages_show_metadata_only(app, world, who):
     w, f = world, Findings()
     # (an old version's resource page reads the stored snapshot itself, whoever asks)
     for path in ("/dataset/cond", f"/dataset/cond/resource/{w.b}", "/dataset/?q=停车场",
-                 "/organization/lyg-jtj-test", "/dataset/activity/cond",
+                 "/organization/lyg-jtj-test", "/dataset/activity/cond", "/feeds/dataset.atom",
+                 "/feeds/organization/lyg-jtj-test.atom", "/opendata/list.csv",
                  f"/dataset/cond/resources/{w.b}/history/{w.history_activity_id}"):
         resp = f.check(who, path, app.get(path, headers=w.headers(who)), 200)
         if path == "/dataset/cond":
