@@ -148,3 +148,21 @@ def test_revocation_and_expiry_take_effect_at_once(app, world, change):
     assert SECRET_A not in shown and FILE_NAME not in shown
     assert app.post("/api/3/action/datastore_search", json={"resource_id": w.a},
                     headers=w.headers("grantee")).status_code == 403
+
+
+def test_unconditional_data_stays_open_to_everyone(app, published_dataset, sysadmin):
+    """The enforcement touches conditional data only: anonymous users search, query the
+    DataStore and download unconditional data, and nothing is logged."""
+    url = "https://data.example.invalid/open/parking-lots.csv"
+    ds = published_dataset(name="open-data", resources=[{"url": url, "format": "CSV"}])
+    rid = ds["resources"][0]["id"]
+    tk.get_action("datastore_create")({"user": sysadmin["name"]}, {
+        "resource_id": rid, "force": True, "fields": [{"id": "name", "type": "text"}],
+        "records": [{"name": "海州区停车场"}]})
+    assert app.get("/api/3/action/package_show?id=open-data").json["result"]["resources"][0]["url"] == url
+    resp = app.get(f"/dataset/open-data/resource/{rid}/download", follow_redirects=False)
+    assert resp.status_code == 302 and resp.headers["Location"] == url
+    found = app.post("/api/3/action/datastore_search", json={"resource_id": rid}).json["result"]
+    assert found["records"][0]["name"] == "海州区停车场"
+    assert "海州区停车场" in app.get(f"/datastore/dump/{rid}").get_data(as_text=True)
+    assert access_log(ds["id"], sysadmin) == []

@@ -83,19 +83,14 @@ def is_conditional(pkg: dict[str, Any] | model.Package | None) -> bool:
 
 @dataclass
 class Rights:
-    """What a user may use of one dataset: everything (``all``) or the resources of
-    ``granted`` ({resource id: grant id}); ``agency`` says whether the user is inside the
-    data-opening body (sysadmins count as the platform operator), whose use is not logged."""
+    """What a user may use of one dataset: everything (``all``: the data-opening body's
+    members and sysadmins, whose use is not logged) or the resources of ``granted``
+    ({resource id: grant id}), whose use is logged."""
     all: bool = False
     granted: dict[str, str] = field(default_factory=dict)
 
     def may_use(self, resource_id: Optional[str]) -> bool:
         return self.all or (resource_id is not None and resource_id in self.granted)
-
-    @property
-    def logged(self) -> bool:
-        """Use by someone outside the agency is written to the access log."""
-        return not self.all
 
 
 def rights(user: Any, package_id: Optional[str], owner_org: Optional[str]) -> Rights:
