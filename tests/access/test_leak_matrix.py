@@ -74,6 +74,12 @@ def test_api_answers_carry_no_data_address(app, world, who):
     _api(app, w, who, "current_package_list_with_resources", f)
     _api(app, w, who, "organization_show", f, id="lyg-jtj-test", include_datasets=True)
     _api(app, w, who, "resource_view_list", f, id=w.b)
+    if who != "grantee":
+        assert _api(app, w, who, "resource_view_list", f, id=w.a).json["result"] == []
+        _api(app, w, who, "resource_view_show", f, status=403, id=w.view_id)
+    facets = _api(app, w, who, "package_search", f, q="name:cond", **{
+        "facet.field": json.dumps(["res_url", "urls"])}).json["result"]["facets"]
+    assert not facets.get("res_url") and not facets.get("urls"), facets
     # resource_search reads the database: redacted results, and url: never matches
     found = _api(app, w, who, "resource_search", f, query=f"url:secret-{TOKEN}-b").json["result"]
     assert found["count"] == 0 and found["results"] == []

@@ -9,7 +9,8 @@ by grantees to the access log (Art 21). The rules themselves live in ``redaction
 - the activity stream (lists, ``activity_show``, ``activity_data_show``, ``activity_diff``):
   snapshots of conditional datasets — including those taken before the dataset became
   conditional — are redacted for whoever is outside the agency.
-- ``resource_view_list``: no previews of a resource the user may not use.
+- ``resource_view_list`` / ``resource_view_show``: no previews (nor their configuration)
+  of a resource the user may not use.
 - ``dataset_followee_list`` / ``followee_list`` dictize datasets themselves: redacted.
 - ``datastore_search`` (when the DataStore is enabled): a grantee's query is logged
   (channel ``datastore``); who may query is decided by ``enforce_auth``.
@@ -31,6 +32,7 @@ __all__ = [
     "resource_show",
     "resource_search",
     "resource_view_list",
+    "resource_view_show",
     "dataset_followee_list",
     "followee_list",
     "package_activity_list",
@@ -176,6 +178,19 @@ def resource_view_list(next_, context, data_dict):
             redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
         return []
     return views
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_show(next_, context, data_dict):
+    """A view's configuration may hold the data's address (an image or web page view):
+    refused to whoever may not use the resource."""
+    view = next_(context, data_dict)
+    res = model.Resource.get(view.get("resource_id") or "")
+    if res is not None and redaction.is_conditional(res.package) and not \
+            redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
+        raise tk.NotAuthorized(tk._(redaction.CONDITIONAL_DATA_MESSAGE))
+    return view
 
 
 # --- datasets dictized by core itself --------------------------------------------------------
