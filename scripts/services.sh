@@ -60,6 +60,10 @@ SQL
 # config file, for the dev pair and this test slot's pair.
 prepare_datastore() {
   [ -x "$VENV/bin/python" ] || die "the virtualenv is missing (run make install): it renders the DataStore permissions"
+  # one at a time: test runs of several slots may start together (CREATE DATABASE and
+  # GRANT would race)
+  exec 9>"$RUN/datastore.lock"
+  flock 9
   psql_su -d postgres <<SQL
 SELECT 'CREATE ROLE $DS_RO_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DS_RO_USER')\gexec
 ALTER ROLE $DS_RO_USER WITH LOGIN PASSWORD '$DS_RO_PASSWORD';
@@ -76,6 +80,7 @@ m, d, u, r = sys.argv[1:5]; print(p(maindb=m, datastoredb=d, mainuser=u, writeus
       | psql_su -d postgres >>"$LOGS/datastore-permissions.log" 2>&1 \
       || { tail -n 5 "$LOGS/datastore-permissions.log" >&2; die "setting the DataStore permissions on ${pair#*:} failed (SQL of ckan datastore set-permissions); see $LOGS/datastore-permissions.log"; }
   done
+  exec 9>&-
 }
 
 stop_postgres() {
