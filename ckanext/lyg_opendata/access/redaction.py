@@ -60,6 +60,7 @@ CONDITIONAL_DATA_MESSAGE = N_(
 DOWNLOAD_ENDPOINTS = {"resource.download", "dataset_resource.download"}
 PREVIEW_ENDPOINTS = {"resource.view", "dataset_resource.view", "resource.views",
                      "dataset_resource.views", "resource_proxy.proxy_view"}
+MANAGE_VIEWS_ENDPOINTS = {"resource.views", "dataset_resource.views"}
 DATASTORE_ENDPOINTS = {"datastore.dump", "datatablesview.ajax", "datatablesview.filtered_download"}
 FILE_ENDPOINTS = {"file.download", "file.trusted_download", "file.public_download"}
 GUARDED_ENDPOINTS = DOWNLOAD_ENDPOINTS | PREVIEW_ENDPOINTS | DATASTORE_ENDPOINTS | FILE_ENDPOINTS
@@ -356,6 +357,8 @@ def guard_request():
     if r.all:
         return None
     if resource_id is not None and r.may_use(resource_id):
+        if endpoint in MANAGE_VIEWS_ENDPOINTS:
+            return None  # the views' editing page: CKAN lets editors only, nothing served
         if endpoint in DOWNLOAD_ENDPOINTS or endpoint in FILE_ENDPOINTS:
             channel = channel_of_request("ui")
         elif endpoint in DATASTORE_ENDPOINTS:
