@@ -13,7 +13,6 @@ from importlib.metadata import entry_points
 import pytest
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from tests.access.enforce_fixtures import (  # noqa: F401 - fixture
     APPLY_PAGE, OUTSIDERS, SECRET_B, TOKEN, World, leaks, world)
@@ -23,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 PROFILES = sorted(e.name for e in entry_points(group="ckan.rdf.profiles"))
 # everyone who may not use resource b (the grantee is granted a and c only)
 NOT_B = OUTSIDERS + ["grantee"]
+ROW_QUERY = f"secret-row-{TOKEN}"
 
 
 def _forbidden(who: str, text: str) -> list[str]:
@@ -101,9 +101,6 @@ def test_api_answers_carry_no_data_address(app, world, who):
         _api(app, w, who, "dataset_followee_list", f, id=w.users[who]["id"])
         _api(app, w, who, "followee_list", f, id=w.users[who]["id"])
     assert not f, f
-
-
-ROW_QUERY = f"secret-row-{TOKEN}"
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
