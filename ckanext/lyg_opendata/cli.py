@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.lyg_opendata.clitools import request_scope
 from ckanext.lyg_opendata.workdays.cli import calendar
 
 __all__ = ["lyg_opendata"]
@@ -38,7 +39,8 @@ def demo():
 @click.option("--admin-password-file", type=click.Path(dir_okay=False),
               help="File holding the sysadmin's password (created with a random one "
                    "if missing). Without it no sysadmin is created.")
-def demo_load(synthetic, admin, admin_email, admin_password_file):
+@click.pass_context
+def demo_load(ctx, synthetic, admin, admin_email, admin_password_file):
     """Create the sysadmin, the agencies and the demo datasets (idempotent)."""
     import os
     import secrets
@@ -59,9 +61,10 @@ def demo_load(synthetic, admin, admin_email, admin_password_file):
                    f" (password in {admin_password_file})")
     else:
         password = None
-    counts = loader.load(synthetic=synthetic, progress=click.echo, password=password)
+    # the workflows' notices and emails are written in the portal's language
+    with request_scope(ctx):
+        counts = loader.load(synthetic=synthetic, progress=click.echo, password=password)
     click.echo("demo content: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
-
 
 
 @lyg_opendata.group()
@@ -77,18 +80,11 @@ def freshness():
 def freshness_notify(ctx, organization, dry_run):
     """Email each agency's editors and admins the list of its overdue entries (through the
     job worker). Run daily (config/crontab)."""
-    import contextlib
-
-    import flask
-
     import ckan.model as model
 
     from ckanext.lyg_opendata.catalog import freshness as logic
 
-    app = ctx.meta.get("flask_app")
-    scope = app.test_request_context() if app and not flask.has_request_context() \
-        else contextlib.nullcontext()
-    with scope:
+    with request_scope(ctx):
         org_id = None
         if organization:
             org = model.Group.get(organization)

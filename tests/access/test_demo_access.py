@@ -162,3 +162,29 @@ def test_demo_without_password_makes_no_applications(cli):
     assert "applications +0" in result.output
     assert model.User.get("lyg-gangcheng") is None
     assert model.Session.query(Application).count() == 0
+
+
+def test_demo_notices_are_written_in_the_portals_language(tmp_path):
+    """The real command (a process, as cron and make run start it) runs the workflows in a
+    request of the portal's default language: the notices it leaves (and the emails) are
+    Chinese, not the English msgids."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ckanext.lyg_opendata.notify import Notice
+
+    ckan = Path(sys.executable).with_name("ckan")
+    ini = Path(__file__).resolve().parents[2] / "test.ini"
+    done = subprocess.run([str(ckan), "-c", str(ini), "lyg-opendata", "demo", "load",
+                           "--admin-password-file", str(tmp_path / "pw")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    model.Session.remove()
+    company = model.User.get("lyg-gangcheng")
+    subjects = [n.subject for n in model.Session.query(Notice).filter(
+        Notice.user_id == company.id)]
+    assert subjects, "the company got no notice"
+    for subject in subjects:
+        assert "申请" in subject or "协议" in subject or "授权" in subject, subject
+        assert "application" not in subject.lower(), subject

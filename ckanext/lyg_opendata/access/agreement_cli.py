@@ -8,10 +8,11 @@ at 24:00 Beijing time on its last day whether or not ``expire`` ran.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import click
+
+from ckanext.lyg_opendata.clitools import request_scope
 
 
 @click.group(short_help="Grants of conditional data and usage reports (Art 19, 24, 40)")
@@ -20,10 +21,7 @@ def grants():
 
 
 def _scope(ctx):
-    import flask
-    app = ctx.meta.get("flask_app")
-    return app.test_request_context() if app and not flask.has_request_context() \
-        else contextlib.nullcontext()
+    return request_scope(ctx)
 
 
 def _day(value):

@@ -9,11 +9,9 @@ import click
 @contextlib.contextmanager
 def _request(ctx: click.Context):
     """A request context of the CKAN app, for translations, links and the database session."""
-    import flask
+    from ckanext.lyg_opendata.clitools import request_scope
 
-    app = ctx.meta.get("flask_app")
-    with (app.test_request_context() if app and not flask.has_request_context()
-          else contextlib.nullcontext()):
+    with request_scope(ctx):
         yield
 
 

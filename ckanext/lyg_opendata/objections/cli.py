@@ -1,10 +1,11 @@
 """CLI commands of objections (COMMANDS are added to `ckan lyg-opendata`)."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import click
+
+from ckanext.lyg_opendata.clitools import request_scope
 
 
 @click.group(short_help="Objections (异议): reminders of answers due.")
@@ -19,7 +20,6 @@ def objections():
 def remind(ctx, today, dry_run):
     """Remind each agency of its objections due within objections.remind_days working days
     or overdue (one notice and mail per agency a day). Run daily (config/crontab)."""
-    import flask
 
     from ckanext.lyg_opendata.objections import reminders
 
@@ -29,10 +29,7 @@ def remind(ctx, today, dry_run):
             day = dt.date.fromisoformat(today)
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--today")
-    app = ctx.meta.get("flask_app")
-    scope = app.test_request_context() if app and not flask.has_request_context() \
-        else contextlib.nullcontext()
-    with scope:
+    with request_scope(ctx):
         report = reminders.remind(day, dry_run=dry_run)
     for line in report:
         click.echo(f"{line['organization'] or '-'}: {line['count']} due or overdue "
