@@ -150,7 +150,8 @@ start_solr() {
     -Dlog4j2.formatMsgNoLookups=true -Dsolr.install.dir="$LOCAL/solr" \
     -cp "$LOCAL/solr/lib/*:$LOCAL/solr/classes" Launcher "$LOCAL/solr/home" "$SOLR_PORT"
   wait_for "Solr" 120 solr "$LOGS/solr.log" solr_ping ckan
-  solr_ping "$TEST_CORE" || die "Solr core $TEST_CORE did not load; see $LOGS/solr.log"
+  # the cores load in parallel: the test core may come a moment after the dev core
+  wait_for "Solr core $TEST_CORE" 60 solr "$LOGS/solr.log" solr_ping "$TEST_CORE"
   info "    started on http://127.0.0.1:$SOLR_PORT/solr (cores ckan, $TEST_CORE)"
 }
 
