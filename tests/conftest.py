@@ -198,3 +198,16 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)
+
+
+BROWSER_PASSWORD = "Lyg-test-1234"
+
+
+def browser_login(page, base: str, name: str, password: str = BROWSER_PASSWORD) -> None:
+    """Log in through the Chinese login form in a fresh browser session."""
+    page.context.clear_cookies()
+    page.goto(base + "/user/login")
+    page.fill("#field-login", name)
+    page.fill("#field-password", password)
+    page.press("#field-password", "Enter")
+    page.wait_for_url(lambda url: "/user/login" not in url)

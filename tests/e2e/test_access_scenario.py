@@ -15,9 +15,13 @@ from ckan.tests import factories
 
 from ckanext.lyg_opendata.workdays import today_beijing
 
+from tests.conftest import BROWSER_PASSWORD, browser_login
+
+login = browser_login
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-PASSWORD = "Lyg-test-1234"
+PASSWORD = BROWSER_PASSWORD
 CONTENT = "泊位编号,收费金额\nP-0001,12.50\n"
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -43,15 +47,6 @@ def world(agency, create_dataset, publish, sysadmin):
                               content_type="text/csv")})
     publish(ds)
     return {"dataset": ds, "resource": res, "clerk": clerk}
-
-
-def login(page, base, name):
-    page.context.clear_cookies()
-    page.goto(base + "/user/login")
-    page.fill("#field-login", name)
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url(lambda url: "/user/login" not in url)
 
 
 def anonymous_cannot_reach_the_data(base, world):

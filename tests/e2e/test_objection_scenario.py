@@ -8,11 +8,13 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, BROWSER_PASSWORD, browser_login
+
+login = browser_login
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-PASSWORD = "Lyg-test-1234"
+PASSWORD = BROWSER_PASSWORD
 MARKER = "有异议，核实中"
 
 
@@ -29,15 +31,6 @@ def cast(agency, published_dataset):
         data_items=[{"name_zh": "停车场数量", "code": "lot_count", "type": "integer",
                      "description": "", "sensitive": "no"}])
     return {"clerk": clerk, "visitor": visitor, "dataset": dataset}
-
-
-def login(page, base, name):
-    page.context.clear_cookies()
-    page.goto(base + "/user/login")
-    page.fill("#field-login", name)
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url(lambda url: "/user/login" not in url)
 
 
 class Steps:

@@ -10,9 +10,13 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from tests.conftest import BROWSER_PASSWORD, browser_login
+
+login = browser_login
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-PASSWORD = "Lyg-test-1234"
+PASSWORD = BROWSER_PASSWORD
 
 
 @pytest.fixture
@@ -25,15 +29,6 @@ def cast(agency):
     member({"ignore_auth": True}, {"id": agency["id"], "username": clerk["name"], "role": "editor"})
     member({"ignore_auth": True}, {"id": supervisor_org["id"], "username": supervisor["name"], "role": "editor"})
     return {"clerk": clerk, "supervisor": supervisor}
-
-
-def login(page, base, name):
-    page.context.clear_cookies()
-    page.goto(base + "/user/login")
-    page.fill("#field-login", name)
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url(lambda url: "/user/login" not in url)
 
 
 def test_clerk_submits_supervisor_returns_then_approves_public_finds_and_downloads(

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata import notify, roles
 from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
@@ -673,16 +674,7 @@ def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
 
 
 def event_dict(event: ApplicationEvent) -> dict:
-    actor = model.Session.get(model.User, event.actor_id) if event.actor_id else None
-    return {
-        "id": event.id, "application_id": event.application_id, "action": event.action,
-        "action_label": action_label(event.action),
-        "from_status": event.from_status, "to_status": event.to_status,
-        "reason": event.reason, "data": event.data,
-        "actor": actor.name if actor else None,
-        "actor_display_name": actor.display_name if actor else None,
-        "created": event.created.isoformat(),
-    }
+    return events_shape.event_dict(event, action_label, application_id=event.application_id)
 
 
 def events(application_id: str) -> list[ApplicationEvent]:

@@ -14,6 +14,7 @@ from typing import Any, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata import notify, roles, vocab
 from ckanext.lyg_opendata.catalog.model import PendingChange, ReviewEvent
 from ckanext.lyg_opendata.workdays.calendar import today_beijing
@@ -179,16 +180,7 @@ def action_label(action: str) -> str:
 
 
 def event_dict(event: ReviewEvent) -> dict[str, Any]:
-    actor = model.Session.get(model.User, event.actor_id) if event.actor_id else None
-    return {
-        "id": event.id, "package_id": event.package_id, "action": event.action,
-        "action_label": action_label(event.action),
-        "from_status": event.from_status, "to_status": event.to_status,
-        "reason": event.reason, "data": event.data,
-        "actor": actor.name if actor else None,
-        "actor_display_name": actor.display_name if actor else None,
-        "created": event.created.isoformat(),
-    }
+    return events_shape.event_dict(event, action_label, package_id=event.package_id)
 
 
 def is_four_eyes_violation(user_name: str, package_id: str, for_change: bool = False) -> bool:

@@ -64,8 +64,6 @@ __all__ += _access_agreement_action.__all__
 from ckanext.lyg_opendata.access.enforce_action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.access.enforce_action as _access_enforce_action  # noqa: E402
 __all__ += _access_enforce_action.__all__
-# chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
-__all__ = _access_enforce_action.PluginAwareNames(__all__)
 
 from ckanext.lyg_opendata.audit.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.audit.action as _audit_action  # noqa: E402
@@ -73,3 +71,6 @@ __all__ += _audit_action.__all__
 from ckanext.lyg_opendata.objections.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.objections.action as _objections_action  # noqa: E402
 __all__ += _objections_action.__all__
+
+# chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
+__all__ = _access_enforce_action.PluginAwareNames(__all__)

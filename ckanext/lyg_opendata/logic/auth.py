@@ -51,8 +51,6 @@ __all__ += _access_agreement_auth.__all__
 from ckanext.lyg_opendata.access.enforce_auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.access.enforce_auth as _access_enforce_auth  # noqa: E402
 __all__ += _access_enforce_auth.__all__
-# chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
-__all__ = _access_enforce_auth.PluginAwareNames(__all__)
 
 from ckanext.lyg_opendata.audit.auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.audit.auth as _audit_auth  # noqa: E402
@@ -60,3 +58,6 @@ __all__ += _audit_auth.__all__
 from ckanext.lyg_opendata.objections.auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.objections.auth as _objections_auth  # noqa: E402
 __all__ += _objections_auth.__all__
+
+# chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
+__all__ = _access_enforce_auth.PluginAwareNames(__all__)
