@@ -56,3 +56,17 @@ def test_javascript_translations_load_for_the_chinese_page_locale(app):
     assert resp.status_code == 200
     assert isinstance(json.loads(resp.body), dict)
     assert app.get("/api/i18n/zh_Hans-XX").status_code == 400  # CKAN's own route still answers
+
+
+def test_every_action_of_the_extension_has_its_auth_function():
+    """The rule of the brief: each ``lyg_opendata_*`` action CKAN registers has an auth
+    function of the same name registered too (CKAN would otherwise allow it to anyone)."""
+    import ckan.authz as authz
+    from ckan.logic import _actions, get_action
+
+    get_action("lyg_opendata_review_queue")  # fills CKAN's registry of actions
+    actions = [name for name in _actions if name.startswith("lyg_opendata_")]
+    assert len(actions) >= 60
+    registered = set(authz.auth_functions_list())
+    missing = [name for name in actions if name not in registered]
+    assert not missing, missing
