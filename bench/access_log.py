@@ -26,50 +26,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import pathlib
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CKAN = str(ROOT / ".venv/bin/ckan")
-SLOT = os.environ.get("LYG_BENCH_SLOT", "5")
-INI = ROOT / f".local/bench-access-log-slot{SLOT}.ini"
+from benchslot import ROOT, SLOT, ini_path, log  # noqa: E402  (bench/ is on sys.path)
+import benchslot  # noqa: E402
+
+INI = ini_path("access-log")
 LINK = "http://data.example.invalid/conditional/bench.csv"
 
 
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
-def run(*args: str, env: dict | None = None) -> None:
-    subprocess.run(args, check=True, cwd=ROOT, env={**os.environ, **(env or {})},
-                   stdout=subprocess.DEVNULL)
-
-
 def setup() -> None:
-    run("scripts/services.sh", "start", env={"LYG_TEST_SLOT": SLOT})
-    INI.parent.mkdir(exist_ok=True)
-    INI.write_text((ROOT / "test.ini").read_text())
-    pg_port = os.environ.get("LYG_PG_PORT", "54329")
-    solr_port = os.environ.get("LYG_SOLR_PORT", "18983")
-    redis_port = os.environ.get("LYG_REDIS_PORT", "63799")
-    run(CKAN, "config-tool", str(INI),
-        f"sqlalchemy.url=postgresql://ckan:ckan@127.0.0.1:{pg_port}/ckan_test{SLOT}",
-        f"solr_url=http://127.0.0.1:{solr_port}/solr/ckan_test{SLOT}",
-        f"ckan.redis.url=redis://127.0.0.1:{redis_port}/{SLOT}",
-        "testing=false", "ckan.site_url=http://bench.lyg-opendata.invalid")
-    run(CKAN, "-c", str(INI), "db", "init")
-    run(CKAN, "-c", str(INI), "db", "pending-migrations", "--apply")
+    benchslot.setup(INI, quiet=True)
 
 
 def _app():
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-    return make_app(load_config(str(INI)))
+    return benchslot.make_app(INI)
 
 
 def _token(user_name: str) -> str:

@@ -32,48 +32,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pathlib
 import statistics
 import subprocess
-import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CKAN = str(ROOT / ".venv/bin/ckan")
-PYTHON = str(ROOT / ".venv/bin/python")
-SLOT = os.environ.get("LYG_BENCH_SLOT", "5")
-INI = ROOT / f".local/bench-dcat-slot{SLOT}.ini"
+from benchslot import CKAN, PYTHON, ROOT, SLOT, ini_path, log, run  # noqa: E402
+import benchslot  # noqa: E402
+
+INI = ini_path("dcat")
 PROFILES = ["lyg_opendata", "euro_dcat_ap_3"]
 
 
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
-def run(*args: str, env: dict | None = None) -> None:
-    subprocess.run(args, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
-
-
 def setup() -> None:
-    run("scripts/services.sh", "start", env={"LYG_TEST_SLOT": SLOT})
-    INI.parent.mkdir(exist_ok=True)
-    INI.write_text((ROOT / "test.ini").read_text())
-    pg_port = os.environ.get("LYG_PG_PORT", "54329")
-    solr_port = os.environ.get("LYG_SOLR_PORT", "18983")
-    redis_port = os.environ.get("LYG_REDIS_PORT", "63799")
-    run(CKAN, "config-tool", str(INI),
-        f"sqlalchemy.url=postgresql://ckan:ckan@127.0.0.1:{pg_port}/ckan_test{SLOT}",
-        f"solr_url=http://127.0.0.1:{solr_port}/solr/ckan_test{SLOT}",
-        f"ckan.redis.url=redis://127.0.0.1:{redis_port}/{SLOT}",
-        "testing=false", "ckan.site_url=http://bench.lyg-opendata.invalid")
-    run(CKAN, "-c", str(INI), "db", "init")
-    run(CKAN, "-c", str(INI), "db", "pending-migrations", "--apply")
+    benchslot.setup(INI)
 
 
 def _app():
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-    return make_app(load_config(str(INI)))
+    return benchslot.make_app(INI)
 
 
 def load(size: int, defer_index: bool, worker: int, workers: int) -> None:

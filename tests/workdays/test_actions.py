@@ -1,6 +1,5 @@
 """The calendar's actions: anyone reads the calendar and computes deadlines; only
 sysadmins and supervisors load a year (allow/deny matrix by role, action and API)."""
-import datetime as dt
 
 import pytest
 from freezegun import freeze_time

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Iterator
+from typing import Iterator
 
 from flask import Blueprint, Response, stream_with_context
 

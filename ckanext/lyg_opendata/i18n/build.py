@@ -33,7 +33,6 @@ person has read it, corrected it and removed the flag.
 """
 from __future__ import annotations
 
-import datetime
 import pathlib
 import sys
 from typing import Dict, Optional
