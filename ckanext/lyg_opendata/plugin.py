@@ -43,7 +43,10 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
             objections_index.before_dataset_index(index.before_dataset_index(pkg_dict)))
 
     def after_dataset_show(self, context, pkg_dict):
-        return redaction.after_dataset_show(context, pkg_dict)
+        # the catalog fields are stored as extras and scheming takes them out of the list:
+        # a dataset without free extras keeps the (empty) list, as core's schema gives it
+        pkg_dict.setdefault("extras", [])
+        return redaction.after_dataset_show(context, objections_index.without_marker(pkg_dict))
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

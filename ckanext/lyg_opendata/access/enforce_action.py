@@ -17,10 +17,15 @@ by grantees to the access log (Art 21). The rules themselves live in ``redaction
 """
 from __future__ import annotations
 
+import contextvars
 import difflib
 import json
 import re
 from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as sa_orm
+from sqlalchemy.orm import Session
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -125,6 +130,49 @@ def _query_fields(data_dict) -> set[str]:
     return {str(pair).split(":", 1)[0] for pair in query if ":" in str(pair)}
 
 
+# The restriction of a ``resource_search`` on a restricted field: a criterion that SQLAlchemy
+# adds to every query of resources run while core's action runs (its count and its page),
+# so that the database counts and pages only what the user may use.
+_USABLE = contextvars.ContextVar("lyg_opendata_usable_resources", default=None)
+
+
+def _usable_resources(user) -> Any:
+    """SQL criterion on ``resource``: not a resource of a conditional dataset, unless the user
+    is a member of its data-opening body or holds a valid grant for it (``redaction.rights``);
+    None for sysadmins (who may use everything)."""
+    from ckanext.lyg_opendata import roles
+    from ckanext.lyg_opendata.access.grants import _valid
+    from ckanext.lyg_opendata.access.model import Grant
+
+    obj = roles._user(user)
+    if obj is not None and obj.sysadmin:
+        return None
+    conditional = sa.select(model.Package.id).where(
+        model.Package.extras["open_type"].astext == "conditional")
+    granted: set[str] = set()
+    if obj is not None:
+        member_of = sa.select(model.Member.group_id).where(
+            model.Member.table_name == "user", model.Member.table_id == obj.id,
+            model.Member.state == "active")
+        conditional = conditional.where(sa.or_(model.Package.owner_org.is_(None),
+                                               model.Package.owner_org.not_in(member_of)))
+        for (ids,) in _valid(model.Session.query(Grant.resource_ids).filter(
+                Grant.user_id == obj.id)):
+            granted.update(ids or [])
+    hidden = model.Resource.package_id.in_(conditional)
+    if granted:
+        hidden = sa.and_(hidden, model.Resource.id.not_in(sorted(granted)))
+    return sa.not_(hidden)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _restrict_resource_queries(state) -> None:
+    usable = _USABLE.get()
+    if usable is not None and state.is_select:
+        state.statement = state.statement.options(
+            sa_orm.with_loader_criteria(model.Resource, usable))
+
+
 def _resource_visible(user, res: dict[str, Any], cache: dict) -> bool:
     pkg_id = res.get("package_id")
     if pkg_id not in cache:
@@ -145,19 +193,20 @@ def _redact_resource(res: dict[str, Any], pkg: model.Package) -> None:
 @tk.side_effect_free
 def resource_search(next_, context, data_dict):
     """Redacted results; a query on an address field matches only what the user may use
-    (the count and the page are computed after that filter)."""
+    (the database counts and pages after that filter: ``_usable_resources``)."""
     if context.get("search_query"):
         return next_(context, data_dict)
     user = context.get("user")
     cache: dict = {}
     if _query_fields(data_dict) - PUBLIC_RESOURCE_FIELDS:
-        offset = int(data_dict.get("offset") or 0)
-        limit = data_dict.get("limit")
-        everything = dict(data_dict, offset=0, limit=None)
-        found = next_(context, everything)
-        visible = [res for res in found["results"] if _resource_visible(user, res, cache)]
-        page = visible[offset:offset + int(limit)] if limit is not None else visible[offset:]
-        return {"count": len(visible), "results": page}
+        usable = _usable_resources(user)
+        if usable is None:
+            return next_(context, data_dict)
+        token = _USABLE.set(usable)
+        try:
+            return next_(context, data_dict)
+        finally:
+            _USABLE.reset(token)
     result = next_(context, data_dict)
     for res in result.get("results") or []:
         if not _resource_visible(user, res, cache):

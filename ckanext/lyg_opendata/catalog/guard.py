@@ -108,10 +108,24 @@ def _check_private(data_dict: dict[str, Any], current_private: bool, derived: bo
         raise tk.ValidationError({"private": [msg]})
 
 
+def _check_owner(context, data_dict: dict[str, Any], creating: bool) -> None:
+    """Every dataset belongs to a data-opening body (an organization): the guard makes it
+    private until review, so without one core would refuse it on ``private``, a field the
+    client never sent. Refuse it on ``owner_org``, the field that is missing."""
+    if creating and data_dict.get("type") not in (None, "", "dataset"):
+        return
+    if (creating or "owner_org" in data_dict) and not data_dict.get("owner_org"):
+        # who may not create or edit learns nothing about the rules (403 first)
+        tk.check_access("package_create" if creating else "package_update", context, data_dict)
+        raise tk.ValidationError({"owner_org": [
+            _("Choose the data-opening body (organization) this dataset belongs to")]})
+
+
 @tk.chained_action
 def package_create(next_, context, data_dict):
     if context.get(review.INTERNAL):
         return next_(context, data_dict)
+    _check_owner(context, data_dict, creating=True)
     _check_server_fields(data_dict, {})
     _check_private(data_dict, True, True)
     _expand_form(data_dict)
@@ -139,6 +153,7 @@ def package_update(next_, context, data_dict):
         return next_(context, data_dict)
     current = review.current_values(pkg)
     status = current["review_status"]
+    _check_owner(context, data_dict, creating=False)
     _check_server_fields(data_dict, current)
     _expand_form(data_dict)
 

@@ -56,10 +56,14 @@ def lyg_opendata_data_item_code(value: Any, context) -> Any:
 
 
 def lyg_opendata_dataset_checks(key, data, errors, context):
-    """After validation: at least one data item, item codes unique in the dataset."""
+    """After validation: at least one data item, item codes unique in the dataset.
+
+    Errors of the repeating field are per row, as scheming's form and error list read them
+    (a list of one dict per row): "no data item" is the error of the first row's name,
+    the row the form shows empty."""
     indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "data_items"})
     if not indexes:
-        errors.setdefault(("data_items",), []).append(
+        errors.setdefault(("data_items", 0, "name_zh"), []).append(
             _("At least one data item is required (Art 11)"))
         return
     seen: dict[str, int] = {}

@@ -1,9 +1,12 @@
 """The search side of objections: the index field ``under_objection`` ("true" while an
-accepted objection is open; the dataset is indexed again at every change of that) and the
-facet "有异议，核实中" in the dataset search sidebar (/dataset/?under_objection=true); each search
-result carries ``under_objection`` (the badge in the dataset list)."""
+accepted objection is open; the dataset is indexed again at every change of that, see
+``workflow.reindex``) and the facet "有异议，核实中" in the dataset search sidebar
+(/dataset/?under_objection=true). Each full search result carries ``under_objection``
+(true/false, the badge in the dataset list): the index stores it in the result's JSON, so
+a search reads no table for it, and a search with ``fl`` gets only the fields it asked for."""
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any
 
@@ -24,6 +27,21 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         Objection.status.in_(workflow.MARKER_STATES)).first()
     if open_ is not None:
         pkg_dict[FIELD] = "true"
+    # the stored JSON a full search result is made of carries the marker too
+    for key in ("data_dict", "validated_data_dict"):
+        raw = pkg_dict.get(key)
+        if isinstance(raw, str) and raw:
+            stored = json.loads(raw)
+            if isinstance(stored, dict):
+                stored[FIELD] = open_ is not None
+                pkg_dict[key] = json.dumps(stored)
+    return pkg_dict
+
+
+def without_marker(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``package_show`` answered from the index cache: the marker is a search field, not
+    part of the dataset (``package_show`` from the database has no such key either)."""
+    pkg_dict.pop(FIELD, None)
     return pkg_dict
 
 
@@ -33,25 +51,9 @@ def dataset_facets(facets: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
 
 
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
-    """The facet's label in the UI language, and ``under_objection`` (true/false) on each
-    result (the stored JSON of a result is the dataset as validated, without index fields):
-    the badge of the dataset list. Read from the database, in one query."""
+    """The facet's label in the UI language."""
     facets = search_results.get("search_facets") or {}
     for item in (facets.get(FIELD) or {}).get("items", []):
         if item.get("name") == "true":
             item["display_name"] = codes.MARKER.label()
-    mark_results(search_results.get("results") or [])
     return search_results
-
-
-def mark_results(results: list[Any]) -> None:
-    from ckanext.lyg_opendata.objections import workflow
-    from ckanext.lyg_opendata.objections.model import Objection
-    ids = [r["id"] for r in results if isinstance(r, dict) and r.get("id")]
-    if not ids:
-        return
-    marked = {row[0] for row in model.Session.query(Objection.package_id).filter(
-        Objection.package_id.in_(ids), Objection.status.in_(workflow.MARKER_STATES)).distinct()}
-    for result in results:
-        if isinstance(result, dict) and result.get("id"):
-            result[FIELD] = result["id"] in marked

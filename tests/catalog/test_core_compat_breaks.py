@@ -1,0 +1,166 @@
+"""Breaks of CKAN's core behaviour that CKAN's own test suite found (issue 22): each test
+here failed before its fix. The dataset form shows its errors (no 500); the search page
+searches once; ``fl`` gets what it asks for; ``extras`` is a list; a dataset without an
+organisation is refused on ``owner_org``; ``resource_search`` pages in SQL."""
+import pytest
+from sqlalchemy import event
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from tests.conftest import catalog_fields
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def form(agency, **fields):
+    """The fields the dataset form posts (stage 1), without any data item row."""
+    data = {"name": "form-ds", "title": "表单数据集", "notes": "说明", "license_id": "cc-by",
+            "owner_org": agency["id"], "open_type": "unconditional",
+            "update_frequency": "monthly", "save": "continue"}
+    data.update(fields)
+    return data
+
+
+# --- 1. the dataset form answers with its errors, not 500 ---------------------------------
+
+def test_new_dataset_form_without_data_items_shows_the_error(app, sysadmin, agency):
+    res = app.post("/dataset/new", data=form(agency),
+                   headers={"Authorization": sysadmin["token"]}, status=200)
+    assert "At least one data item is required" in res.body or "至少" in res.body
+    assert model.Package.get("form-ds") is None
+
+
+def test_new_dataset_form_with_a_blank_data_item_row_and_no_name(app, sysadmin, agency):
+    data = form(agency, name="", **{"data_items-0-name_zh": "", "data_items-0-code": "",
+                                    "data_items-0-type": "string",
+                                    "data_items-0-sensitive": "no"})
+    res = app.post("/dataset/new", data=data, headers={"Authorization": sysadmin["token"]},
+                   status=200)
+    assert 'data-field-label="name"' in res.body
+    assert 'data-field-label="data_items-1"' in res.body
+
+
+def test_the_api_names_the_row_of_the_missing_data_item(sysadmin, agency):
+    with pytest.raises(tk.ValidationError) as exc:
+        tk.get_action("package_create")({"user": sysadmin["name"]}, catalog_fields(
+            owner_org=agency["id"], name="no-items", data_items=[]))
+    rows = exc.value.error_dict["data_items"]
+    assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+
+
+# --- 3. the search page runs package_search once -------------------------------------------
+
+def test_the_search_page_searches_once(app, published_dataset, monkeypatch):
+    from ckanext.lyg_opendata.plugin import LygOpendataPlugin
+    published_dataset(name="ds-once", title="一次搜索")
+    calls = []
+    original = LygOpendataPlugin.before_dataset_search
+
+    def counting(self, search_params):
+        calls.append(search_params)
+        return original(self, search_params)
+
+    monkeypatch.setattr(LygOpendataPlugin, "before_dataset_search", counting)
+    res = app.get("/dataset/", status=200)
+    assert "一次搜索" in res.body and 'id="lyg-overdue-filter"' in res.body
+    assert len(calls) == 1
+
+
+# --- 4. package_search with fl returns what was asked for, without a database query ---------
+
+def test_fl_gets_only_the_fields_asked_for(published_dataset):
+    published_dataset(name="ds-fl")
+    found = tk.get_action("package_search")({}, {"q": "name:ds-fl", "fl": ["id"]})
+    assert found["results"] and all(set(r) == {"id"} for r in found["results"])
+    names = tk.get_action("package_search")({}, {"q": "name:ds-fl", "fl": ["id", "name"]})
+    assert set(names["results"][0]) == {"id", "name"}
+
+
+def test_search_reads_the_objection_marker_from_the_index(published_dataset):
+    published_dataset(name="ds-marker")
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = model.meta.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        found = tk.get_action("package_search")({"ignore_auth": True}, {"q": "name:ds-marker"})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert found["results"][0]["under_objection"] is False
+    assert not [s for s in statements if "objection" in s.lower()]
+
+
+# --- 5. extras is a list, empty when the dataset has no free extras ---------------------------
+
+def test_extras_is_an_empty_list_without_free_extras(create_dataset):
+    ds = create_dataset(name="ds-extras")
+    assert ds["extras"] == []
+    shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": ds["id"]})
+    assert shown["extras"] == []
+
+
+def test_free_extras_are_kept(create_dataset):
+    ds = create_dataset(name="ds-free-extras", extras=[{"key": "source_note", "value": "x"}])
+    assert ds["extras"] == [{"key": "source_note", "value": "x"}]
+
+
+# --- 6. no organisation: refused on owner_org ---------------------------------------------
+
+def _refused_on_owner_org(sysadmin):
+    for owner in (None, ""):
+        data = catalog_fields(name="no-org")
+        if owner is not None:
+            data["owner_org"] = owner
+        with pytest.raises(tk.ValidationError) as exc:
+            tk.get_action("package_create")({"user": sysadmin["name"]}, data)
+        assert "owner_org" in exc.value.error_dict
+        assert "private" not in exc.value.error_dict
+
+
+@pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True)
+def test_a_dataset_without_organisation_is_refused_on_owner_org(sysadmin):
+    _refused_on_owner_org(sysadmin)
+
+
+def test_a_dataset_without_organisation_is_refused_on_owner_org_unowned_off(sysadmin):
+    _refused_on_owner_org(sysadmin)
+
+
+def test_moving_a_dataset_out_of_its_organisation_is_refused_on_owner_org(create_dataset,
+                                                                         sysadmin):
+    ds = create_dataset(name="ds-keep-org")
+    with pytest.raises(tk.ValidationError) as exc:
+        tk.get_action("package_patch")({"user": sysadmin["name"]},
+                                       {"id": ds["id"], "owner_org": ""})
+    assert "owner_org" in exc.value.error_dict and "private" not in exc.value.error_dict
+
+
+# --- 7. resource_search on a restricted field pages in SQL ---------------------------------
+
+def test_resource_search_on_a_restricted_field_loads_only_the_page(published_dataset):
+    resources = [{"url": f"http://example.com/page-{i}.csv", "format": "CSV",
+                  "desensitized": True, "name": f"文件{i}"} for i in range(12)]
+    published_dataset(name="ds-paged", resources=resources)
+    published_dataset(name="ds-paged-cond", open_type="conditional", open_conditions="申请",
+                      resources=[{"url": "http://example.com/page-secret.csv", "format": "CSV",
+                                  "desensitized": True, "name": "保密"}])
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(target.id)
+
+    event.listen(model.Resource, "load", on_load)
+    try:
+        model.Session.expunge_all()
+        found = tk.get_action("resource_search")({}, {"query": "url:example.com/page",
+                                                      "limit": 2, "offset": 3})
+    finally:
+        event.remove(model.Resource, "load", on_load)
+    assert found["count"] == 12  # the conditional one is not usable anonymously
+    assert len(found["results"]) == 2
+    assert all("secret" not in r["url"] for r in found["results"])
+    assert len(set(loaded)) <= 2
