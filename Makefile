@@ -1,15 +1,16 @@
 # ckanext-lyg_opendata — the README's commands.
 #   make run    install what is missing, start the services, serve the dev portal with demo content
 #   make test   the whole test suite against the same real services
+#   make test-fast  the same without the browser tests
 #   make stop   stop everything make run / make test started
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help install services run test stop status logs ckan reindex bench-search i18n
+.PHONY: help install services run test test-fast stop status logs ckan reindex bench-search i18n
 
 help:
-	@echo "make run | make test | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
+	@echo "make run | make test | make test-fast | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
 
 install:
 	@scripts/install.sh
@@ -20,8 +21,16 @@ services: install
 run: services
 	@scripts/dev.sh start
 
+# pytest-xdist over test slots (scripts/test.sh): LYG_XDIST_SLOTS="1 2" runs two workers,
+# on the default slot (1) and slot 2; empty: one process on LYG_TEST_SLOT.
+LYG_XDIST_SLOTS ?=
+export LYG_XDIST_SLOTS
+
 test: services
 	@scripts/test.sh $(PYTEST_ARGS)
+
+test-fast: services
+	@scripts/test.sh -m "not browser" $(PYTEST_ARGS)
 
 stop:
 	@scripts/dev.sh stop

@@ -26,6 +26,7 @@ setup(
     extras_require={
         "test": [
             "pytest==9.2.0",
+            "pytest-xdist==3.8.0",
             "pytest-factoryboy==2.8.1",
             "factory-boy==3.3.3",
             "Faker==40.63.0",

@@ -12,43 +12,232 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
+import ckan.model as model
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories
+from ckan.plugins import core as plugins_core
+from ckan.tests import factories, helpers as test_helpers
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def _xdist_worker_slot() -> None:
+    """Under pytest-xdist, worker gwN runs on the N-th slot of LYG_XDIST_SLOTS: its own
+    database, DataStore database, Solr core and Redis database. scripts/test.sh exports
+    each slot's CKAN_* variables as LYG_XDIST_ENV_N; they are set here, when pytest loads
+    this file, before CKAN's pytest plugin reads them (at session start)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    env = os.environ.get(f"LYG_XDIST_ENV_{worker.removeprefix('gw')}")
+    if env is None:
+        raise pytest.UsageError(
+            f"xdist worker {worker} has no test slot: run the tests in parallel with "
+            "scripts/test.sh and LYG_XDIST_SLOTS (one slot per worker), not with pytest -n")
+    for pair in env.split():
+        name, value = pair.split("=", 1)
+        os.environ[name] = value
+
+
+_xdist_worker_slot()
+
+
+# CKAN hashes passwords with pbkdf2_sha512 at 25,000 rounds: about 0.1 s a user, and most
+# tests make eight or more users. The tests hash with 1,000 rounds (the same algorithm and
+# verification; a stored hash carries its own rounds), as test settings of web frameworks do.
+import ckan.model.user as _user_model  # noqa: E402
+_user_model.pbkdf2_sha512 = _user_model.pbkdf2_sha512.using(rounds=1000)
+
+
+# --- database and plugins: set up once, reset per test --------------------------------
+# CKAN's fixtures rebuild per test what does not change between tests: `with_plugins`
+# loads and unloads every plugin, `app` loads them all again (load_environment), and the
+# plugin migrations are a no-op after the first run. The fixtures below keep the same
+# guarantees (an empty database, the plugins of the test's plugin set loaded with the
+# test's config, a fresh test client) and only skip the work that would give the same state.
+
 PLUGINS_WITH_MIGRATIONS = ["activity", "lyg_opendata"]
+
+# plugin migrations applied since CKAN last (re)created the tables
+_migrated: set[str] = set()
+
+
+def migrate_once(migrate_db_for, *names: str) -> None:
+    """Apply the migrations of the plugins ``names`` once per build of the tables.
+    ``reset_db`` only empties the tables once they exist; it drops and re-creates them
+    (and so the plugins' tables) when CKAN does not know them as created."""
+    for name in names:
+        if name not in _migrated:
+            migrate_db_for(name)
+            _migrated.add(name)
+
+
+def _clean_db(reset_db, migrate_db_for) -> None:
+    if not model.repo.tables_created_and_initialised:
+        _migrated.clear()          # reset_db drops every table, the plugins' too
+    reset_db()
+    migrate_once(migrate_db_for, *PLUGINS_WITH_MIGRATIONS)
 
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the migrations of the plugins that have their own tables."""
-    reset_db()
-    for plugin in PLUGINS_WITH_MIGRATIONS:
-        migrate_db_for(plugin)
+    """CKAN's clean_db (every table emptied), plus the tables of the plugins that have
+    their own migrations."""
+    _clean_db(reset_db, migrate_db_for)
+
+
+def _config_marks(request) -> list[tuple]:
+    """The test's ``ckan_config`` marks other than the plugin list."""
+    return [m.args for m in request.node.iter_markers("ckan_config")
+            if m.args[0] != "ckan.plugins"]
+
+
+# What the last full load of the plugins left: the plugin list, the config right after it
+# (without the test's ckan_config marks) and the app built on it. ``names`` is None when
+# the load is not reusable (a fake plugin was provided).
+_loaded: dict = {"names": None, "config": None, "app": None}
+
+
+def _remember_load(request, names: list[str], app=None) -> None:
+    from ckan.tests.pytest_ckan import ckan_setup
+    config = tk.config.copy()
+    for key, _value in _config_marks(request):     # as a load without the mark leaves it
+        if key in ckan_setup._config:
+            config[key] = ckan_setup._config[key]
+        else:
+            config.pop(key, None)
+    config["ckan.plugins"] = list(names)
+    provided = request is not None and any(request.node.iter_markers("provide_plugin"))
+    _loaded.update(names=None if provided else tuple(names), config=config, app=app)
+
+
+def _reusable(request, names: list[str]) -> bool:
+    return (_loaded["names"] == tuple(names) and list(plugins_core._PLUGINS) == list(names)
+            and not any(request.node.iter_markers("provide_plugin")))
+
+
+def _restore_load(request) -> None:
+    """Put the config back as the last load left it, with the test's ``ckan_config`` marks
+    on top, validated and converted as a load converts them (options are read when used:
+    none of the plugins reads a marked option while loading)."""
+    from ckan.common import config_declaration
+    from ckan.lib.app_globals import app_globals
+    tk.config.clear()
+    tk.config.update(_loaded["config"])
+    marks = _config_marks(request)
+    for key, value in marks:
+        tk.config[key] = value
+    if marks:
+        config_declaration.normalize(tk.config)
+    app_globals._init()
+
+
+def _load(request, names: list[str]) -> None:
+    if _reusable(request, names):
+        _restore_load(request)
+    else:
+        plugins.load_all()
+        _remember_load(request, names)
+
+
+def ensure_app(request):
+    """The test app on the loaded plugins (built, which loads every plugin again, only
+    when the plugins or the config they were loaded with changed)."""
+    names = tk.aslist(tk.config.get("ckan.plugins"))
+    if _reusable(request, names) and _loaded["app"] is not None:
+        _restore_load(request)
+        return test_helpers.CKANTestApp(_loaded["app"])
+    test_app = test_helpers._get_test_app()
+    _remember_load(request, names, app=test_app.app)
+    return test_app
+
+
+@pytest.fixture
+def with_plugins(ckan_config, provide_plugin, monkeypatch, request):
+    """CKAN's ``with_plugins``, keeping the plugins loaded from one test to the next when
+    the next needs the same plugins: then the config is put back as the load left it
+    (with the test's ``ckan_config`` marks) instead of loading every plugin again."""
+    names = []
+    for mark in request.node.iter_markers("with_plugins"):
+        for plugin in mark.args:
+            if isinstance(plugin, str):
+                names.append(plugin)
+            else:
+                for name, impl in plugin.items():
+                    provide_plugin(name, impl)
+                    names.append(name)
+    current = ckan_config["ckan.plugins"]
+    if isinstance(current, str):
+        current = current.split()
+    wanted = list(current) + names
+    monkeypatch.setitem(ckan_config, "ckan.plugins", wanted)
+    _load(request, wanted)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _no_plugins_without_with_plugins(request):
+    """A test without ``with_plugins`` starts with no plugin loaded, as after CKAN's
+    ``with_plugins`` (which unloads them after each test)."""
+    if "with_plugins" not in request.fixturenames and plugins_core._PLUGINS:
+        plugins.unload_all()
+        _loaded.update(names=None, config=None, app=None)
+
+
+@pytest.fixture
+def make_app(ckan_config, request):
+    """CKAN's ``make_app``: a fresh test client, on a Flask app built once per plugin
+    load (building one loads every plugin again: load_environment)."""
+    from ckan.lib.app_globals import _CONFIG_CACHE
+    _CONFIG_CACHE.clear()
+    return lambda: ensure_app(request)
+
+
+@pytest.fixture(scope="module")
+def shared_db(request, reset_db, migrate_db_for, reset_index):
+    """For a module whose tests read one world built once (module-scoped, instead of a
+    world per test): the plugins of test.ini loaded and the app built first (building it
+    would empty the in-memory file store), then an empty database and search index. The
+    tests of such a module use ``with_plugins`` but not ``clean_db``/``clean_index``
+    (which would empty the world); the next test that uses them empties it."""
+    ensure_app(request)
+    _clean_db(reset_db, migrate_db_for)
+    reset_index()
 
 
 # People get Chinese full names: pages show them, and the page tests look for English UI
-# words (Faker's English names are data that would read like UI words).
+# words (Faker's English names are data that would read like UI words). The make_*
+# functions build what the fixtures of the same name give, for module-scoped worlds.
+def make_sysadmin():
+    return factories.SysadminWithToken(fullname="平台管理员")
+
+
+def make_reviewer():
+    return factories.SysadminWithToken(fullname="审核管理员")
+
+
+def make_agency(sysadmin):
+    return factories.Organization(
+        name="lyg-jtj-test", title="市交通运输局",
+        users=[{"name": sysadmin["name"], "capacity": "admin"}])
+
+
 @pytest.fixture
 def sysadmin():
-    return factories.SysadminWithToken(fullname="平台管理员")
+    return make_sysadmin()
 
 
 @pytest.fixture
 def reviewer():
     """A second sysadmin: reviews what ``sysadmin`` submitted (four eyes)."""
-    return factories.SysadminWithToken(fullname="审核管理员")
+    return make_reviewer()
 
 
 @pytest.fixture
 def agency(sysadmin):
     """An agency (数据开放主体) organization."""
-    return factories.Organization(
-        name="lyg-jtj-test", title="市交通运输局",
-        users=[{"name": sysadmin["name"], "capacity": "admin"}])
+    return make_agency(sysadmin)
 
 
 DATA_ITEMS = [
@@ -65,24 +254,24 @@ def catalog_fields(**kwargs):
     return data
 
 
-@pytest.fixture
-def create_dataset(sysadmin, agency):
-    """Create a draft dataset through the action API as the agency's admin."""
+def dataset_creator(sysadmin, agency):
     def create(**kwargs):
         data = catalog_fields(owner_org=agency["id"], **kwargs)
         return tk.get_action("package_create")({"user": sysadmin["name"]}, data)
     return create
 
 
+@pytest.fixture
+def create_dataset(sysadmin, agency):
+    """Create a draft dataset through the action API as the agency's admin."""
+    return dataset_creator(sysadmin, agency)
+
+
 ROLES = ["anonymous", "registered", "other_agency_editor", "agency_editor", "agency_admin",
          "supervisor", "sysadmin"]
 
 
-@pytest.fixture
-def people(agency):
-    """One user per role around ``agency`` (None for anonymous): a registered user with no
-    organization, an editor of another agency, the agency's editor and admin, a supervisor
-    (editor of the supervising organization 市大数据管理局) and a sysadmin."""
+def make_people(agency):
     names = {"registered": "注册用户", "other_agency_editor": "统计局编辑",
              "agency_editor": "交通局编辑", "agency_admin": "交通局管理员",
              "supervisor": "大数据局审核员", "sysadmin": "系统管理员"}
@@ -103,14 +292,26 @@ def people(agency):
 
 
 @pytest.fixture
-def publish(sysadmin, reviewer):
-    """Submit a dataset (as its agency) and approve it (as another reviewer)."""
+def people(agency):
+    """One user per role around ``agency`` (None for anonymous): a registered user with no
+    organization, an editor of another agency, the agency's editor and admin, a supervisor
+    (editor of the supervising organization 市大数据管理局) and a sysadmin."""
+    return make_people(agency)
+
+
+def publisher(sysadmin, reviewer):
     def run(dataset):
         tk.get_action("lyg_opendata_review_submit")(
             {"user": sysadmin["name"]}, {"id": dataset["id"], "desensitized": True})
         return tk.get_action("lyg_opendata_review_approve")(
             {"user": reviewer["name"]}, {"id": dataset["id"]})
     return run
+
+
+@pytest.fixture
+def publish(sysadmin, reviewer):
+    """Submit a dataset (as its agency) and approve it (as another reviewer)."""
+    return publisher(sysadmin, reviewer)
 
 
 @pytest.fixture
@@ -191,6 +392,14 @@ def page(browser, request):
         page.screenshot(path=str(path), full_page=True)
         print(f"screenshot saved to {path}")
     context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives the browser carries the ``browser`` mark (make test-fast
+    deselects them)."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -24,5 +24,5 @@ def adjust_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
         search_params["mm"] = mm
     fq = search_params.get("fq") or ""
     if _OVERDUE.search(fq):
-        search_params["fq"] = _OVERDUE.sub("+" + freshness.OVERDUE_FQ, fq)
+        search_params["fq"] = _OVERDUE.sub("+" + freshness.overdue_fq(), fq)
     return search_params

@@ -27,6 +27,8 @@ from ckan.tests import factories
 
 from ckanext.lyg_opendata.access.model import Agreement, Application, Grant
 from ckanext.lyg_opendata.workdays import today_beijing
+from tests.conftest import (dataset_creator, make_agency, make_people, make_reviewer,
+                            make_sysadmin, publisher)
 
 TOKEN = uuid.uuid4().hex[:12]
 SECRET_A = f"https://data.example.invalid/secret-{TOKEN}-a.csv"
@@ -104,6 +106,22 @@ def insert_grant(user_id: str, package_id: str, resource_ids: list[str], starts:
 
 @pytest.fixture
 def world(create_dataset, publish, people, sysadmin):
+    return build_world(create_dataset, publish, people, sysadmin)
+
+
+@pytest.fixture(scope="module")
+def module_world(shared_db):
+    """The same world built once for a module whose tests only read it (see ``shared_db``
+    in tests/conftest.py); its ``sysadmin`` is the one who built it."""
+    sysadmin = make_sysadmin()
+    agency = make_agency(sysadmin)
+    w = build_world(dataset_creator(sysadmin, agency), publisher(sysadmin, make_reviewer()),
+                    make_people(agency), sysadmin)
+    w.sysadmin = sysadmin
+    return w
+
+
+def build_world(create_dataset, publish, people, sysadmin) -> World:
     admin = {"user": sysadmin["name"]}
     ds = create_dataset(name="cond", title="停车场收费明细", resources=[
         {"url": SECRET_A, "format": "CSV", "name": "收费明细"},

@@ -15,9 +15,25 @@ import pytest
 import ckan.model as model
 
 from tests.access.enforce_fixtures import (  # noqa: F401 - fixture
-    APPLY_PAGE, OUTSIDERS, SECRET_B, TOKEN, World, leaks, world)
+    APPLY_PAGE, OUTSIDERS, SECRET_B, TOKEN, World, leaks, module_world)
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+# one world for the whole module (the tests read it): no clean_db / clean_index per test
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+@pytest.fixture
+def world(module_world):
+    """enforce_fixtures' world, built once for the module; the one thing a test changes,
+    following the dataset, is undone after it."""
+    yield module_world
+    model.Session.query(model.UserFollowingDataset).delete()
+    model.Session.commit()
+
+
+@pytest.fixture
+def sysadmin(module_world):
+    """The sysadmin who built the world."""
+    return module_world.sysadmin
 
 PROFILES = sorted(e.name for e in entry_points(group="ckan.rdf.profiles"))
 # everyone who may not use resource b (the grantee is granted a and c only)

@@ -163,13 +163,16 @@ def test_the_index_holds_the_due_date_and_no_due_date_for_irregular(overdue_cata
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 @pytest.mark.ckan_config("ckanext.lyg_opendata.freshness.grace_hours", 24)
 def test_overdue_changes_with_the_clock_without_any_edit(agency, make_entry):
-    soon = dt.datetime.now(UTC).replace(tzinfo=None) - dt.timedelta(hours=24) + dt.timedelta(seconds=3)
+    now = dt.datetime.now(UTC)
+    soon = now.replace(tzinfo=None) - dt.timedelta(hours=24) + dt.timedelta(seconds=3)
     make_entry(agency, "实时数据", update_frequency="realtime", resources=[
         {"url": "http://example.com/live.json", "format": "JSON", "desensitized": True,
          "last_modified": soon.isoformat()}])
-    assert search_titles(fq="overdue:true") == set()
-    time.sleep(4)
-    assert search_titles(fq="overdue:true") == {"实时数据"}
+    # the clock, not a sleep: due 3 seconds after `now`, overdue 4 seconds after it
+    with freeze_time(now):
+        assert search_titles(fq="overdue:true") == set()
+    with freeze_time(now + dt.timedelta(seconds=4)):
+        assert search_titles(fq="overdue:true") == {"实时数据"}
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

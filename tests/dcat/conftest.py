@@ -8,6 +8,8 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
+from tests.conftest import migrate_once
+
 HARVEST_PLUGINS = "lyg_opendata scheming_datasets dcat activity harvest lyg_dcat_rdf_harvester"
 
 CSV_URL = "http://files.lyg-opendata.invalid/parking/2025.csv"
@@ -52,7 +54,7 @@ def full_dataset(published_dataset):
 
 @pytest.fixture
 def harvest_db(clean_db, migrate_db_for):
-    migrate_db_for("harvest")
+    migrate_once(migrate_db_for, "harvest")
 
 
 @pytest.fixture

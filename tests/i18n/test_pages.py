@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from ckanext.lyg_opendata.workdays import today_beijing
 from tests.conftest import DATA_ITEMS
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -264,7 +265,7 @@ def _workflow_world(catalog_world, people, sysadmin, create_dataset, publish):
                     "format": "CSV"}])
     publish(cond)
     applicant = factories.UserWithToken(fullname="港城数据科技有限公司")
-    today = datetime.date.today()
+    today = today_beijing()  # the rule's day: Beijing's, not the host's
     form = {"package_id": cond["id"], "purpose": "用于全市停车收费政策研究，测算停车需求。",
             "scenario": "在公司内部研究平台上进行统计分析，形成研究报告。",
             "security_measures": "数据存放在内网专用服务器，专人专机访问，用后删除。",

@@ -7,7 +7,9 @@ from ckan.tests import helpers
 
 from tests.conftest import ROLES
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+pytestmark = pytest.mark.usefixtures("with_plugins")
+# the matrix reads one world built once (matrix_world); the other tests clean up per test
+PER_TEST = pytest.mark.usefixtures("clean_db", "clean_index")
 
 EDITORS = {"agency_editor", "agency_admin", "sysadmin"}
 REVIEWERS = {"supervisor", "sysadmin"}
@@ -34,6 +36,21 @@ MATRIX = {
 def dataset_in(people, agency, reviewer):
     """A dataset of ``agency`` in the given review state, submitted by a clerk who is
     none of the roles tested (so four eyes does not interfere)."""
+    return dataset_maker(agency, reviewer)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(shared_db):
+    """The people and a dataset in each review state, built once: the matrix only asks
+    the auth functions."""
+    from tests.conftest import make_agency, make_people, make_reviewer, make_sysadmin
+    agency = make_agency(make_sysadmin())
+    people = make_people(agency)
+    make = dataset_maker(agency, make_reviewer())
+    return people, {state: make(state) for state in ("draft", "pending", "published")}
+
+
+def dataset_maker(agency, reviewer):
     from ckan.tests import factories
     clerk = factories.User()
     tk.get_action("organization_member_create")(
@@ -53,9 +70,10 @@ def dataset_in(people, agency, reviewer):
 
 
 @pytest.mark.parametrize("auth_name", sorted(MATRIX))
-def test_review_permission_matrix(auth_name, people, dataset_in):
+def test_review_permission_matrix(auth_name, matrix_world):
+    people, datasets = matrix_world
     state, allowed = MATRIX[auth_name]
-    data = {"id": dataset_in(state)["id"]} if state else {}
+    data = {"id": datasets[state]["id"]} if state else {}
     for role in ROLES:
         user = people[role]
         context = {"user": user["name"] if user else "", "model": model}
@@ -67,6 +85,7 @@ def test_review_permission_matrix(auth_name, people, dataset_in):
                 pytest.fail(f"{auth_name} allowed {role}")
 
 
+@PER_TEST
 def test_review_pages_by_role(app, people):
     for role in ROLES:
         user = people[role]
@@ -78,6 +97,7 @@ def test_review_pages_by_role(app, people):
         assert app.get("/opendata/withdrawn", headers=headers).status_code == 200
 
 
+@PER_TEST
 def test_review_buttons_post_endpoint_enforces_auth(app, people, dataset_in):
     ds = dataset_in("pending")
     # an agency editor cannot approve through the form endpoint
@@ -95,6 +115,7 @@ def test_review_buttons_post_endpoint_enforces_auth(app, people, dataset_in):
                     headers={"Authorization": people["supervisor"]["token"]}).status_code == 404
 
 
+@PER_TEST
 def test_supervisor_reads_submitted_entries_of_any_agency_but_not_drafts(people, dataset_in):
     pending = dataset_in("pending")
     draft = dataset_in("draft")
@@ -107,6 +128,7 @@ def test_supervisor_reads_submitted_entries_of_any_agency_but_not_drafts(people,
                                            "model": model}, id=pending["id"])
 
 
+@PER_TEST
 def test_header_links_to_the_review_pages_by_role(app, people):
     for role in ROLES:
         user = people[role]

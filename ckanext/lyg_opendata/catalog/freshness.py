@@ -1,7 +1,8 @@
 """Freshness (Art 15, 39): when a dataset's next update falls due, and which are overdue.
 
 The due date is indexed; "overdue" is decided at query time against the clock
-(``update_due_date:[* TO NOW]``), so it changes with time, not with edits.
+(``update_due_date:[* TO <now>]``, the portal's clock), so it changes with time, not with
+edits.
 
 Deadlines follow the Chinese calendar: a 数据更新时间 given as a date (``2026-03-10``) is a
 day in Beijing time, and a deadline day ends at 24:00 Beijing time. A time stamp (a data
@@ -21,12 +22,18 @@ from ckanext.lyg_opendata import notify, vocab
 
 _ = tk._
 
-OVERDUE_FQ = "update_due_date:[* TO NOW]"
 # entries that owe the public an update: published and opened (non-open data is not opened)
 OBLIGED_FQ = "+review_status:published -open_type:non_open"
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 GRACE_FREQUENCIES = ("realtime", "daily")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def overdue_fq(now: Optional[dt.datetime] = None) -> str:
+    """The Solr filter of entries overdue at ``now`` (default: the portal's clock, the same
+    clock as every other deadline, rather than Solr's NOW)."""
+    now = _utc_naive(now or dt.datetime.now(dt.timezone.utc))
+    return f"update_due_date:[* TO {now.isoformat(timespec='milliseconds')}Z]"
 
 
 def _utc_naive(value: dt.datetime) -> dt.datetime:
@@ -160,7 +167,7 @@ def overdue_entry(pkg: dict[str, Any], today: Optional[dt.date] = None) -> dict[
 def overdue_by_organization(org_id: Optional[str] = None) -> list[dict[str, Any]]:
     """Published, opened entries whose update is overdue now, grouped by agency (agencies by
     title, entries longest overdue first)."""
-    fq = f"{OBLIGED_FQ} +{OVERDUE_FQ} +dataset_type:dataset"
+    fq = f"{OBLIGED_FQ} +{overdue_fq()} +dataset_type:dataset"
     if org_id:
         fq += f' +owner_org:"{org_id}"'
     groups: dict[str, dict[str, Any]] = {}
