@@ -17,6 +17,8 @@ setup(
         "ckanext-scheming==3.1.0",
         "ckanext-dcat==2.4.4",
         "ckanext-harvest==1.6.3",
+        "ckanext-xloader==2.6.0",
+        "python-stdnum==2.2",
         "aiosmtpd==1.4.6",
         "chinesecalendar==1.11.0",
         "holidays==0.109",
@@ -41,6 +43,9 @@ setup(
         "ckan.plugins": [
             "lyg_opendata = ckanext.lyg_opendata.plugin:LygOpendataPlugin",
             "lyg_dcat_rdf_harvester = ckanext.lyg_opendata.dcat.harvester:LygDCATRDFHarvester",
+            "lyg_chart_view = ckanext.lyg_opendata.data.viewplugins:LygChartView",
+            "lyg_pdf_view = ckanext.lyg_opendata.data.viewplugins:LygPdfView",
+            "lyg_map_view = ckanext.lyg_opendata.data.viewplugins:LygMapView",
         ],
         "ckan.rdf.profiles": [
             "lyg_opendata = ckanext.lyg_opendata.dcat.profile:LygOpendataProfile",

@@ -32,13 +32,20 @@ demo() {
     || { tail -n 5 "$LOGS/reindex.log" >&2; die "search-index rebuild failed; see $LOGS/reindex.log"; }
 }
 
+# ckanext-xloader downloads uploads and posts its results with the site user's API token
+xloader_token() {
+  if grep -Eq '^ckanext\.xloader\.api_token *= *[A-Za-z0-9]' "$DEV_INI" \
+      && ! grep -q '^ckanext.xloader.api_token *= *NOT_SET' "$DEV_INI"; then return 0; fi
+  local token
+  token=$(ckan_cli -c "$DEV_INI" lyg-opendata data xloader-token 2>"$LOGS/xloader-token.log" | tail -n 1) \
+    || die "could not create the xloader API token; see $LOGS/xloader-token.log"
+  ckan_cli config-tool "$DEV_INI" "ckanext.xloader.api_token=$token" >/dev/null \
+    || die "could not write ckanext.xloader.api_token into $DEV_INI"
+}
+
 web_up() { curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show" >/dev/null; }
 
 start_processes() {
-  if pid_alive worker; then info "    job worker already running"; else
-    start_bg worker "$LOGS/worker.log" "$VENV/bin/ckan" -c "$DEV_INI" jobs worker
-    info "    job worker started (log: $LOGS/worker.log)"
-  fi
   if pid_alive periodic; then info "    periodic runner already running"; else
     start_bg periodic "$LOGS/periodic.log" "$VENV/bin/python" "$ROOT/scripts/periodic.py" \
       --ini "$DEV_INI" --crontab "$ROOT/config/crontab"
@@ -62,12 +69,18 @@ start_processes() {
     wait_for "CKAN web server" 90 web "$LOGS/web.log" web_up
     info "    web started (log: $LOGS/web.log)"
   fi
+  # after the web server: xloader's jobs download uploads from it and post their results to it
+  if pid_alive worker; then info "    job worker already running"; else
+    start_bg worker "$LOGS/worker.log" "$VENV/bin/ckan" -c "$DEV_INI" jobs worker
+    info "    job worker started (log: $LOGS/worker.log)"
+  fi
 }
 
 case "${1:-}" in
   start)
     step "Dev config ($DEV_INI)" write_config
     step "Database (ckan db init, plugin migrations)" init_db
+    step "DataStore loader token (ckanext-xloader)" xloader_token
     step "Demo content" demo
     step "CKAN web, job worker, periodic runner, harvest consumers" start_processes
     info ""

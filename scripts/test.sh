@@ -48,6 +48,9 @@ slot_db_init() {
 
 export CKAN_SMTP_SERVER="127.0.0.1:$SMTP_PORT"
 export LYG_MAIL_DIR="$MAIL_DIR"
+# uploaded resource files of the slot's test portal (CKAN's resource file store)
+export CKAN_STORAGE_PATH="$LOCAL/test-storage$TEST_SLOT"
+mkdir -p "$CKAN_STORAGE_PATH"
 mkdir -p "$ROOT/test-artifacts"
 for s in "${SLOTS[@]}"; do slot_services "$s"; done
 pids=()

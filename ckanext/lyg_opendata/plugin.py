@@ -9,7 +9,12 @@ from ckanext.lyg_opendata import search
 from ckanext.lyg_opendata.access import redaction
 from ckanext.lyg_opendata.catalog import index
 from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
+from ckanext.lyg_opendata.data import scan as data_scan
+from ckanext.xloader.interfaces import IXloader
 from ckanext.lyg_opendata.objections import index as objections_index
+
+
+XLOADER_SQLITE_DEFAULT = "sqlite:////tmp/xloader_jobs.db"
 
 
 @tk.blanket.actions
@@ -21,14 +26,28 @@ from ckanext.lyg_opendata.objections import index as objections_index
 @tk.blanket.validators
 class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionLabels):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable, inherit=True)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(IXloader, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "lyg_opendata")
+        # xloader's jobs table in the CKAN database, not in a SQLite file shared by every
+        # portal of the machine
+        if config.get("ckanext.xloader.jobs_db.uri") in (None, "", XLOADER_SQLITE_DEFAULT):
+            config["ckanext.xloader.jobs_db.uri"] = config.get("sqlalchemy.url")
+
+    # IConfigurable
+    def configure(self, config):
+        # GB18030/GBK and UTF-8 files that chardet is unsure of load as what they are
+        from ckanext.lyg_opendata.data import encoding
+        encoding.install()
 
     # IPackageController
     def before_dataset_search(self, search_params):
@@ -51,3 +70,14 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
         return objections_index.dataset_facets(index.dataset_facets(facets_dict))
+
+    # IResourceController: every new or replaced upload is scanned for personal data
+    def after_resource_create(self, context, resource):
+        data_scan.on_resource_saved(resource)
+
+    def after_resource_update(self, context, resource):
+        data_scan.on_resource_saved(resource)
+
+    # IXloader: after a load, the data dictionary from the 数据项 and the DataStore scan
+    def after_upload(self, context, resource_dict, dataset_dict):
+        data_scan.on_xloader_upload(resource_dict)

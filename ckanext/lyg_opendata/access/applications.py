@@ -137,25 +137,32 @@ CREDIT_CODE_RE = re.compile(f"^[{CREDIT_CODE_CHARSET}]{{18}}$")
 
 
 def credit_code_check_char(first17: str) -> str:
-    """The 18th character of a 统一社会信用代码 (GB 32100-2015): 31 - (Σ value × weight
-    mod 31), 31 giving 0, in the code's 31-character set."""
-    total = sum(CREDIT_CODE_CHARSET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS))
-    check = 31 - total % 31
-    return CREDIT_CODE_CHARSET[0 if check == 31 else check]
+    """The 18th character of a 统一社会信用代码 (GB 32100-2015), computed by python-stdnum
+    (``stdnum.cn.uscc``: 31 - (Σ value × weight mod 31), 31 giving 0)."""
+    from stdnum.cn import uscc
+    return uscc.calc_check_digit(first17[:17])
 
 
 def is_valid_credit_code(code: str) -> bool:
-    return bool(CREDIT_CODE_RE.match(code or "")) and credit_code_check_char(code[:17]) == code[17]
+    from stdnum.cn import uscc
+    return bool(CREDIT_CODE_RE.match(code or "")) and uscc.is_valid(code)
 
 
 def credit_code_validator(value: Any, context) -> str:
+    from stdnum.cn import uscc
+    from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
     code = re.sub(r"\s", "", str(value or "")).upper()
+    format_error = _("A unified social credit code has 18 characters: digits and capital "
+                     "letters other than I, O, S, V and Z")
     if not CREDIT_CODE_RE.match(code):
-        raise tk.Invalid(_("A unified social credit code has 18 characters: digits and capital "
-                           "letters other than I, O, S, V and Z"))
-    if credit_code_check_char(code[:17]) != code[17]:
+        raise tk.Invalid(format_error)
+    try:
+        uscc.validate(code)
+    except InvalidChecksum:
         raise tk.Invalid(_("This unified social credit code is not valid: its check character "
                            "does not match (GB 32100-2015)"))
+    except StdnumError:
+        raise tk.Invalid(format_error)
     return code
 
 

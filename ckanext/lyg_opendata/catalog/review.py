@@ -125,6 +125,9 @@ def transition(context: dict[str, Any], package_id: str, action: str,
         raise tk.ValidationError({"review_status": [
             _("A dataset that is %(status)s cannot be %(action)s") % {
                 "status": vocab.label("review_status", status), "action": action_label(action)}]})
+    # Art 14: open personal-data findings hold back submission and approval
+    from ckanext.lyg_opendata.data import scan as data_scan
+    data_scan.check_review(pkg.id, action)
     changes: dict[str, Any] = {"review_status": target,
                                "private": derived_private(target, current.get("open_type"))}
     if action == "submit":

@@ -5,6 +5,7 @@ adds what is missing and loses nothing.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import random
 import time
@@ -84,7 +85,6 @@ def _dataset_dict(ds: dict[str, Any]) -> dict[str, Any]:
         "maintainer": ds.get("maintainer", ""),
         "spatial_coverage": "连云港市",
         "tags": [{"name": t} for t in ds.get("tags", [])],
-        "resources": [dict(r, desensitized=True) for r in ds.get("resources", [])],
     }
     data.update({k: ds[k] for k in CATALOG_FIELDS if k in ds})
     return data
@@ -127,10 +127,63 @@ def ensure_datasets(datasets: list[dict[str, Any]], progress: Progress) -> int:
         if _exists("package_show", ds["name"]):
             continue
         pkg = tk.get_action("package_create")(_context(user), _dataset_dict(ds))
+        for i, res in enumerate(ds.get("resources", [])):
+            tk.get_action("resource_create")(_context(user), _resource_dict(ds, res, i, pkg["id"]))
         _review(pkg["id"], ds.get("review", "published"))
         created += 1
         progress(f"  dataset {ds['name']} ({ds['title']})")
     return created
+
+
+def _upload(name: str, content: bytes):
+    from werkzeug.datastructures import FileStorage
+    from ckanext.lyg_opendata.demo.files import MIMETYPES
+    fmt = name.rsplit(".", 1)[-1].upper()
+    return FileStorage(io.BytesIO(content), filename=name,
+                       content_type=MIMETYPES.get(fmt, "application/octet-stream"))
+
+
+def _resource_dict(ds: dict[str, Any], res: dict[str, Any], index: int,
+                   package_id: str) -> dict[str, Any]:
+    """A demo resource: a generated file uploaded to the portal's file store, or a link
+    when the resource is a real external service (an API)."""
+    from ckanext.lyg_opendata.demo.files import file_for
+    data = dict(res, package_id=package_id, desensitized=True)
+    made = file_for(ds, res, index)
+    if made is not None:
+        name, content = made
+        data.update(url=name, url_type="upload", upload=_upload(name, content))
+    return data
+
+
+def ensure_files(datasets: list[dict[str, Any]], progress: Progress) -> int:
+    """Demo resources of an older demo load that still link to an address that does not
+    resolve get their generated file (uploaded in place: same resource, new file)."""
+    from ckanext.lyg_opendata.demo.files import file_for
+    user = _site_user()
+    replaced = 0
+    for ds in datasets:
+        pkg = model.Package.get(ds["name"])
+        if pkg is None:
+            continue
+        current = {r.name: r for r in pkg.resources}
+        for i, res in enumerate(ds.get("resources", [])):
+            have = current.get(res["name"])
+            made = file_for(ds, res, i)
+            if made is None:
+                continue
+            if have is None:
+                tk.get_action("resource_create")(_context(user), _resource_dict(ds, res, i, pkg.id))
+            elif have.url_type != "upload":
+                name, content = made
+                tk.get_action("resource_patch")(_context(user), {
+                    "id": have.id, "url": name, "url_type": "upload",
+                    "upload": _upload(name, content)})
+            else:
+                continue
+            replaced += 1
+            progress(f"  file {made[0]}")
+    return replaced
 
 
 def _review(package_id: str, target: str) -> None:
@@ -186,6 +239,7 @@ def load(synthetic: int = 0, progress: Progress = print,
     counts = {"organizations": ensure_organizations(data["organizations"], progress)}
     counts["users"] = ensure_users(data.get("users", []), password, progress)
     counts["datasets"] = ensure_datasets(data["datasets"], progress)
+    counts["files"] = ensure_files(data["datasets"], progress)
     load_objections(data, password, progress, counts)
     load_applications(data, password, progress, counts)
     if synthetic:

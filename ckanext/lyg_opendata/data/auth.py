@@ -1,0 +1,59 @@
+"""Auth functions of the personal-data scan: the dataset's agency and supervisors see
+findings; only the agency's editors resolve them or rescan."""
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.data.model import Finding
+
+__all__ = ["lyg_opendata_scan_list", "lyg_opendata_scan_finding_dismiss",
+           "lyg_opendata_scan_run"]
+
+_ = tk._
+
+
+def _org_of(data_dict) -> str | None:
+    data_dict = data_dict or {}
+    if data_dict.get("id"):
+        f = model.Session.get(Finding, data_dict["id"])
+        pkg = model.Package.get(f.package_id) if f else None
+    elif data_dict.get("resource_id"):
+        res = model.Resource.get(data_dict["resource_id"])
+        pkg = res.package if res else None
+    else:
+        pkg = model.Package.get(data_dict.get("package_id") or "")
+    return pkg.owner_org if pkg else None
+
+
+@tk.auth_sysadmins_check
+def lyg_opendata_scan_list(context, data_dict):
+    user = context.get("user")
+    org = _org_of(data_dict)
+    if roles.is_supervisor(user) or (org and roles.agency_role(user, org)):
+        return {"success": True}
+    return {"success": False,
+            "msg": _("Only the dataset's data-opening body and supervisors see scan findings")}
+
+
+def _agency_editor(context, data_dict):
+    user = context.get("user")
+    obj = roles._user(user)
+    if obj is not None and obj.sysadmin:
+        return {"success": True}
+    org = _org_of(data_dict)
+    if org and roles.is_agency_editor(user, org):
+        return {"success": True}
+    return {"success": False,
+            "msg": _("Only the editors of the dataset's data-opening body resolve scan findings")}
+
+
+@tk.auth_sysadmins_check
+def lyg_opendata_scan_finding_dismiss(context, data_dict):
+    return _agency_editor(context, data_dict)
+
+
+@tk.auth_sysadmins_check
+def lyg_opendata_scan_run(context, data_dict):
+    return _agency_editor(context, data_dict)

@@ -1,0 +1,59 @@
+"""Form endpoints of the scan findings on the resource page: mark a finding as a false
+positive (with a reason), scan again."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+_ = tk._
+
+__all__ = ["data_blueprint"]
+
+data_blueprint = Blueprint("lyg_opendata_data", __name__)
+
+
+@data_blueprint.before_app_request
+def _row_api_limit():
+    from ckanext.lyg_opendata.data import ratelimit
+    return ratelimit.check()
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _back(id: str, resource_id: str):
+    return tk.redirect_to(tk.url_for("resource.read", id=id, resource_id=resource_id)
+                          + "#scan-findings")
+
+
+@data_blueprint.route("/dataset/<id>/resource/<resource_id>/scan/<finding_id>/dismiss",
+                      methods=["POST"])
+def dismiss(id: str, resource_id: str, finding_id: str):
+    try:
+        tk.get_action("lyg_opendata_scan_finding_dismiss")(_context(), {
+            "id": finding_id, "reason": tk.request.form.get("reason", "")})
+        tk.h.flash_success(_("The finding is marked as a false positive."))
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Only the editors of the dataset's data-opening body resolve "
+                               "scan findings"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Finding not found"))
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(str(m) for msgs in e.error_dict.values() for m in
+                                  (msgs if isinstance(msgs, list) else [msgs])))
+    return _back(id, resource_id)
+
+
+@data_blueprint.route("/dataset/<id>/resource/<resource_id>/scan", methods=["POST"])
+def rescan(id: str, resource_id: str):
+    try:
+        tk.get_action("lyg_opendata_scan_run")(_context(), {"resource_id": resource_id})
+        tk.h.flash_success(_("The file is queued for a new scan."))
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Only the editors of the dataset's data-opening body resolve "
+                               "scan findings"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Resource not found"))
+    return _back(id, resource_id)
