@@ -36,8 +36,11 @@ def create_views(datasets):
     made = 0
     for pkg in q.order_by(model.Package.name):
         pkg_dict = tk.get_action("package_show")(context, {"id": pkg.id})
-        views = tk.get_action("package_create_default_resource_views")(context, {
-            "package": pkg_dict, "create_datastore_views": True})
+        views = []
+        # CKAN makes either the views that need the DataStore or the others: both
+        for datastore in (False, True):
+            views += tk.get_action("package_create_default_resource_views")(dict(context), {
+                "package": pkg_dict, "create_datastore_views": datastore}) or []
         for view in views:
             made += 1
             click.echo(f"  {pkg.name}: {view['view_type']} ({view['title']})")
