@@ -56,14 +56,14 @@ def test_public_previews_table_and_chart_and_runs_the_api_call(
     page.context.clear_cookies()
     page.goto(f"{base}/dataset/lyg-parking-lots/resource/{res['id']}?view_id={kinds['datatables_view']}")
     frame = page.frame_locator("iframe").first if page.locator("iframe").count() else page
-    frame.locator("table tbody tr").first.wait_for()
-    assert "苏宁广场" in frame.locator("table").first.inner_text()
+    frame.locator("table tbody td", has_text="苏宁广场").first.wait_for()
+    assert "泊位数" in frame.locator("table").first.inner_text()
     _shot(page, "data_preview_table_public")
 
     page.goto(f"{base}/dataset/lyg-parking-lots/resource/{res['id']}?view_id={kinds['lyg_chart_view']}")
     chart = page.locator(".lyg-chart[data-lyg-drawn=true]")
     chart.wait_for()
-    assert page.locator(".lyg-chart-canvas svg").count() == 1
+    assert page.locator(".lyg-chart-canvas canvas, .lyg-chart-canvas svg").count() >= 1
     assert page.locator(".lyg-chart select[name=y] option:checked").inner_text().startswith("泊位数")
     page.select_option(".lyg-chart select[name=type]", "pie")
     _shot(page, "data_preview_chart_public")
@@ -100,6 +100,6 @@ def test_clerk_sees_the_scan_findings(xloader, run_jobs, page, agency, create_da
     section = page.locator("#scan-findings")
     section.wait_for()
     text = section.inner_text()
-    assert "id_number" in text and "居民身份证号码" in text and "**********" in text
+    assert "id_number" in text and "3207**********" in text
     section.scroll_into_view_if_needed()
     _shot(page, "data_scan_findings_clerk")
