@@ -1,0 +1,2 @@
+"""CKAN ckan.tests.logic.auth.test_init, from the installed wheel, against the project's plugins (see conftest.py)."""
+from ckan.tests.logic.auth.test_init import *  # noqa: F401,F403
