@@ -19,6 +19,7 @@ setup(
         "ckanext-harvest==1.6.3",
         "ckanext-xloader==2.6.0",
         "python-stdnum==2.2",
+        "pypinyin==0.55.0",
         "aiosmtpd==1.4.6",
         "chinesecalendar==1.11.0",
         "holidays==0.109",

@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
               pytest.mark.usefixtures("with_plugins", "harvest_db", "clean_index")]
 
 LANDING = "http://www.lyg-opendata.invalid/bus"
+# the source's application page of the conditional entry: its access URL as given
+SOURCE_APPLY = "http://test.lyg-opendata.invalid/dataset/lyg-bus/apply"
 
 
 @pytest.fixture
@@ -55,17 +57,19 @@ def test_imports_wait_for_review(source, sysadmin, app):
     assert all(c["private"] for c in copies.values())
     for copy in copies.values():
         assert events(copy["id"]) == [("import", None, "pending", True)]
-    # Chinese titles munge to nothing: the copies are named after their source
-    assert sorted(c["name"] for c in copies.values()) == ["county-portal-data", "county-portal-data-1"]
+    # Chinese titles give readable names in pinyin (the source's identifiers are UUIDs)
+    assert sorted(c["name"] for c in copies.values()) == [
+        "gong-jiao-xian-lu-shi-shi-shu-ju", "lian-yun-gang-shi-gong-gong-ting-che-chang-xin-xi"]
     assert tk.get_action("package_search")({}, {"q": "*:*"})["count"] == 0
-    # the conditional copy keeps its source's landing page; its "apply" link leads there
+    # the conditional copy keeps its source's landing page; its "apply" link leads to the
+    # source's application page (the access URL as given)
     bus = tk.get_action("package_show")({"user": sysadmin["name"]},
                                         {"id": copies["公交线路实时数据"]["id"]})
-    assert bus["url"] == LANDING and application_url(bus) == LANDING
+    assert bus["url"] == LANDING and application_url(bus) == SOURCE_APPLY
     g = Graph().parse(data=app.get(f"/dataset/{bus['name']}.ttl",
                                    headers={"Authorization": sysadmin["token"]}).get_data(as_text=True),
                       format="turtle")
-    assert {str(o) for o in g.objects(None, DCAT.accessURL)} == {LANDING}
+    assert {str(o) for o in g.objects(None, DCAT.accessURL)} == {SOURCE_APPLY}
     assert (None, DCAT.downloadURL, None) not in g
 
 
@@ -87,9 +91,9 @@ def test_trusted_source_publishes_directly(source, sysadmin, app):
     bus_ref = next(g.subjects(DCAT.landingPage, URIRef(LANDING)))
     accessed = {str(o) for d in g.objects(bus_ref, DCAT.distribution)
                 for o in g.objects(d, DCAT.accessURL)}
-    assert accessed == {LANDING}
+    assert accessed == {SOURCE_APPLY}
     assert not any((d, DCAT.downloadURL, None) in g for d in g.objects(bus_ref, DCAT.distribution))
-    assert application_url(bus) == LANDING
+    assert application_url(bus) == SOURCE_APPLY
 
 
 def test_trusted_source_changes_apply_on_the_next_sync(source, app, rdf_server, sysadmin):

@@ -46,6 +46,30 @@ FREQUENCY_IRI = {
 # read back: the codes above, plus the older "continuous" code
 FREQUENCY_CODE = {str(iri): code for code, iri in FREQUENCY_IRI.items()}
 FREQUENCY_CODE[str(FREQUENCY.CONT)] = "realtime"
+# read only (never exported): the other EU frequencies and the Dublin Core Collection
+# Description ones (http://purl.org/cld/freq/…), each to the code of this portal the update
+# fits in ("at least …")
+READ_FREQUENCY_CODE = dict(FREQUENCY_CODE)
+for _eu, _code in {"1MIN": "realtime", "5MIN": "realtime", "10MIN": "realtime",
+                   "15MIN": "realtime", "30MIN": "realtime", "HOURLY": "realtime",
+                   "BIHOURLY": "realtime", "TRIHOURLY": "realtime", "12HRS": "daily",
+                   "DAILY_2": "daily", "WEEKLY_2": "weekly", "WEEKLY_3": "weekly",
+                   "BIWEEKLY": "monthly", "MONTHLY_2": "monthly", "MONTHLY_3": "monthly",
+                   "BIMONTHLY": "quarterly", "ANNUAL_3": "semiannual", "BIENNIAL": "irregular",
+                   "TRIENNIAL": "irregular", "QUADRENNIAL": "irregular",
+                   "QUINQUENNIAL": "irregular", "DECENNIAL": "irregular",
+                   "TRIDECENNIAL": "irregular", "OTHER": "irregular",
+                   "UNKNOWN": "irregular"}.items():
+    READ_FREQUENCY_CODE[str(FREQUENCY[_eu])] = _code
+CLD_FREQ = "http://purl.org/cld/freq/"
+for _cld, _code in {"continuous": "realtime", "daily": "daily", "threeTimesAWeek": "weekly",
+                    "semiweekly": "weekly", "weekly": "weekly", "threeTimesAMonth": "monthly",
+                    "biweekly": "monthly", "semimonthly": "monthly", "monthly": "monthly",
+                    "bimonthly": "quarterly", "quarterly": "quarterly",
+                    "threeTimesAYear": "semiannual", "semiannual": "semiannual",
+                    "annual": "annual", "biennial": "irregular", "triennial": "irregular",
+                    "irregular": "irregular"}.items():
+    READ_FREQUENCY_CODE[CLD_FREQ + _cld] = _code
 
 # 数据领域 → EU data theme, only where the EU theme honestly covers the area; areas with
 # no honest counterpart (生活服务, 其他) carry their own concept only.
@@ -105,7 +129,78 @@ FORMATS = {
     "WFS": ("WFS_SRVC", None),
 }
 FILE_TYPE_FORMAT = {str(FILE_TYPE[ft]): fmt for fmt, (ft, _) in FORMATS.items()}
-MEDIA_TYPE_FORMAT = {IANA + mt: fmt for fmt, (_, mt) in FORMATS.items() if mt}
+# EU file types that name a service or a variant of one of our formats
+for _ft, _fmt in {"WMS": "WMS", "WFS": "WFS", "WMTS_SRVC": "WMS", "WCS_SRVC": "WFS",
+                  "GZIP": "ZIP", "RDF": "RDF", "JSON_LD": "JSON-LD", "XHTML": "HTML",
+                  "MS_EXCEL": "XLS", "OOXML_SPREADSHEET": "XLSX", "N_TRIPLES": "RDF",
+                  "SPARQLQ": "API", "REST": "API"}.items():
+    FILE_TYPE_FORMAT[str(FILE_TYPE[_ft])] = _fmt
+MIMETYPE_FORMAT = {mt: fmt for fmt, (_, mt) in FORMATS.items() if mt}
+MIMETYPE_FORMAT.update({"application/vnd.ms-excel": "XLS", "text/xml": "XML",
+                        "application/json-ld": "JSON-LD", "application/x-zip-compressed": "ZIP",
+                        "application/sparql-query": "API", "application/geojson": "GEOJSON",
+                        "application/vnd.geo+json": "GEOJSON", "application/x-shapefile": "SHP"})
+MEDIA_TYPE_FORMAT = {IANA + mt: fmt for mt, fmt in MIMETYPE_FORMAT.items()}
+IANA_PREFIXES = ("https://www.iana.org/assignments/media-types/",
+                 "http://www.iana.org/assignments/media-types/")
+
+
+def format_and_mimetype(values) -> tuple:
+    """(CKAN format, mimetype) from the dct:format / dcat:mediaType values of a
+    distribution (IRIs of the EU file-type table or IANA, or plain text)."""
+    fmt = mimetype = None
+    for value in values:
+        text = str(value or "").strip()
+        if not text:
+            continue
+        if text.startswith(str(FILE_TYPE)):
+            code = text[len(str(FILE_TYPE)):].strip("/").upper()
+            fmt = fmt or FILE_TYPE_FORMAT.get(str(FILE_TYPE[code])) or \
+                code.replace("_SRVC", "").replace("_", "-")
+        elif text.startswith(IANA_PREFIXES):
+            mimetype = mimetype or text.split("/media-types/", 1)[1].lower()
+        elif text.startswith(("http://", "https://")):
+            continue   # another vocabulary: not guessed from
+        elif "/" in text:
+            mimetype = mimetype or text.lower()
+        else:
+            fmt = fmt or text.upper()
+    if mimetype and not fmt:
+        fmt = MIMETYPE_FORMAT.get(mimetype)
+    if fmt and not mimetype and fmt in FORMATS:
+        mimetype = FORMATS[fmt][1]
+    return fmt, mimetype
+
+
+# licence IRIs → CKAN licence ids (besides the URLs of CKAN's licence register)
+LICENSE_IDS = {}
+for _iris, _id in (
+        (("creativecommons.org/licenses/by/4.0", "creativecommons.org/licenses/by/3.0",
+          "creativecommons.org/licenses/by/2.0", "publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+          "dcat-ap.de/def/licenses/cc-by-4.0", "dcat-ap.de/def/licenses/cc-by"), "cc-by"),
+        (("creativecommons.org/licenses/by-sa/4.0", "creativecommons.org/licenses/by-sa/3.0",
+          "publications.europa.eu/resource/authority/licence/CC_BYSA_4_0",
+          "dcat-ap.de/def/licenses/cc-by-sa-4.0"), "cc-by-sa"),
+        (("creativecommons.org/publicdomain/zero/1.0", "publications.europa.eu/resource/authority/licence/CC0",
+          "dcat-ap.de/def/licenses/cc-zero"), "cc-zero"),
+        (("creativecommons.org/licenses/by-nc/4.0", "creativecommons.org/licenses/by-nc/3.0",
+          "publications.europa.eu/resource/authority/licence/CC_BYNC_4_0"), "cc-nc"),
+        (("opendatacommons.org/licenses/by", "opendatacommons.org/licenses/by/1.0",
+          "publications.europa.eu/resource/authority/licence/ODC_BY"), "odc-by"),
+        (("opendatacommons.org/licenses/odbl", "opendatacommons.org/licenses/odbl/1.0",
+          "publications.europa.eu/resource/authority/licence/ODC_BL"), "odc-odbl"),
+        (("opendatacommons.org/licenses/pddl", "opendatacommons.org/licenses/pddl/1.0",
+          "publications.europa.eu/resource/authority/licence/ODC_PDDL"), "odc-pddl"),
+):
+    for _iri in _iris:
+        LICENSE_IDS[_iri] = _id
+
+
+def license_id(iri: str):
+    key = iri.split("://", 1)[-1].rstrip("/")
+    if key.startswith("www."):
+        key = key[4:]
+    return LICENSE_IDS.get(key)
 API_FORMATS = {"API"}
 
 # data item type → XSD datatype given to the CSVW column (the exact code travels too)

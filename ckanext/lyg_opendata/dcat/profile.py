@@ -19,12 +19,13 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import ADMS, DCAT, DCT, FOAF, VCARD
 
 from ckanext.lyg_opendata import vocab
+from ckanext.lyg_opendata.dcat import languages
 from ckanext.lyg_opendata.dcat import mapping as m
 
 LANG = "zh"
@@ -32,6 +33,23 @@ PLACEHOLDER_ITEM_CODE = "source_unspecified"
 
 
 SOURCE_APPLICATION_URL = "source_application_url"
+# a harvested copy: the source's IRI of the dataset (of a distribution: a resource field)
+SOURCE_URI = "source_uri"
+# the languages of a harvested copy's title and description: {"title": {"en": …}, …,
+# "lang": {"title": "en", "notes": "en"}}
+TRANSLATIONS = "translations"
+# what the reviewer must look at in a harvested copy, e.g. "no_access_rights"
+HARVEST_FLAGS = "harvest_flags"
+NO_ACCESS_RIGHTS = "no_access_rights"
+
+
+def _extra(dataset_dict: dict[str, Any], key: str) -> Any:
+    if dataset_dict.get(key):
+        return dataset_dict[key]
+    for extra in dataset_dict.get("extras") or []:
+        if extra.get("key") == key:
+            return extra.get("value")
+    return None
 
 
 def application_url(dataset_dict: dict[str, Any]) -> str:
@@ -58,7 +76,9 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         super().graph_from_dataset(dataset_dict, dataset_ref)
-        self._tag_zh(dataset_ref, (DCT.title, DCT.description, DCAT.keyword))
+        self._tag_languages(dataset_dict, dataset_ref)
+        self._tag_zh(dataset_ref, (DCAT.keyword,))
+        self._add_provenance(dataset_dict, dataset_ref)
         self._add_language(dataset_ref)
         self._add_access_rights(dataset_dict, dataset_ref)
         self._add_frequency(dataset_dict, dataset_ref)
@@ -107,6 +127,42 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
                     self.g.remove((subject, predicate, obj))
                     self.g.add((subject, predicate, Literal(str(obj), lang=LANG)))
 
+    def _tag_languages(self, dataset_dict, dataset_ref) -> None:
+        """Each title and description with its true language: this portal's own text @zh;
+        a harvested copy's text with the tag it came with, and its other languages beside."""
+        translations = _as_dict(_extra(dataset_dict, TRANSLATIONS))
+        chosen = translations.get("lang") or {}
+        for key, predicate in (("title", DCT.title), ("notes", DCT.description)):
+            value = dataset_dict.get(key)
+            texts = translations.get(key) or {}
+            tag = chosen.get(key)
+            if not value or tag is None or texts.get(tag) != value:
+                self._tag_zh(dataset_ref, (predicate,))   # written (or edited) here
+                tag = LANG
+            else:
+                self.g.remove((dataset_ref, predicate, None))
+                self.g.add((dataset_ref, predicate, Literal(value, lang=tag or None)))
+            for other, text in texts.items():
+                if other != tag and text and other:
+                    self.g.add((dataset_ref, predicate, Literal(text, lang=other)))
+
+    def _add_provenance(self, dataset_dict, dataset_ref) -> None:
+        """A harvested copy is described under this portal's URI; the source's IRI of the
+        dataset stays as its identifier and its origin."""
+        source_uri = _extra(dataset_dict, SOURCE_URI)
+        if not source_uri or not str(source_uri).startswith(("http://", "https://")):
+            return
+        g = self.g
+        source = URIRef(source_uri)
+        g.add((dataset_ref, PROV.wasDerivedFrom, source))
+        g.add((dataset_ref, DCT.source, source))
+        if not (dataset_ref, DCT.identifier, None) in g:
+            g.add((dataset_ref, DCT.identifier, Literal(source_uri)))
+        identifier = BNode()
+        g.add((dataset_ref, ADMS.identifier, identifier))
+        g.add((identifier, RDF.type, ADMS.Identifier))
+        g.add((identifier, SKOS.notation, Literal(source_uri, datatype=XSD.anyURI)))
+
     def _add_language(self, subject) -> None:
         self.g.add((subject, DCT.language, m.LANGUAGE.ZHO))
         self.g.add((m.LANGUAGE.ZHO, RDF.type, DCT.LinguisticSystem))
@@ -144,9 +200,10 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
 
     def _add_data_items(self, dataset_dict, dataset_ref) -> None:
         """数据项 as a CSVW table schema, linked with dct:conformsTo."""
-        items = _as_list(dataset_dict.get("data_items"))
+        items = [i for i in _as_list(dataset_dict.get("data_items"))
+                 if isinstance(i, dict) and i.get("code") != PLACEHOLDER_ITEM_CODE]
         if not items:
-            return
+            return   # the harvested placeholder is not something the source said
         g = self.g
         schema = URIRef(f"{dataset_ref}#data-items") if isinstance(dataset_ref, URIRef) else BNode()
         g.add((dataset_ref, DCT.conformsTo, schema))
@@ -226,6 +283,12 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
             g.add((distribution, DCT.license, URIRef(license_url)))
             g.add((URIRef(license_url), RDF.type, DCT.LicenseDocument))
         if is_conditional(dataset_dict) and dataset_dict.get("open_conditions"):
+            # one rights statement per distribution: the open conditions (a harvested copy
+            # keeps its source's rights text in them)
+            for old in list(g.objects(distribution, DCT.rights)):
+                g.remove((distribution, DCT.rights, old))
+                if isinstance(old, BNode):
+                    g.remove((old, None, None))
             rights = BNode()
             g.add((distribution, DCT.rights, rights))
             g.add((rights, RDF.type, DCT.RightsStatement))
@@ -270,9 +333,21 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
 
     # --- RDF → CKAN ------------------------------------------------------------------
 
+    def _object_value(self, subject, predicate, multilingual=False):
+        """Literals in the best language for this portal (BCP 47, ``languages.py``), not
+        the first one found."""
+        if not multilingual:
+            objects = list(self.g.objects(subject, predicate))
+            if objects and all(isinstance(o, Literal) for o in objects):
+                return str(objects[languages.best([o.language for o in objects])])
+        return super()._object_value(subject, predicate, multilingual=multilingual)
+
     def parse_dataset(self, dataset_dict, dataset_ref):
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         extras = {e["key"]: e["value"] for e in dataset_dict.get("extras", [])}
+        self._parse_languages(dataset_dict, dataset_ref)
+        self._parse_identity(dataset_dict, dataset_ref)
+        self._parse_license(dataset_dict, dataset_ref)
         consumed = {"access_rights", "frequency", "theme", "language", "conforms_to",
                     "spatial_text", "contact_name", "contact_email", "contact_uri",
                     "alternate_identifier", "issued", "modified"}
@@ -294,16 +369,75 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
                                   if e["key"] not in consumed and not self._schema_field(e["key"])]
         return dataset_dict
 
+    def _parse_languages(self, dataset_dict, dataset_ref) -> None:
+        """Title and description in the best language; the others kept in
+        ``translations`` (exported again with their own tags)."""
+        translations: dict[str, Any] = {"lang": {}}
+        keep = False
+        for key, predicate in (("title", DCT.title), ("notes", DCT.description)):
+            literals = [o for o in self.g.objects(dataset_ref, predicate) if isinstance(o, Literal)]
+            if not literals:
+                continue
+            chosen = literals[languages.best([o.language for o in literals])]
+            dataset_dict[key] = str(chosen)
+            translations[key] = {(o.language or ""): str(o) for o in literals}
+            translations["lang"][key] = chosen.language or ""
+            if len(translations[key]) > 1 or not languages.is_chinese(chosen.language):
+                keep = True
+        if keep:
+            dataset_dict.setdefault("extras", []).append(
+                {"key": TRANSLATIONS, "value": json.dumps(translations, ensure_ascii=False)})
+
+    def _parse_identity(self, dataset_dict, dataset_ref) -> None:
+        """The copy gets this portal's URIs; the source's IRI stays as ``source_uri``."""
+        dataset_dict.pop("uri", None)
+        dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] != "uri"]
+        dataset_dict["source_identifier"] = _extra(dataset_dict, "identifier") or ""
+        if isinstance(dataset_ref, URIRef):
+            dataset_dict.setdefault("extras", []).append({"key": SOURCE_URI, "value": str(dataset_ref)})
+        for resource in dataset_dict.get("resources", []):
+            uri = resource.pop("uri", None)
+            if uri:
+                resource[SOURCE_URI] = uri
+
+    def _parse_license(self, dataset_dict, dataset_ref) -> None:
+        if dataset_dict.get("license_id"):
+            return
+        iris = [str(o) for o in self.g.objects(dataset_ref, DCT.license)]
+        iris += [str(o) for d in self.g.objects(dataset_ref, DCAT.distribution)
+                 for o in self.g.objects(d, DCT.license)]
+        for iri in iris:
+            found = m.license_id(iri)
+            if found:
+                dataset_dict["license_id"] = found
+                return
+
+    def _rights_text(self, dataset_ref) -> str:
+        """The source's own rights text (dct:rights of the dataset or its distributions)."""
+        subjects = [dataset_ref] + list(self.g.objects(dataset_ref, DCAT.distribution))
+        for subject in subjects:
+            for rights in self.g.objects(subject, DCT.rights):
+                if isinstance(rights, Literal):
+                    return str(rights)
+                labels = list(self.g.objects(rights, RDFS.label))
+                if labels:
+                    return str(labels[languages.best([getattr(o, "language", None) for o in labels])])
+        return ""
+
     def _parse_open_type(self, dataset_dict, dataset_ref, extras) -> None:
         codes = {str(iri): code for code, iri in m.OPEN_TYPE_ACCESS_RIGHT.items()}
         value = self._object_value(dataset_ref, m.LYG.openType)
         if value not in vocab.codes("open_type"):
             value = codes.get(str(self.g.value(dataset_ref, DCT.accessRights) or ""))
+        if not value:
+            # the source does not say: never published on our own, the reviewer decides
+            dataset_dict.setdefault("extras", []).append(
+                {"key": HARVEST_FLAGS, "value": NO_ACCESS_RIGHTS})
         dataset_dict["open_type"] = value or "unconditional"
 
     def _parse_frequency(self, dataset_dict, dataset_ref) -> None:
         iri = self.g.value(dataset_ref, DCT.accrualPeriodicity)
-        dataset_dict["update_frequency"] = m.FREQUENCY_CODE.get(str(iri or ""), "irregular")
+        dataset_dict["update_frequency"] = m.READ_FREQUENCY_CODE.get(str(iri or "").rstrip("/"), "irregular")
 
     def _parse_subject_areas(self, dataset_dict, dataset_ref) -> None:
         themes = [str(t) for t in self.g.objects(dataset_ref, DCAT.theme)]
@@ -357,7 +491,7 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
             if found:
                 dataset_dict[key] = found
         if dataset_dict["open_type"] == "conditional" and not dataset_dict.get("open_conditions"):
-            dataset_dict["open_conditions"] = "见来源平台的开放条件。"
+            dataset_dict["open_conditions"] = self._rights_text(dataset_ref) or "见来源平台的开放条件。"
         if dataset_dict["open_type"] == "non_open":
             dataset_dict.setdefault("non_open_basis", "other_law")
             dataset_dict.setdefault("non_open_reason", "来源目录标注为非开放。")
@@ -374,9 +508,9 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
     def _parse_application_url(self, dataset_dict, dataset_ref) -> None:
         """A conditional copy is applied for at its source: the source's landing page,
         else the source's dataset IRI, else where its distributions are accessed."""
-        candidates = [dataset_dict.get("url"), str(dataset_ref)]
-        candidates += [str(o) for d in self.g.objects(dataset_ref, DCAT.distribution)
-                       for o in self.g.objects(d, DCAT.accessURL)]
+        candidates = [str(o) for d in self.g.objects(dataset_ref, DCAT.distribution)
+                      for o in self.g.objects(d, DCAT.accessURL)]
+        candidates += [dataset_dict.get("url"), str(dataset_ref)]
         found = next((c for c in candidates if c and c.startswith(("http://", "https://"))), None)
         if found:
             dataset_dict.setdefault("extras", []).append(
@@ -386,16 +520,35 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
         distribution = URIRef(resource_dict["distribution_ref"]) \
             if resource_dict.get("distribution_ref", "").startswith("http") \
             else _bnode_or_none(resource_dict.get("distribution_ref"))
-        fmt = None
+        fmt = mimetype = None
         if distribution is not None:
-            file_type = self.g.value(distribution, DCT["format"])
-            media_type = self.g.value(distribution, DCAT.mediaType)
-            fmt = m.FILE_TYPE_FORMAT.get(str(file_type or "")) or m.MEDIA_TYPE_FORMAT.get(str(media_type or ""))
+            values = []
+            for predicate in (DCT["format"], DCAT.mediaType):
+                for value in self.g.objects(distribution, predicate):
+                    described = [self.g.value(value, RDF.value), self.g.value(value, RDFS.label)]
+                    if any(described):   # a dct:IMT with rdf:value / rdfs:label
+                        values += [d for d in described if d is not None]
+                    elif not isinstance(value, BNode):
+                        values.append(value)
+            fmt, mimetype = m.format_and_mimetype(values)
             if not fmt and (distribution, DCAT.accessService, None) in self.g:
                 fmt = "API"
         if fmt:
             resource_dict["format"] = fmt
+        elif str(resource_dict.get("format") or "").startswith(("http://", "https://")):
+            resource_dict.pop("format")   # an IRI of an unknown vocabulary is no format
+        if mimetype:
+            resource_dict["mimetype"] = mimetype
         resource_dict.pop("access_services", None)
+
+
+def _as_dict(value: Any) -> dict:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _as_list(value: Any) -> list:

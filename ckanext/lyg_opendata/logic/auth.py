@@ -63,4 +63,7 @@ import ckanext.lyg_opendata.data.auth as _data_auth  # noqa: E402
 __all__ += _data_auth.__all__
 
 # chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
+from ckanext.lyg_opendata.dcat.deletions import (  # noqa: E402
+    auth_confirm as lyg_opendata_harvest_deletions_confirm)
+__all__ += ["lyg_opendata_harvest_deletions_confirm"]
 __all__ = _access_enforce_auth.PluginAwareNames(__all__)

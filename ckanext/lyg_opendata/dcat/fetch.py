@@ -1,0 +1,204 @@
+"""Downloads of the DCAT harvester: one overall deadline, a size limit, no private targets.
+
+- ``fetch(url)`` gives up after ``ckanext.lyg_opendata.harvest.timeout`` seconds in all
+  (connect, headers and body together: a server that drips one byte every few seconds is cut
+  off at the deadline), and after ``ckanext.dcat.max_file_size`` MB.
+- Only ``http`` and ``https``; a host that resolves to a loopback, private, link-local or
+  otherwise non-public address is refused unless
+  ``ckanext.lyg_opendata.harvest.allow_private_targets`` is on (tests, a closed network).
+- JSON-LD: remote ``@context`` documents are never fetched. The common ones are shipped in
+  ``contexts/``; any other remote context is an error.
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import socket
+import threading
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+import ckan.plugins.toolkit as tk
+
+
+class FetchError(Exception):
+    """A download that was refused or failed; the message names the reason."""
+
+
+CONTEXT_DIR = os.path.join(os.path.dirname(__file__), "contexts")
+
+# remote JSON-LD contexts served from this package instead of the network
+LOCAL_CONTEXTS = {
+    "https://semiceu.github.io/uri.semic.eu-generated/DCAT-AP/releases/3.0.0/html/examples/context.jsonld":
+        "dcat-ap-3.jsonld",
+    "https://semiceu.github.io/uri.semic.eu-generated/DCAT-AP/releases/3.0.1/html/examples/context.jsonld":
+        "dcat-ap-3.jsonld",
+    "https://semiceu.github.io/DCAT-AP/releases/3.0.0/context/dcat-ap.jsonld": "dcat-ap-3.jsonld",
+}
+
+
+def deadline_seconds() -> float:
+    return float(tk.config.get("ckanext.lyg_opendata.harvest.timeout"))
+
+
+def max_bytes() -> int:
+    return int(tk.config.get("ckanext.dcat.max_file_size")) * 1024 * 1024
+
+
+def check_target(url: str) -> None:
+    """Refuses what is not http(s) and, unless allowed, non-public addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"Refused {url}: only http and https addresses are harvested")
+    if tk.asbool(tk.config.get("ckanext.lyg_opendata.harvest.allow_private_targets")):
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                                   proto=socket.IPPROTO_TCP)
+    except socket.gaierror as e:
+        raise FetchError(f"Could not resolve {parts.hostname}: {e}") from e
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise FetchError(
+                f"Refused {url}: {parts.hostname} is a loopback, private or reserved address "
+                f"({address}); see ckanext.lyg_opendata.harvest.allow_private_targets")
+
+
+def fetch(url: str, session: requests.Session | None = None,
+          accept: str | None = None) -> tuple[bytes, str]:
+    """The body and the content type of ``url``, within the deadline and the size limit."""
+    limit_s = deadline_seconds()
+    limit_b = max_bytes()
+    check_target(url)
+    started = time.monotonic()
+    session = session or requests.Session()
+    state: dict[str, Any] = {"response": None, "expired": False}
+
+    def expire():
+        state["expired"] = True
+        response = state["response"]
+        sock = _socket_of(response) if response is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    timer = threading.Timer(limit_s, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        headers = {"Accept": accept} if accept else {}
+        response = session.get(url, stream=True, timeout=(limit_s, limit_s), headers=headers,
+                               allow_redirects=False)
+        redirects = 0
+        while response.is_redirect and redirects < 5:
+            target = requests.compat.urljoin(url, response.headers["location"])
+            response.close()
+            check_target(target)
+            url, redirects = target, redirects + 1
+            response = session.get(url, stream=True, timeout=_left(started, limit_s),
+                                   headers=headers, allow_redirects=False)
+        state["response"] = response
+        if state["expired"]:
+            expire()
+        response.raise_for_status()
+        length = response.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit_b:
+            raise FetchError(f"Remote file is too big: {url}")
+        body = bytearray()
+        raw = response.raw
+        while True:
+            if time.monotonic() - started > limit_s:
+                raise FetchError(f"Reading {url} timed out after {limit_s:g} s")
+            chunk = raw.read1(65536) if hasattr(raw, "read1") else raw.read(65536)
+            if not chunk:
+                break
+            body += chunk
+            if len(body) > limit_b:
+                raise FetchError(f"Remote file is too big: {url}")
+        if state["expired"] or time.monotonic() - started > limit_s:
+            raise FetchError(f"Reading {url} timed out after {limit_s:g} s")
+        return bytes(body), response.headers.get("content-type", "")
+    except requests.RequestException as e:
+        if state["expired"] or isinstance(e, requests.Timeout):
+            raise FetchError(f"Reading {url} timed out after {limit_s:g} s") from e
+        raise FetchError(f"Could not get {url}: {e}") from e
+    except Exception as e:  # the socket shut down under a read
+        if state["expired"] and not isinstance(e, FetchError):
+            raise FetchError(f"Reading {url} timed out after {limit_s:g} s") from e
+        raise
+    finally:
+        timer.cancel()
+        if state["response"] is not None:
+            state["response"].close()
+
+
+def _left(started: float, limit_s: float) -> float:
+    left = limit_s - (time.monotonic() - started)
+    if left <= 0:
+        raise FetchError(f"timed out after {limit_s:g} s")
+    return left
+
+
+def _socket_of(response):
+    raw = getattr(response, "raw", None)
+    for path in (("_connection", "sock"), ("_fp", "fp", "raw", "_sock")):
+        obj = raw
+        for attr in path:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                break
+        if obj is not None:
+            return obj
+    return None
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+def _load_context(name: str) -> Any:
+    with open(os.path.join(CONTEXT_DIR, name), encoding="utf-8") as f:
+        return json.load(f)["@context"]
+
+
+def localise_contexts(text: str) -> str:
+    """The JSON-LD document with every remote ``@context`` replaced by its shipped copy;
+    a remote context that is not shipped is refused (never fetched)."""
+    try:
+        document = json.loads(text)
+    except ValueError as e:
+        raise FetchError(f"Not a JSON-LD document: {e}") from e
+
+    def resolve(context):
+        if isinstance(context, str):
+            name = LOCAL_CONTEXTS.get(context) or LOCAL_CONTEXTS.get(context.rstrip("/"))
+            if not name:
+                raise FetchError(f"Refused the remote JSON-LD @context {context}: remote "
+                                 f"contexts are never fetched (shipped: {len(set(LOCAL_CONTEXTS.values()))})")
+            return _load_context(name)
+        if isinstance(context, list):
+            return [resolve(c) for c in context]
+        if isinstance(context, dict):
+            if "@import" in context:
+                raise FetchError("Refused a JSON-LD @import: remote contexts are never fetched")
+            return context
+        return context
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in list(node.items()):
+                if key == "@context":
+                    node[key] = resolve(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    return json.dumps(document)
