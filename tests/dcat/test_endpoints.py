@@ -18,8 +18,7 @@ def two_pages(full_dataset):
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 1)
-@pytest.mark.usefixtures("two_pages")
-def test_query_with_a_space_pages_with_encoded_links(app):
+def test_query_with_a_space_pages_with_encoded_links(two_pages, app):
     response = app.get("/catalog.ttl", query_string={"q": "停车 场", "page": "1"})
     assert response.status_code == 200
     g = Graph().parse(data=response.get_data(as_text=True), format="turtle")
@@ -29,15 +28,14 @@ def test_query_with_a_space_pages_with_encoded_links(app):
     assert unquote(links[0].split("q=")[1].split("&")[0]) == "停车 场"
 
 
-@pytest.mark.usefixtures("two_pages")
-@pytest.mark.parametrize("since", ["2026-11-01T00:00:00+08:00", "2020-01-01T00:00:00Z", "2020-01-01"])
-def test_modified_since_with_and_without_zone(app, since):
+@pytest.mark.parametrize("since", ["2099-11-01T00:00:00+08:00", "2020-01-01T00:00:00Z", "2020-01-01"])
+def test_modified_since_with_and_without_zone(two_pages, app, since):
     response = app.get("/catalog.ttl", query_string={"modified_since": since})
     assert response.status_code == 200, response.get_data(as_text=True)
     g = Graph().parse(data=response.get_data(as_text=True), format="turtle")
     datasets = set(g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                               URIRef("http://www.w3.org/ns/dcat#Dataset")))
-    assert len(datasets) == (0 if since.startswith("2026-11") else 2)
+    assert len(datasets) == (0 if since.startswith("2099") else 2)
 
 
 def test_modified_since_without_zone_is_beijing_time():
@@ -47,8 +45,7 @@ def test_modified_since_without_zone_is_beijing_time():
     assert utc_since("2026-11-01") == "2026-10-31T16:00:00"
 
 
-@pytest.mark.usefixtures("two_pages")
-def test_n_triples(app):
+def test_n_triples(two_pages, app):
     response = app.get("/catalog.nt")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/n-triples")
