@@ -45,7 +45,8 @@ FULL = os.environ.get("LYG_CORE_COMPAT_FULL") == "1"
 # `make test` runs the in-suite subset; `make test-core-compat` adds extended/
 collect_ignore_glob = [] if FULL else ["extended/*"]
 
-# CKAN's test-core.ini, minus services (database, Solr, Redis, DataStore) and plugins
+# CKAN's test-core.ini, minus services (database, Solr, Redis, DataStore) and plugins, as the
+# values a load of the config gives (lists where CKAN declares a list)
 CORE_TEST_CONFIG = {
     "ckan.auth.user_create_organizations": True,
     "ckan.auth.user_create_groups": True,
@@ -63,17 +64,17 @@ CORE_TEST_CONFIG = {
     "SESSION_COOKIE_DOMAIN": "test.ckan.net",
     "package_new_return_url": "http://localhost/dataset/<NAME>?test=new",
     "package_edit_return_url": "http://localhost/dataset/<NAME>?test=edit",
-    "ckan.extra_resource_fields": "alt_url",
+    "ckan.extra_resource_fields": ["alt_url"],
     "smtp.mail_from": "info@test.ckan.net",
     "ckan.locale_default": "en",
-    "ckan.locale_order": "en pt_BR ja it cs_CZ ca es fr el sv sr sr@latin no sk fi ru de pl nl "
-                         "bg ko_KR hu sa sl lv",
-    "ckan.locales_offered": "",
-    "ckan.locales_filtered_out": "",
+    "ckan.locale_order": ("en pt_BR ja it cs_CZ ca es fr el sv sr sr@latin no sk fi ru de pl nl "
+                          "bg ko_KR hu sa sl lv").split(),
+    "ckan.locales_offered": [],
+    "ckan.locales_filtered_out": [],
     "ckan.display_timezone": "server",
     "ckan.datasets_per_page": 20,
     "ckan.activity_streams_email_notifications": True,
-    "ckan.views.default_views": "",
+    "ckan.views.default_views": [],
 }
 
 PLUGINS_WITH_MIGRATIONS = ("activity", "lyg_opendata")
