@@ -25,6 +25,8 @@ setup(
         "holidays==0.109",
         "openpyxl==3.1.5",
         "reportlab==5.1.0",
+        "segno==1.6.6",
+        "pypinyin==0.55.0",
     ],
     extras_require={
         "test": [
@@ -38,6 +40,8 @@ setup(
             "playwright==1.65.2",
             "pyshacl==0.40.1",
             "pypdf==7.1.1",
+            "opencc-python-reimplemented==0.1.7",
+            "openapi-spec-validator==0.9.0",
         ],
     },
     entry_points={

@@ -12,6 +12,7 @@ from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
 from ckanext.lyg_opendata.data import scan as data_scan
 from ckanext.xloader.interfaces import IXloader
 from ckanext.lyg_opendata.objections import index as objections_index
+from ckanext.lyg_opendata.portal import config as portal_config
 
 
 XLOADER_SQLITE_DEFAULT = "sqlite:////tmp/xloader_jobs.db"
@@ -38,10 +39,15 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "lyg_opendata")
+        tk.add_public_directory(config, "public")
+        portal_config.update_config(config)
         # xloader's jobs table in the CKAN database, not in a SQLite file shared by every
         # portal of the machine
         if config.get("ckanext.xloader.jobs_db.uri") in (None, "", XLOADER_SQLITE_DEFAULT):
             config["ckanext.xloader.jobs_db.uri"] = config.get("sqlalchemy.url")
+
+    def update_config_schema(self, schema):
+        return portal_config.update_config_schema(schema)
 
     # IConfigurable
     def configure(self, config):

@@ -5,12 +5,13 @@ from ckanext.lyg_opendata.catalog.freshness_views import freshness_blueprint
 from ckanext.lyg_opendata.catalog.openlist_views import openlist_blueprint
 from ckanext.lyg_opendata.catalog.views import catalog
 from ckanext.lyg_opendata.frontend import frontend
+from ckanext.lyg_opendata.portal.views import portal_blueprint
 from ckanext.lyg_opendata.workdays.views import calendar_blueprint
 
 from ckanext.lyg_opendata.dcat.endpoints import endpoints as dcat_endpoints
 
 __all__ = ["catalog", "openlist_blueprint", "freshness_blueprint", "frontend",
-           "calendar_blueprint", "dcat_endpoints"]
+           "calendar_blueprint", "dcat_endpoints", "portal_blueprint"]
 
 # Per-domain modules: each lists what it registers in its __all__.
 from ckanext.lyg_opendata.access.application_views import *  # noqa: F401,F403,E402

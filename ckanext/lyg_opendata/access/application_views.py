@@ -75,6 +75,9 @@ def apply(id: str):
         form = {k: posted.get(k, "") for k in FORM_FIELDS}
         form["resource_scope"] = posted.get("resource_scope", "all")
         form["resource_ids"] = posted.getlist("resource_ids")
+        # the consent boxes stay ticked when another field has an error
+        form["accept_conditions"] = bool(posted.get("accept_conditions"))
+        form["accept_privacy"] = bool(posted.get("accept_privacy"))
         data = {**form, "package_id": pkg["id"],
                 "resource_ids": "all" if form["resource_scope"] == "all" else (
                     form["resource_ids"] or ["-none-"]),

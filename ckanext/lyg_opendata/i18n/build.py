@@ -140,7 +140,36 @@ def cmd_pot() -> int:
     save(new, OWN_PO)
     print(f"{POT.name}: {len(pot)} msgids; {OWN_PO.name}: {len(new)} entries"
           f" ({sum(not is_done(e) for e in new)} to translate, {len(dropped)} dropped)")
+    overridden = _incoming_core_overrides(incoming, {key_of(e) for e in pot})
+    if overridden:
+        print(f"{CORE_PO.name}: {overridden} override(s) of CKAN's wording from incoming/")
     return 0
+
+
+def _incoming_core_overrides(incoming: Dict[object, polib.POEntry], own: set) -> int:
+    """An incoming msgid that is not the extension's but CKAN's (e.g. a traditional
+    character in CKAN's own zh_Hans_CN wording) overrides it in core/, keeping the upstream
+    wording in a ``#. upstream:`` comment."""
+    upstream = {key_of(e): e for e in upstream_po() if e.msgid}
+    core = load(CORE_PO)
+    have = {key_of(e): e for e in core}
+    changed = 0
+    for key, given in incoming.items():
+        if key in own or key not in upstream:
+            continue
+        entry = have.get(key)
+        if entry is None:
+            entry = _entry(key, "")
+            entry.occurrences = upstream[key].occurrences
+            entry.comment = "upstream: " + text_of(upstream[key])
+            core.append(entry)
+        if text_of(entry) != text_of(given) or "fuzzy" in entry.flags:
+            entry.msgstr, entry.msgstr_plural = given.msgstr, given.msgstr_plural
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            changed += 1
+    if changed:
+        save(core, CORE_PO)
+    return changed
 
 
 INCOMING = HERE / "incoming"

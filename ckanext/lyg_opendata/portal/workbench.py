@@ -1,0 +1,126 @@
+"""The 工作台 (workbench): everything a signed-in person does, grouped by role, each item
+with the number of things waiting for them. The header's 工作台 menu and the
+/opendata/workbench page both render ``sections()``; after login people land there."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+
+_ = tk._
+
+
+def _item(label: str, endpoint: str, count: Optional[int] = None, **kw: Any) -> dict:
+    return {"label": label, "url": tk.h.url_for(endpoint, **kw), "count": count or 0,
+            "endpoint": endpoint}
+
+
+def _count(query) -> int:
+    return query.scalar() or 0
+
+
+def _own(user: model.User) -> list[dict]:
+    from ckanext.lyg_opendata import notify
+    from ckanext.lyg_opendata.access.model import Agreement, Application
+    s = model.Session
+    info_asked = _count(s.query(sa.func.count(Application.id)).filter(
+        Application.user_id == user.id, Application.status == "info_requested"))
+    to_sign = _count(s.query(sa.func.count(Agreement.id)).join(
+        Application, Application.id == Agreement.application_id).filter(
+        Application.user_id == user.id, Agreement.applicant_signed_at.is_(None)))
+    return [
+        _item(_("My applications"), "lyg_opendata_applications.my_applications", info_asked),
+        _item(_("My objections"), "lyg_opendata_objections.mine"),
+        _item(_("My grants"), "lyg_opendata_agreements.my_grants", to_sign),
+        _item(_("Notices"), "lyg_opendata_applications.notices", notify.unread_count(user.id)),
+        _item(_("Profile settings"), "user.edit", id=user.name),
+        _item(_("API tokens"), "user.api_tokens", id=user.name),
+    ]
+
+
+def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
+    from ckanext.lyg_opendata.access import applications as apps
+    from ckanext.lyg_opendata.objections.model import Objection
+    from ckanext.lyg_opendata.objections.workflow import OPEN_STATES
+    p = model.package_table
+    to_finish = _count(model.Session.query(sa.func.count(p.c.id)).filter(
+        p.c.owner_org.in_(org_ids), p.c.state == "active",
+        p.c.extras["review_status"].astext.in_(("draft", "returned"))))
+    objections = _count(model.Session.query(sa.func.count(Objection.id)).filter(
+        Objection.organization_id.in_(org_ids), Objection.status.in_(OPEN_STATES)))
+    return [
+        _item(_("My submissions"), "lyg_opendata_catalog.my_submissions", to_finish),
+        _item(_("Applications to answer"), "lyg_opendata_applications.agency_applications",
+              apps.count_open_for_staff(user)),
+        _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
+        _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),
+        _item(_("Access log"), "lyg_opendata_audit.index"),
+        _item(_("Add dataset"), "dataset.new"),
+    ]
+
+
+def _supervisor(user: model.User) -> list[dict]:
+    from ckanext.lyg_opendata.access.model import Application
+    from ckanext.lyg_opendata.objections.model import Objection, Report
+    from ckanext.lyg_opendata.objections.workflow import OPEN_STATES
+    s = model.Session
+    p = model.package_table
+    pending = _count(s.query(sa.func.count(p.c.id)).filter(
+        p.c.state == "active", p.c.extras["review_status"].astext == "pending"))
+    open_apps = _count(s.query(sa.func.count(Application.id)).filter(
+        Application.status == "submitted"))
+    escalated = _count(s.query(sa.func.count(Objection.id)).filter(
+        Objection.status.in_(OPEN_STATES)))
+    reports = _count(s.query(sa.func.count(Report.id)).filter(Report.status == "submitted"))
+    return [
+        _item(_("Review queue"), "lyg_opendata_catalog.review_queue", pending),
+        _item(_("All applications"), "lyg_opendata_applications.all_applications", open_apps),
+        _item(_("Objection moderation"), "lyg_opendata_objections.moderation", escalated),
+        _item(_("Reports of misuse"), "lyg_opendata_objections.reports", reports),
+        _item(_("Overdue updates"), "lyg_opendata_freshness.overdue"),
+        _item(_("Working-day calendar"), "lyg_opendata_calendar.index"),
+        _item(_("Access log"), "lyg_opendata_audit.index"),
+    ]
+
+
+def _sysadmin() -> list[dict]:
+    return [
+        _item(_("Agreement model text"), "lyg_opendata_agreements.templates_index"),
+        _item(_("Site settings"), "admin.config"),
+        _item(_("Sysadmin settings"), "admin.index"),
+    ]
+
+
+def sections(user=None) -> list[dict]:
+    """[{"title", "items": [{"label", "url", "count"}], "count"}] for the user's roles, the
+    role with work first (supervision, agency, own), the person's own things last."""
+    obj = roles._user(user if user is not None else tk.current_user)
+    if obj is None:
+        return []
+    out = []
+    supervisor = roles.is_supervisor(obj)
+    if supervisor:
+        out.append({"key": "supervisor", "title": _("Supervision"), "items": _supervisor(obj)})
+    org_ids = [] if obj.sysadmin else roles.editable_org_ids(obj)
+    if supervisor:  # the supervising organization's own data count as supervision work
+        sup = roles.supervisor_org()
+        org_ids = [i for i in org_ids if not sup or i != sup.id]
+    if org_ids:
+        out.append({"key": "agency", "title": _("My data-opening body"),
+                    "items": _agency(obj, org_ids)})
+    out.append({"key": "own", "title": _("My things"), "items": _own(obj)})
+    if obj.sysadmin:
+        out.append({"key": "sysadmin", "title": _("System administration"),
+                    "items": _sysadmin()})
+    for section in out:
+        section["count"] = sum(i["count"] for i in section["items"])
+    return out
+
+
+def total(sections_: list[dict]) -> int:
+    return sum(s["count"] for s in sections_)

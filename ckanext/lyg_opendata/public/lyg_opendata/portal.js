@@ -1,0 +1,57 @@
+/* 长者模式 toggle (remembered in this browser) and "copy link" buttons. No third-party code. */
+(function () {
+  var KEY = "lyg-elder-mode";
+  function apply(on) {
+    document.documentElement.classList.toggle("lyg-elder", on);
+    document.querySelectorAll("[data-lyg-elder-toggle]").forEach(function (b) {
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+  try { apply(localStorage.getItem(KEY) === "1"); } catch (e) {}
+  document.addEventListener("DOMContentLoaded", function () {
+    try { apply(localStorage.getItem(KEY) === "1"); } catch (e) {}
+    document.querySelectorAll("[data-lyg-elder-toggle]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var on = !document.documentElement.classList.contains("lyg-elder");
+        try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) {}
+        apply(on);
+      });
+    });
+    document.querySelectorAll("[data-lyg-copy]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var text = b.getAttribute("data-lyg-copy");
+        var done = function () { b.textContent = b.getAttribute("data-lyg-copied"); };
+        if (navigator.clipboard) { navigator.clipboard.writeText(text).then(done, done); }
+        else { var t = document.createElement("textarea"); t.value = text; document.body.appendChild(t);
+               t.select(); try { document.execCommand("copy"); } catch (e) {} t.remove(); done(); }
+      });
+    });
+  });
+})();
+
+/* A readable URL name for a Chinese title (pinyin from /opendata/slug), on a new dataset's
+   form, until the person edits the name themselves. CKAN's own slug keeps only Latin
+   letters (连云港市公交线路 gave "ux"). */
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var title = document.getElementById("field-title");
+    var name = document.getElementById("field-name");
+    if (!title || !name || name.value || !window.fetch) { return; }
+    var edited = false, timer = null, seq = 0;
+    name.addEventListener("input", function (e) { if (e.isTrusted) { edited = true; } });
+    title.addEventListener("input", function () {
+      if (edited) { return; }
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var mine = ++seq;
+        fetch("/opendata/slug?title=" + encodeURIComponent(title.value))
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            if (edited || mine !== seq) { return; }
+            if (window.jQuery) { window.jQuery(name).val(data.slug).trigger("change"); }
+            else { name.value = data.slug; }
+          });
+      }, 250);
+    });
+  });
+})();
