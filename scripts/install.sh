@@ -20,6 +20,7 @@ apt_packages() {
   command -v ss >/dev/null || missing+=(iproute2)
   command -v patch >/dev/null || missing+=(patch)
   command -v curl >/dev/null || missing+=(curl)
+  command -v npm >/dev/null || missing+=(npm)
   [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
   if [ ${#missing[@]} -eq 0 ]; then info "    all present"; return; fi
   [ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
@@ -76,7 +77,22 @@ solr_jars() {
   rm -f "$STAMPS"/solr-*; touch "$stamp"
 }
 
+axe_core() {
+  # axe-core for the browser tests' accessibility checks (package.json), from the npm
+  # registry into node_modules/; the tests inject it from there, no CDN
+  local stamp
+  stamp="$STAMPS/npm-$(hash_of "$ROOT/package.json" "$ROOT/package-lock.json")"
+  if [ -f "$stamp" ] && [ -f "$ROOT/node_modules/axe-core/axe.min.js" ]; then info "    up to date"; return; fi
+  info "    npm ci (log: $LOGS/npm.log)"
+  if ! (cd "$ROOT" && npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1; then
+    tail -n 5 "$LOGS/npm.log" >&2
+    die "npm could not install axe-core (is the npm registry reachable? see $LOGS/npm.log)"
+  fi
+  rm -f "$STAMPS"/npm-*; touch "$stamp"
+}
+
 step "Debian packages" apt_packages
 step "Java" check_java
 step "Python virtualenv (.venv)" venv
 step "Apache Solr jars" solr_jars
+step "axe-core (node_modules)" axe_core

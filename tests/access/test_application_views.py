@@ -203,7 +203,8 @@ def test_notices_page_lists_and_marks_read(app, cond_dataset, applicant, people)
     editor = people["agency_editor"]
     body = app.get("/opendata/notices", headers=headers(editor)).body
     assert "公交车辆实时位置" in body and "lyg-unread" in body
-    assert re.search(r'href="/opendata/notices"[^>]*>[^<]*\(1\)', body)  # unread count in the header
+    # unread count in the header's 工作台 menu
+    assert re.search(r'href="/opendata/notices"[^>]*>[^<]*<span class="lyg-badge">1</span>', body)
     (notice,) = notify.notices_for(editor["id"])
     resp = app.post("/opendata/notices", data={"notice_id": notice.id, "next": notice.link},
                     headers=headers(editor), follow_redirects=False)

@@ -1,0 +1,151 @@
+"""The header per role, the workbench, dataset and resource pages of each open type, error
+pages, sharing, slugs and the application form's traps (issue 15, points 2-4 and 8)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+import ckan.plugins.toolkit as tk
+
+from tests.access.test_application_fixtures import (  # noqa: F401 (fixtures)
+    applicant, cond_dataset, form_data, headers)
+from tests.conftest import ROLES
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+PUBLIC_NAV = ["数据目录", "数据领域", "数据开放主体", "开放清单", "数据接口", "关于"]
+SECTIONS = {"anonymous": None, "registered": ["own"], "other_agency_editor": ["agency", "own"],
+            "agency_editor": ["agency", "own"], "agency_admin": ["agency", "own"],
+            "supervisor": ["supervisor", "own"], "sysadmin": ["supervisor", "own", "sysadmin"]}
+
+
+def _soup(resp):
+    return BeautifulSoup(resp.body, "html.parser")
+
+
+def _get(app, path, user=None, **kw):
+    return app.get(path, headers={"Authorization": user["token"]} if user else {}, **kw)
+
+
+def test_header_has_six_public_items_and_one_workbench_menu_per_role(app, people):
+    for role in ROLES:
+        soup = _soup(_get(app, "/dataset/", people[role]))
+        items = [li.get_text(" ", strip=True) for li in soup.select(".masthead .navbar-nav > li")]
+        assert items == PUBLIC_NAV, (role, items)
+        menu = soup.select_one(".lyg-workbench-menu")
+        if role == "anonymous":
+            assert menu is None
+            continue
+        headers_ = [h.get_text(strip=True) for h in menu.select(".dropdown-header")]
+        assert len(headers_) == len(SECTIONS[role]), (role, headers_)
+        workbench = _soup(_get(app, "/opendata/workbench", people[role]))
+        assert [s["data-section"] for s in workbench.select("[data-section]")] == SECTIONS[role], role
+
+
+def test_workbench_counts_what_waits(app, people, create_dataset, sysadmin):
+    ds = create_dataset(name="wb-pending", title="待审核的数据集")
+    tk.get_action("lyg_opendata_review_submit")({"user": sysadmin["name"]},
+                                                {"id": ds["id"], "desensitized": True})
+    soup = _soup(_get(app, "/opendata/workbench", people["supervisor"]))
+    review = soup.select_one('.lyg-workbench a[href$="/opendata/review"]').find_parent("li")
+    assert review.select_one("[data-count]")["data-count"] == "1"
+    # the header's badge sums the items waiting
+    assert int(soup.select_one("#lyg-workbench-toggle .lyg-badge").get_text()) >= 1
+
+
+def test_anonymous_workbench_asks_to_log_in(app):
+    resp = app.get("/opendata/workbench", follow_redirects=False)
+    assert resp.status_code == 302 and "/user/login" in resp.headers["Location"]
+
+
+def test_login_lands_on_the_workbench():
+    assert tk.config.get("ckan.auth.route_after_login") == "lyg_opendata_portal.workbench"
+
+
+def test_no_gravatar_and_no_third_party_addresses(app, people):
+    body = _get(app, f"/user/{people['registered']['name']}", people["registered"]).body
+    assert "gravatar" not in body.lower() and "lyg-avatar" in body
+    for role in ("anonymous", "sysadmin"):
+        html = _get(app, "/", people[role]).body
+        srcs = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+        assert not [s for s in srcs if not s.startswith(tk.config.get("ckan.site_url"))
+                    and "beian.miit.gov.cn" not in s], srcs
+
+
+def test_dataset_page_of_conditional_data(app, cond_dataset):
+    soup = _soup(app.get("/dataset/bus-gps"))
+    text = soup.get_text(" ")
+    assert "开放条件" in text and "仅限交通规划研究使用" in text
+    assert "od_80x15_blue" not in str(soup) and "opendefinition.org" not in str(soup)
+    assert soup.select_one(".license") is None  # no CC BY licence block
+    assert len(soup.select(".lyg-login-to-apply, .lyg-apply")) == 1
+    assert not soup.select('a[href*="facebook.com"], a[href*="twitter.com"], a[href*="x.com"]')
+    # no empty metadata row
+    for td in soup.select("td.dataset-details"):
+        assert td.get_text(strip=True), td.find_previous("th").get_text()
+    assert soup.select_one('.lyg-share img[src*="/opendata/share-qr.svg"]') is not None
+
+
+def test_dataset_page_of_open_data_keeps_its_licence(app, published_dataset):
+    published_dataset(name="open-bus", title="公交线路")
+    soup = _soup(app.get("/dataset/open-bus"))
+    assert soup.select_one(".license") is not None and "od_80x15_blue" not in str(soup)
+
+
+def test_resource_page_shows_no_internal_field(app, cond_dataset):
+    res = cond_dataset["resources"][0]
+    body = app.get(f"/dataset/bus-gps/resource/{res['id']}").body
+    assert "Lyg redacted" not in body and "lyg_redacted" not in body
+
+
+def test_refused_download_of_conditional_data_leads_to_the_application(app, cond_dataset):
+    res = cond_dataset["resources"][0]
+    resp = app.get(f"/dataset/bus-gps/resource/{res['id']}/download")
+    assert resp.status_code == 403
+    soup = _soup(resp)
+    assert soup.select_one("h1").get_text(strip=True) == "无权访问此页面"
+    assert soup.select_one('a[href$="/dataset/bus-gps/apply"]') is not None
+
+
+def test_not_found_page_is_chinese_with_a_way_forward(app):
+    resp = app.get("/dataset/no-such-dataset-here")
+    assert resp.status_code == 404
+    soup = _soup(resp)
+    assert "页面不存在" in soup.get_text() or "未找到" in soup.get_text()
+    assert soup.select_one('#error-content a[href="/"]') is not None
+
+
+def test_share_qr_is_made_locally_for_own_links_only(app):
+    site = tk.config.get("ckan.site_url")
+    resp = app.get("/opendata/share-qr.svg", query_string={"url": site + "/dataset/x"})
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("image/svg+xml")
+    assert "<svg" in resp.body
+    assert app.get("/opendata/share-qr.svg", query_string={"url": "https://evil.example/"}
+                   ).status_code == 400
+
+
+def test_slug_from_a_chinese_title_is_pinyin(app):
+    assert app.get("/opendata/slug", query_string={"title": "连云港市公交线路"}).json == {
+        "slug": "lian-yun-gang-shi-gong-jiao-xian-lu"}
+    assert app.get("/opendata/slug", query_string={"title": "GDP（季度）2024"}).json["slug"] == \
+        "gdp-ji-du-2024"
+
+
+def test_new_dataset_last_step_says_save_draft(app, sysadmin, create_dataset):
+    ds = create_dataset(name="draft-stage", title="草稿", state="draft")
+    body = _get(app, f"/dataset/{ds['name']}/resource/new", sysadmin).body
+    assert "保存草稿" in body
+
+
+def test_application_form_keeps_the_consent_boxes_after_a_field_error(app, cond_dataset, applicant):
+    data = form_data(cond_dataset, contact_phone="123")
+    data.pop("package_id")
+    data["resource_scope"] = "all" if data.pop("resource_ids") == "all" else "some"
+    data["accept_conditions"] = data["accept_privacy"] = "true"
+    resp = app.post("/dataset/bus-gps/apply", data=data, headers=headers(applicant))
+    assert resp.status_code == 400
+    soup = _soup(resp)
+    assert soup.select_one("#accept-conditions").has_attr("checked")
+    assert soup.select_one("#accept-privacy").has_attr("checked")
