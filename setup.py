@@ -26,7 +26,6 @@ setup(
         "openpyxl==3.1.5",
         "reportlab==5.1.0",
         "segno==1.6.6",
-        "pypinyin==0.55.0",
     ],
     extras_require={
         "test": [
