@@ -275,3 +275,40 @@ def test_a_job_is_gathered_once(rdf_server, agencies, sysadmin):
     second = LygDCATRDFHarvester().gather_stage(HarvestJob.get(job["id"]))
     assert len(first) == 2 and second == []
     assert model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"]).count() == 2
+
+
+# --- 8: safer defaults -------------------------------------------------------------------
+
+def test_no_access_rights_from_a_trusted_source_waits_for_review(rdf_server, agencies, sysadmin):
+    base, documents = rdf_server
+    tp.serve(documents, "/catalog.ttl", catalog(1) + b"\n" + (
+        b'<https://data.some.org/catalog/datasets/9> a <http://www.w3.org/ns/dcat#Dataset> ; '
+        b'<http://purl.org/dc/terms/title> "\xe6\x97\xa0\xe6\x9d\x83\xe9\x99\x90\xe8\xaf\xb4\xe6\x98\x8e"@zh .'))
+    src = tp.source(base + "/catalog.ttl", agencies[0], sysadmin, "trusted-src", trusted=True)
+    _, results = tp.run(src, sysadmin)
+    copies = {guid: tp.show(r["dataset"]["id"]) for guid, r in results.items()}
+    stated = copies["https://data.some.org/catalog/datasets/1"]
+    unstated = copies["https://data.some.org/catalog/datasets/9"]
+    assert stated["review_status"] == "published" and tp.extra(stated, "harvest_flags") is None
+    assert unstated["review_status"] == "pending" and unstated["private"] is True
+    assert tp.extra(unstated, "harvest_flags") == "no_access_rights"
+
+
+def test_source_rights_text_kept_and_placeholder_items_not_exported(rdf_server, agencies, sysadmin, app):
+    base, documents = rdf_server
+    tp.serve(documents, "/catalog.ttl", (
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://data.some.org/catalog/datasets/7> a dcat:Dataset ; dct:title \"公交刷卡数据\"@zh-CN ;\n"
+        "  dct:accessRights <http://publications.europa.eu/resource/authority/access-right/RESTRICTED> ;\n"
+        "  dcat:distribution [ a dcat:Distribution ; dcat:accessURL <https://apply.some.org/7> ;\n"
+        "    dct:rights [ a dct:RightsStatement ; rdfs:label \"仅限交通研究机构申请使用\"@zh ] ] .\n").encode())
+    _, results = tp.run(tp.source(base + "/catalog.ttl", agencies[0], sysadmin, "rights"), sysadmin)
+    (copy,) = [tp.show(r["dataset"]["id"]) for r in results.values()]
+    assert copy["open_type"] == "conditional"
+    assert copy["open_conditions"] == "仅限交通研究机构申请使用"
+    assert copy["name"] == "gong-jiao-shua-ka-shu-ju"
+    ttl = app.get(f"/dataset/{copy['name']}.ttl",
+                  headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
+    assert "来源目录未提供数据项" not in ttl and "source_unspecified" not in ttl
+    assert "仅限交通研究机构申请使用" in ttl and "https://apply.some.org/7" in ttl
