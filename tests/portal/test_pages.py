@@ -149,3 +149,12 @@ def test_application_form_keeps_the_consent_boxes_after_a_field_error(app, cond_
     soup = _soup(resp)
     assert soup.select_one("#accept-conditions").has_attr("checked")
     assert soup.select_one("#accept-privacy").has_attr("checked")
+
+
+def test_facet_links_are_labelled_in_chinese(app, published_dataset):
+    published_dataset(name="facet-bus", title="公交线路", update_frequency="monthly")
+    soup = _soup(app.get("/dataset/"))
+    labels = [a["aria-label"] for a in soup.select(".nav-facet a[aria-label]")]
+    assert labels and not [lbl for lbl in labels if "update_frequency" in lbl or "open_type" in lbl
+                           or "organization" in lbl], labels
+    assert any("更新频度" in lbl for lbl in labels), labels
