@@ -20,6 +20,7 @@ setup(
         "ckanext-xloader==2.6.0",
         "python-stdnum==2.2",
         "pypinyin==0.55.0",
+        "pypdf==7.1.1",
         "aiosmtpd==1.4.6",
         "chinesecalendar==1.11.0",
         "holidays==0.109",

@@ -61,6 +61,8 @@ def _alter(engine, table: str, column: str, target: str) -> bool:
     using = f"NULLIF(btrim({_q(column)}::text), '')::{pg}"
     try:
         with engine.begin() as conn:
+            # a table still locked by its loader: give up the type rather than wait forever
+            conn.execute(sa.text("SET LOCAL lock_timeout = '60s'"))
             conn.execute(sa.text(
                 f"ALTER TABLE {_q(table)} ALTER COLUMN {_q(column)} TYPE {pg} USING {using}"))
         return True
