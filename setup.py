@@ -17,7 +17,12 @@ setup(
         "ckanext-scheming==3.1.0",
         "ckanext-dcat==2.4.4",
         "ckanext-harvest==1.6.3",
-        "ckanext-xloader==2.6.0",
+        # ckanext-xloader 2.6.0 itself is installed by scripts/install.sh with --no-deps: it
+        # asks for certifi>=2026.7.22 while CKAN 2.12.0 pins certifi==2026.6.17; these are
+        # the dependencies it needs beyond CKAN's
+        "tabulator==1.53.5",
+        "Unidecode==1.4.0",
+        "chardet==7.6.0",
         "python-stdnum==2.2",
         "pypinyin==0.55.0",
         "pypdf==7.1.1",
