@@ -158,3 +158,12 @@ def test_facet_links_are_labelled_in_chinese(app, published_dataset):
     assert labels and not [lbl for lbl in labels if "update_frequency" in lbl or "open_type" in lbl
                            or "organization" in lbl], labels
     assert any("更新频度" in lbl for lbl in labels), labels
+
+
+def test_activity_type_filter_is_in_chinese(app, published_dataset, sysadmin):
+    published_dataset(name="act-bus", title="公交线路")
+    body = _get(app, "/dataset/activity/act-bus", sysadmin).body
+    soup = _soup(app.get("/dataset/activity/act-bus", headers={"Authorization": sysadmin["token"]}))
+    options = [o.get_text(strip=True) for o in soup.select("#activity_types_filter_select option")]
+    assert "新建数据集" in options and "修改数据集" in options, options
+    assert "New Package" not in body and "Changed Package" not in body

@@ -23,7 +23,34 @@ __all__ = [
     "lyg_opendata_avatar",
     "lyg_opendata_open_type_label",
     "lyg_opendata_error_dataset",
+    "lyg_opendata_activity_type_label",
 ]
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+# the activity types of the activity stream's filter (core shows them as "New Package")
+ACTIVITY_TYPES = {
+    "new package": N_("Dataset created"), "changed package": N_("Dataset changed"),
+    "deleted package": N_("Dataset deleted"), "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("View created"), "changed resource view": N_("View changed"),
+    "deleted resource view": N_("View deleted"),
+    "new group": N_("Subject group created"), "changed group": N_("Subject group changed"),
+    "deleted group": N_("Subject group deleted"), "follow group": N_("Subject group followed"),
+    "new organization": N_("Data-opening body created"),
+    "changed organization": N_("Data-opening body changed"),
+    "deleted organization": N_("Data-opening body deleted"),
+    "follow organization": N_("Data-opening body followed"),
+    "new user": N_("User registered"), "changed user": N_("User changed"),
+    "follow user": N_("User followed"),
+}
+
+
+def lyg_opendata_activity_type_label(activity_type: str) -> str:
+    msgid = ACTIVITY_TYPES.get(activity_type)
+    return tk._(msgid) if msgid else activity_type
 
 # Font Awesome (served by CKAN itself) icons of the 16 subject areas
 SUBJECT_ICONS = {
