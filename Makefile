@@ -7,10 +7,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline stop status logs ckan reindex bench-search i18n
+.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search i18n
 
 help:
-	@echo "make run | make test | make test-fast | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
+	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
 
 install:
 	@scripts/install.sh
@@ -41,6 +41,10 @@ test-core-compat: services
 # The same core tests without lyg_opendata: the baseline to compare with after an upgrade
 test-core-compat-baseline: services
 	@LYG_CORE_COMPAT_FULL=1 LYG_CORE_COMPAT_WITHOUT=1 scripts/test.sh tests/core_compat $(PYTEST_ARGS)
+
+# ruff (pyproject.toml [tool.ruff]) over the code, the tests, the bench and the scripts
+lint: install
+	@.venv/bin/ruff check ckanext tests bench scripts setup.py
 
 stop:
 	@scripts/dev.sh stop

@@ -28,7 +28,6 @@ setup(
         "pypdf==7.1.1",
         "aiosmtpd==1.4.6",
         "chinesecalendar==1.11.0",
-        "holidays==0.109",
         "openpyxl==3.1.5",
         "reportlab==5.1.0",
         "segno==1.6.6",
@@ -37,6 +36,7 @@ setup(
         "test": [
             "pytest==9.2.0",
             "pytest-xdist==3.8.0",
+            "ruff==0.17.5",
             "pytest-factoryboy==2.8.1",
             "factory-boy==3.3.3",
             "Faker==40.63.0",

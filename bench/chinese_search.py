@@ -126,7 +126,9 @@ def main() -> None:
                     "q": q, "defType": "dismax", "qf": CKAN_QF + extra_qf, "mm": CKAN_MM,
                     "q.op": "AND", "fl": "id", "rows": 10000}).json()
                 got = {d["id"] for d in res["response"]["docs"]}
-                tp += len(got & truth[q]); fp += len(got - truth[q]); fn += len(truth[q] - got)
+                tp += len(got & truth[q])
+                fp += len(got - truth[q])
+                fn += len(truth[q] - got)
                 zero += not got and bool(truth[q])
             precision = tp / (tp + fp) if tp + fp else 0.0
             recall = tp / (tp + fn) if tp + fn else 0.0

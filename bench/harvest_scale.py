@@ -145,7 +145,7 @@ def main() -> None:
         log(json.dumps(result))
         results.append(result)
     server.shutdown()
-    log(f"| harvester | imported | errors | seconds | datasets/s | peak RSS MB |\n|---|---|---|---|---|---|")
+    log("| harvester | imported | errors | seconds | datasets/s | peak RSS MB |\n|---|---|---|---|---|---|")
     for r in results:
         log(f"| {r['source_type']} | {r['imported']} | {r['errors']} | {r['seconds']} | "
             f"{r['per_second']} | {r['peak_mb']} |")

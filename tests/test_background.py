@@ -45,8 +45,8 @@ def test_every_crontab_command_is_a_ckan_command(tmp_path):
     ini.write_text(re.sub(r"^ckan\.plugins\s*=.*$", f"ckan.plugins = {plugins}",
                           (ROOT / "test.ini").read_text("utf-8"), flags=re.M), "utf-8")
     crontab = ROOT / "config" / "crontab"
-    lines = [l.split(None, 5) for l in crontab.read_text("utf-8").splitlines()
-             if l.strip() and not l.lstrip().startswith("#")]
+    lines = [line.split(None, 5) for line in crontab.read_text("utf-8").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
     assert lines, "config/crontab lists no command"
     for fields in lines:
         args = fields[5].split()

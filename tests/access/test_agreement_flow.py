@@ -12,8 +12,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata.access import grants as grant_queries
 from ckanext.lyg_opendata.workdays import today_beijing
 
-from tests.access.test_application_fixtures import (  # noqa: F401 (fixtures)
-    applicant, apply, cond_dataset, form_data)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -9,7 +9,6 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.access.model import Agreement, Grant
 

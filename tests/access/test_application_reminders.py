@@ -14,8 +14,7 @@ from ckanext.lyg_opendata import notify
 from ckanext.lyg_opendata.access.model import Application, ApplicationEvent
 from ckanext.lyg_opendata.cli import lyg_opendata as lyg_cli
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
-from tests.access.test_application_fixtures import (  # noqa: F401 (fixtures)
-    act, applicant, apply, cond_dataset, form_data)
+from tests.access.conftest import act
 from tests.conftest import read_mail_to
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")

@@ -10,8 +10,7 @@ import ckan.model as model
 from ckanext.lyg_opendata import notify
 from ckanext.lyg_opendata.access.model import Application
 from ckanext.lyg_opendata.workdays import today_beijing
-from tests.access.test_application_fixtures import (  # noqa: F401 (fixtures)
-    act, applicant, apply, cond_dataset, form_data, headers)
+from tests.access.conftest import act, form_data, headers
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

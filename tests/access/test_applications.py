@@ -14,8 +14,7 @@ from ckanext.lyg_opendata import notify
 from ckanext.lyg_opendata.access import applications as apps
 from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
 from ckanext.lyg_opendata.workdays import loader, today_beijing
-from tests.access.test_application_fixtures import (  # noqa: F401 (fixtures)
-    SECRET, act, applicant, apply, cond_dataset, ctx, form_data)
+from tests.access.conftest import SECRET, act, ctx, form_data
 from tests.conftest import ROLES
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

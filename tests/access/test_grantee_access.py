@@ -14,9 +14,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.access.model import Grant
 from ckanext.lyg_opendata.workdays import today_beijing
-from tests.access.enforce_fixtures import (  # noqa: F401 - fixture
-    APPLY_PAGE, FILE_CONTENT, FILE_NAME, ROW_VALUE, SECRET_A, SECRET_B, STORE_CONTENT,
-    access_log, log_in, world)
+from tests.access.conftest import (
+    APPLY_PAGE, FILE_CONTENT, FILE_NAME, ROW_VALUE, SECRET_A, SECRET_B, STORE_CONTENT, access_log, log_in)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

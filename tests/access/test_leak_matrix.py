@@ -14,8 +14,7 @@ import pytest
 
 import ckan.model as model
 
-from tests.access.enforce_fixtures import (  # noqa: F401 - fixture
-    APPLY_PAGE, OUTSIDERS, SECRET_B, TOKEN, World, leaks, module_world)
+from tests.access.conftest import APPLY_PAGE, OUTSIDERS, SECRET_B, TOKEN, World, leaks
 
 # one world for the whole module (the tests read it): no clean_db / clean_index per test
 pytestmark = pytest.mark.usefixtures("with_plugins")

@@ -108,8 +108,8 @@ def test_reviews_and_edits_by_others_keep_the_stored_address(datasets, people, r
 
 
 def test_a_conditional_dataset_made_unconditional_shows_its_data(published_dataset, sysadmin, reviewer):
-    ds = published_dataset(name="cond2", open_type="conditional", open_conditions="仅限科研",
-                           resources=[{"url": SECRET, "format": "CSV"}])
+    published_dataset(name="cond2", open_type="conditional", open_conditions="仅限科研",
+                      resources=[{"url": SECRET, "format": "CSV"}])
     tk.get_action("package_patch")({"user": sysadmin["name"]}, {"id": "cond2", "open_type": "unconditional"})
     assert SECRET not in json.dumps(tk.get_action("package_show")({"user": ""}, {"id": "cond2"}))
     tk.get_action("lyg_opendata_review_change_approve")({"user": reviewer["name"]}, {"id": "cond2"})

@@ -13,7 +13,7 @@ from ckanext.lyg_opendata import audit
 from ckanext.lyg_opendata.audit import log
 from ckanext.lyg_opendata.audit.model import access_log, access_log_seal
 
-from tests.audit.conftest import at, write
+from tests.audit.conftest import write
 
 pytestmark = pytest.mark.usefixtures("audit_db")
 

@@ -2,7 +2,6 @@
 the clock at query time, the overdue filter in search, the per-agency overdue list, and the
 daily reminder mail to each agency."""
 import datetime as dt
-import time
 
 import pytest
 from freezegun import freeze_time
@@ -338,8 +337,8 @@ def test_cli_sends_nothing_when_nothing_is_overdue(cli, agency, make_entry, peop
 
 
 def test_crontab_runs_the_reminder_daily():
-    lines = [l.split(None, 5) for l in (ROOT / "config" / "crontab").read_text("utf-8").splitlines()
-             if l.strip() and not l.lstrip().startswith("#")]
+    lines = [line.split(None, 5) for line in (ROOT / "config" / "crontab").read_text("utf-8").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
     (fields,) = [f for f in lines if f[5].split() == ["lyg-opendata", "freshness", "notify"]]
     minute, hour, dom, month, dow = fields[:5]
     assert (dom, month, dow) == ("*", "*", "*") and minute.isdigit() and hour.isdigit()

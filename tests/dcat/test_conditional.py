@@ -48,7 +48,7 @@ def test_every_installed_profile_is_known():
 def test_conditional_distributions_point_at_the_application_page(conditional, app):
     text = app.get("/catalog.ttl").get_data(as_text=True)
     g = Graph().parse(data=text, format="turtle")
-    apply = URIRef(f"http://test.lyg-opendata.invalid/dataset/lyg-bus/apply")
+    apply = URIRef("http://test.lyg-opendata.invalid/dataset/lyg-bus/apply")
     distributions = list(g.subjects(DCAT.accessURL, apply))
     assert len(distributions) == 2
     assert (None, DCAT.downloadURL, None) not in g

@@ -1,6 +1,5 @@
 """The lyg_opendata DCAT profile: every catalog field goes out with the EU vocabularies or
 this project's namespace, and comes back through the parser."""
-import json
 
 import pytest
 from rdflib import Graph, Literal, URIRef

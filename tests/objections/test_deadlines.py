@@ -57,7 +57,7 @@ def test_overdue_flag_and_queue_filter(people, raise_objection):
 
 
 def test_reminders_once_a_day_to_the_agency(cli, people, raise_objection):
-    late, fresh = raise_objection(), raise_objection()
+    late, _fresh = raise_objection(), raise_objection()
     _received(late["id"], dt.date(2020, 1, 6))
     from ckanext.lyg_opendata import notify
     staff = {u.id for u in notify.agency_staff(late["organization_id"])}

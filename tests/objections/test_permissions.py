@@ -2,7 +2,6 @@
 who raised the objection, or made the report, is the ``registered`` user)."""
 import pytest
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 

@@ -5,7 +5,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.access import applications as apps
-from tests.access.test_application_fixtures import REAL_CREDIT_CODES
+from tests.access.conftest import REAL_CREDIT_CODES
 
 
 # --- the unified social credit code (GB 32100-2015) --------------------------------------------

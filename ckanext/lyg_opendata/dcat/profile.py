@@ -99,7 +99,7 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
         g = self.g
         g.remove((catalog_ref, DCT.language, None))
         self._add_language(catalog_ref)
-        if not (catalog_ref, DCT.description, None) in g:
+        if (catalog_ref, DCT.description, None) not in g:
             g.add((catalog_ref, DCT.description, Literal(
                 tk.config.get("ckan.site_title") + "公共数据开放目录", lang=LANG)))
         self._tag_zh(catalog_ref, (DCT.title, DCT.description))
@@ -156,7 +156,7 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
         source = URIRef(source_uri)
         g.add((dataset_ref, PROV.wasDerivedFrom, source))
         g.add((dataset_ref, DCT.source, source))
-        if not (dataset_ref, DCT.identifier, None) in g:
+        if (dataset_ref, DCT.identifier, None) not in g:
             g.add((dataset_ref, DCT.identifier, Literal(source_uri)))
         identifier = BNode()
         g.add((dataset_ref, ADMS.identifier, identifier))
@@ -279,7 +279,7 @@ class LygOpendataProfile(EuropeanDCATAP3Profile):
                 g.add((distribution, DCAT.mediaType, URIRef(m.IANA + media_type)))
                 g.add((URIRef(m.IANA + media_type), RDF.type, DCT.MediaType))
         license_url = dataset_dict.get("license_url")
-        if license_url and not (distribution, DCT.license, None) in g:
+        if license_url and (distribution, DCT.license, None) not in g:
             g.add((distribution, DCT.license, URIRef(license_url)))
             g.add((URIRef(license_url), RDF.type, DCT.LicenseDocument))
         if is_conditional(dataset_dict) and dataset_dict.get("open_conditions"):
