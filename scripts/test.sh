@@ -22,13 +22,16 @@ slot_env() {
     "CKAN_SOLR_URL=http://127.0.0.1:$SOLR_PORT/solr/ckan_test$slot" \
     "CKAN_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/${slot:-1}" \
     "CKAN_DATASTORE_WRITE_URL=postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/datastore_test$slot" \
-    "CKAN_DATASTORE_READ_URL=postgresql://$DS_RO_USER:$DS_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore_test$slot"
+    "CKAN_DATASTORE_READ_URL=postgresql://$DS_RO_USER:$DS_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore_test$slot" \
+    "CKAN_STORAGE_PATH=$LOCAL/test-storage$slot"
 }
 
 # slot_services SLOT: the slot's database, DataStore database and Solr core exist
 # (services.sh, idempotent; one slot at a time: it creates databases)
 slot_services() {
-  local log="$LOGS/test-db-init-slot$1.log"
+  local log="$LOGS/test-db-init-slot$1.log" slot="$1"; [ "$slot" = 1 ] && slot=""
+  # uploaded resource files of the slot's test portal (CKAN's resource file store)
+  mkdir -p "$LOCAL/test-storage$slot"
   if [ "${#SLOTS[@]}" -ge 2 ]; then
     LYG_TEST_SLOT="$1" "$ROOT/scripts/services.sh" start >"$log" 2>&1
   else
@@ -48,9 +51,6 @@ slot_db_init() {
 
 export CKAN_SMTP_SERVER="127.0.0.1:$SMTP_PORT"
 export LYG_MAIL_DIR="$MAIL_DIR"
-# uploaded resource files of the slot's test portal (CKAN's resource file store)
-export CKAN_STORAGE_PATH="$LOCAL/test-storage$TEST_SLOT"
-mkdir -p "$CKAN_STORAGE_PATH"
 mkdir -p "$ROOT/test-artifacts"
 for s in "${SLOTS[@]}"; do slot_services "$s"; done
 pids=()
