@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories
 
 from ckanext.lyg_opendata.portal import figures
 

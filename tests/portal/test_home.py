@@ -9,7 +9,6 @@ from bs4 import BeautifulSoup
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories
 
 from ckanext.lyg_opendata.portal import figures
 
@@ -37,7 +36,7 @@ def test_figures_equal_database_counts(app, published_dataset, create_dataset, s
     assert _figure(soup, "open_type_conditional") == q(
         f"SELECT count(*) FROM package WHERE {public} AND extras->>'open_type'='conditional'") == 1
     assert _figure(soup, "resources") == q(
-        f"SELECT count(*) FROM resource r JOIN package p ON p.id=r.package_id "
+        "SELECT count(*) FROM resource r JOIN package p ON p.id=r.package_id "
         "WHERE r.state='active' AND p.state='active' AND NOT p.private AND p.type='dataset' "
         "AND p.extras->>'review_status'='published'") == 1
     assert _figure(soup, "agencies") == 1
