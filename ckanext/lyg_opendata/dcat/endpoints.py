@@ -62,14 +62,15 @@ def catalog_request():
     args = request.args
     page = args.get("page")
     if page is not None and not re.fullmatch(r"[1-9][0-9]{0,6}", page.strip()):
-        return _plain(tk._("page must be a whole number from 1"), 400)
+        return _plain(tk._("%(param)s must be a whole number from 1") % {"param": "page"}, 400)
     since = args.get("modified_since")
     if since:
         try:
             since = utc_since(since)
         except (ValueError, OverflowError):
-            return _plain(tk._("modified_since must be a date, e.g. 2026-11-01 or "
-                               "2026-11-01T08:00:00+08:00"), 400)
+            return _plain(tk._("%(param)s must be a date, e.g. %(example)s")
+                          % {"param": "modified_since",
+                             "example": "2026-11-01, 2026-11-01T08:00:00+08:00"}, 400)
     profiles = args.get("profiles")
     data_dict = {"page": page, "modified_since": since or None, "q": args.get("q"),
                  "fq": args.get("fq"), "format": SERIALIZE.get(fmt, fmt),
