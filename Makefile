@@ -7,10 +7,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search i18n
+.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search bench-suggest i18n
 
 help:
-	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search"
+	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search | make bench-suggest"
 
 install:
 	@scripts/install.sh
@@ -68,6 +68,10 @@ reindex:
 # Recall / precision of the Chinese analysis choices on the demo content (see bench/)
 bench-search: services
 	@.venv/bin/python bench/chinese_search.py
+
+# Response time of the search suggestions and "did you mean" at 10,000 datasets (bench/)
+bench-suggest: services
+	@.venv/bin/python bench/search_suggest.py
 
 # Download time with and without the access log (bench/access_log.py; README "访问日志")
 bench-access-log: services

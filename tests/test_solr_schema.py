@@ -36,4 +36,33 @@ def test_running_solr_core_uses_the_project_schema():
     resp = requests.get(f"{solr_url}/analysis/field", timeout=10, params={
         "analysis.fieldtype": "text", "analysis.fieldvalue": "停车场", "wt": "json"})
     tokens = [t["text"] for t in resp.json()["analysis"]["field_types"]["text"]["index"][-1]]
-    assert "停车" in tokens and "车场" in tokens
+    assert tokens == ["停", "车", "场"]   # single ideographs; a query term is a phrase of them
+
+
+def _analyze(solr_url, field_type, side, value):
+    param = "analysis.fieldvalue" if side == "index" else "analysis.query"
+    resp = requests.get(f"{solr_url}/analysis/field", timeout=10, params={
+        "analysis.fieldtype": field_type, param: value, "wt": "json"})
+    return [(t["text"], t["position"])
+            for t in resp.json()["analysis"]["field_types"][field_type][side][-1]]
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_running_core_folds_forms_and_keeps_query_positions_aligned():
+    """The analysis of issue 16, on the running core (needs the ICU jars of solr/pom.xml)."""
+    solr_url = tk.config.get("solr_url")
+    # traditional and full-width forms are folded at index and query time
+    assert [t for t, _ in _analyze(solr_url, "text", "query", "數據２０２０")] == ["数", "据", "2020"]
+    index = dict(_analyze(solr_url, "text", "index", "工信局2020年"))
+    query = _analyze(solr_url, "text", "query", "工信局2020")
+    # index and query are single ideographs, so the number follows the last one in the
+    # query exactly as in the index (a query bigram 信局 sat one position too early)
+    assert [t for t, _ in query] == ["工", "信", "局", "2020"]
+    assert index["2020"] - index["局"] == query[3][1] - query[2][1] == 1
+    assert "信局" not in index
+    for field_type in ("text", "text_general"):
+        assert [t for t, _ in _analyze(solr_url, field_type, "query", "连政规发〔2019〕2号")] == \
+            [t for t, _ in _analyze(solr_url, field_type, "query", "连政规发[2019]2号")]
+    fields = requests.get(f"{solr_url}/schema/fields/title_pinyin", timeout=10).json()
+    assert fields["field"]["type"] == "text_pinyin"
+

@@ -28,6 +28,7 @@ __all__ = [
     # i18n/display.py: shown in the UI language at render time
     "render_datetime",
     "lyg_opendata_localised_license",
+    "lyg_opendata_did_you_mean",
 ]
 
 
@@ -122,6 +123,12 @@ def lyg_opendata_dataset_title(package_id: str) -> str:
     import ckan.model as model
     pkg = model.Package.get(package_id)
     return (pkg.title or pkg.name) if pkg else package_id
+
+def lyg_opendata_did_you_mean(q: str) -> Optional[str]:
+    """"Did you mean" for a search without result (search.did_you_mean)."""
+    from ckanext.lyg_opendata import search
+    return search.did_you_mean(q)
+
 
 # Per-domain modules: each lists what it registers in its __all__.
 from ckanext.lyg_opendata.access.application_helpers import *  # noqa: F401,F403,E402

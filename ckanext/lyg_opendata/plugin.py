@@ -64,8 +64,8 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
             objections_index.label_facets(index.label_facets(search_results)))
 
     def before_dataset_index(self, pkg_dict):
-        return redaction.before_dataset_index(
-            objections_index.before_dataset_index(index.before_dataset_index(pkg_dict)))
+        return redaction.before_dataset_index(objections_index.before_dataset_index(
+            search.before_dataset_index(index.before_dataset_index(pkg_dict))))
 
     def after_dataset_show(self, context, pkg_dict):
         # the catalog fields are stored as extras and scheming takes them out of the list:

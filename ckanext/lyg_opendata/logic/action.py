@@ -22,6 +22,7 @@ from ckanext.lyg_opendata.workdays.action import (  # noqa: F401
     lyg_opendata_workdays_add,
 )
 from ckanext.lyg_opendata.access.redaction import dcat_dataset_show  # noqa: F401
+from ckanext.lyg_opendata.search import lyg_opendata_search_suggest  # noqa: F401
 from ckanext.lyg_opendata.catalog.guard import (  # noqa: F401
     bulk_update_private,
     bulk_update_public,
@@ -47,6 +48,7 @@ __all__ = [
     "lyg_opendata_calendar_year_load",
     "lyg_opendata_calendar_year_show",
     "lyg_opendata_workdays_add",
+    "lyg_opendata_search_suggest",
     "dcat_dataset_show",
     "bulk_update_private",
     "bulk_update_public",

@@ -20,6 +20,9 @@ from ckanext.lyg_opendata.workdays.auth import (  # noqa: F401
     lyg_opendata_calendar_year_show,
     lyg_opendata_workdays_add,
 )
+from ckanext.lyg_opendata.search import (  # noqa: F401
+    lyg_opendata_search_suggest_auth as lyg_opendata_search_suggest,
+)
 
 __all__ = [
     "lyg_opendata_review_approve",
@@ -39,6 +42,7 @@ __all__ = [
     "lyg_opendata_calendar_year_load",
     "lyg_opendata_calendar_year_show",
     "lyg_opendata_workdays_add",
+    "lyg_opendata_search_suggest",
 ]
 
 # Per-domain modules: each lists what it registers in its __all__.
