@@ -129,8 +129,19 @@ sync_solr_conf() {
   done
 }
 
+# The jars a Solr process was started with (a core reload cannot add jars: after a change
+# of solr/pom.xml, e.g. the ICU analysis, the running Solr is restarted).
+solr_jars_sig() { ls "$LOCAL/solr/lib" 2>/dev/null | sha256sum | cut -c1-16; }
+
 start_solr() {
   [ -f "$LOCAL/solr/classes/Launcher.class" ] || die "Solr is not installed (run make install)"
+  [ -f "$LOCAL/stamps/solr-$(cat "$ROOT/solr/pom.xml" "$ROOT/solr/Launcher.java" | sha256sum | cut -c1-16)" ] \
+    || die "Solr's jars are older than solr/pom.xml: run scripts/install.sh (or make services)"
+  if pid_alive solr && solr_ping ckan \
+      && [ "$(cat "$RUN/solr.jars" 2>/dev/null)" != "$(solr_jars_sig)" ]; then
+    info "    Solr's jars changed (solr/pom.xml): restarting Solr"
+    stop_bg solr
+  fi
   if pid_alive solr && solr_ping ckan; then
     sync_solr_conf
     if ! solr_ping "$TEST_CORE"; then
@@ -149,6 +160,7 @@ start_solr() {
   start_bg solr "$LOGS/solr.log" java -Xms256m -Xmx1g -Dsolr.log.dir="$LOGS" \
     -Dlog4j2.formatMsgNoLookups=true -Dsolr.install.dir="$LOCAL/solr" \
     -cp "$LOCAL/solr/lib/*:$LOCAL/solr/classes" Launcher "$LOCAL/solr/home" "$SOLR_PORT"
+  solr_jars_sig > "$RUN/solr.jars"
   wait_for "Solr" 120 solr "$LOGS/solr.log" solr_ping ckan
   # the cores load in parallel: the test core may come a moment after the dev core
   wait_for "Solr core $TEST_CORE" 60 solr "$LOGS/solr.log" solr_ping "$TEST_CORE"
