@@ -31,7 +31,7 @@ def test_han_and_number_query_with_suggestions_in_home_search_box(published_data
     published_dataset(name="e2e-report", title="连云港市政府工作报告（2006—2020年）")
 
     page.goto(live_server + "/")
-    box = page.locator("#field-main-search, .module-search input[name=q]").first   # not the header's
+    box = page.locator("#lyg-home-search, #field-main-search").first   # not the header's
     box.press_sequentially("工信局2020", delay=30)
     option = page.locator("ul.lyg-suggest li a")
     option.first.wait_for()
