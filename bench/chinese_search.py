@@ -35,7 +35,6 @@ import pathlib
 import re
 import shutil
 import sys
-import time
 import unicodedata
 
 import requests
