@@ -116,7 +116,8 @@ def test_the_navigation_shows_the_pages_to_those_who_use_them(app, approve, peop
                                                               role, links):
     approve()
     user = grantee if role == "grantee" else people[role]
-    page = soup(app.get("/dataset/", headers=headers(user)))
-    hrefs = {a["href"] for a in page.select("header a[href]")}
+    # the pages are in the signed-in person's 工作台 menu (header) and page
+    page = soup(app.get("/opendata/workbench", headers=headers(user)))
+    hrefs = {a["href"] for a in page.select("a[href]")}
     ours = {"/opendata/my-grants", "/opendata/grants", "/opendata/agreement-templates"}
     assert hrefs & ours == links

@@ -30,13 +30,18 @@ def _own(user: model.User) -> list[dict]:
     s = model.Session
     info_asked = _count(s.query(sa.func.count(Application.id)).filter(
         Application.user_id == user.id, Application.status == "info_requested"))
-    to_sign = _count(s.query(sa.func.count(Agreement.id)).join(
+    agreements, to_sign = s.query(
+        sa.func.count(Agreement.id),
+        sa.func.count(Agreement.id).filter(Agreement.applicant_signed_at.is_(None))).join(
         Application, Application.id == Agreement.application_id).filter(
-        Application.user_id == user.id, Agreement.applicant_signed_at.is_(None)))
+        Application.user_id == user.id).one()
+    # 我的授权 only for those who have an agreement (signed or to sign)
+    grants = ([_item(_("My grants"), "lyg_opendata_agreements.my_grants", to_sign)]
+              if agreements else [])
     return [
         _item(_("My applications"), "lyg_opendata_applications.my_applications", info_asked),
         _item(_("My objections"), "lyg_opendata_objections.mine"),
-        _item(_("My grants"), "lyg_opendata_agreements.my_grants", to_sign),
+        *grants,
         _item(_("Notices"), "lyg_opendata_applications.notices", notify.unread_count(user.id)),
         _item(_("Profile settings"), "user.edit", id=user.name),
         _item(_("API tokens"), "user.api_tokens", id=user.name),
@@ -82,6 +87,7 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("All applications"), "lyg_opendata_applications.all_applications", open_apps),
         _item(_("Objection moderation"), "lyg_opendata_objections.moderation", escalated),
         _item(_("Reports of misuse"), "lyg_opendata_objections.reports", reports),
+        _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),  # revocation, Art 40
         _item(_("Overdue updates"), "lyg_opendata_freshness.overdue"),
         _item(_("Working-day calendar"), "lyg_opendata_calendar.index"),
         _item(_("Access log"), "lyg_opendata_audit.index"),
