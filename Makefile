@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search bench-suggest i18n
+.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search bench-suggest i18n fuzz
 
 help:
 	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search | make bench-suggest"
@@ -76,6 +76,16 @@ bench-suggest: services
 # Download time with and without the access log (bench/access_log.py; README "访问日志")
 bench-access-log: services
 	@.venv/bin/python bench/access_log.py
+
+# Property-based fuzzing of every lyg_opendata_* and chained core action, as every role
+# (tests/security/fuzzing.py): FUZZ_EXAMPLES generated calls per action (default 10000);
+# the figures go to test-artifacts/fuzz-report.txt. Not part of make test (which runs a
+# bounded version).
+FUZZ_EXAMPLES ?= 10000
+fuzz: services
+	@mkdir -p test-artifacts
+	@LYG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LYG_FUZZ_REPORT=test-artifacts/fuzz-report.txt \
+	  scripts/test.sh tests/security/test_fuzz_actions.py -q -p no:warnings $(PYTEST_ARGS)
 
 # Re-extract the extension's strings, check the zh_Hans_CN catalog and compile it
 i18n:

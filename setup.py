@@ -47,6 +47,7 @@ setup(
             "pypdf==7.1.1",
             "opencc-python-reimplemented==0.1.7",
             "openapi-spec-validator==0.9.0",
+            "hypothesis==6.170.15",
         ],
     },
     entry_points={

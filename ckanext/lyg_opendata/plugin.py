@@ -34,6 +34,14 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
     p.implements(p.IPermissionLabels)
     p.implements(p.IResourceController, inherit=True)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
+
+    # IMiddleware: CSRF protection no earlier request can switch off (csrf.py)
+    def make_middleware(self, app, config):
+        if hasattr(app, "before_request") and hasattr(app, "extensions"):
+            from ckanext.lyg_opendata import csrf
+            csrf.install(app)
+        return app
 
     # IConfigurer
     def update_config(self, config):

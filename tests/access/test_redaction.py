@@ -84,14 +84,24 @@ def test_pages_and_api_over_http(app, datasets, people):
     assert SECRET in app.get("/dataset/cond", headers=headers(people["agency_editor"])).body
 
 
-def test_activity_snapshots_hold_no_address(datasets, people, sysadmin):
+@pytest.mark.ckan_config("ckan.auth.public_activity_stream_detail", "true")
+def test_activity_snapshots_are_stored_whole_and_redacted_when_read(datasets, people, sysadmin):
+    """Issue 22 item 2: the stored snapshot keeps the real address (as in vanilla CKAN, so
+    the agency's own history and diffs keep it); whoever reads it outside the agency gets it
+    redacted (every read surface: tests/access/test_leak_matrix.py)."""
     tk.get_action("package_patch")({"user": sysadmin["name"]}, {"id": "cond", "notes": "更新说明"})
     activities = tk.get_action("package_activity_list")({"user": ""}, {"id": "cond"})
     assert len(activities) >= 2 and SECRET not in json.dumps(activities)
-    # the stored snapshots themselves (what activity_data_show and the diff pages read)
     from ckanext.activity.model import Activity
-    stored = model.Session.query(Activity).filter(Activity.object_id == datasets[0]["id"]).all()
-    assert stored and all(SECRET not in json.dumps(a.data) for a in stored)
+    stored = model.Session.query(Activity).filter(Activity.object_id == datasets[0]["id"]).order_by(
+        Activity.timestamp.desc()).first()
+    assert SECRET in json.dumps(stored.data)
+    agency = tk.get_action("activity_show")(
+        {"user": people["agency_editor"]["name"]}, {"id": stored.id, "include_data": True})
+    assert SECRET in json.dumps(agency)
+    supervisor = tk.get_action("activity_show")(
+        {"user": people["supervisor"]["name"]}, {"id": stored.id, "include_data": True})
+    assert SECRET not in json.dumps(supervisor)
 
 
 def test_reviews_and_edits_by_others_keep_the_stored_address(datasets, people, reviewer, sysadmin):

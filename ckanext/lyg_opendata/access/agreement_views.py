@@ -97,8 +97,16 @@ def _download_text(agreement: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _require_text(agreement: dict[str, Any]) -> None:
+    """The downloads are the frozen text: not for those who may not read it."""
+    if agreement.get("text") is None:
+        tk.abort(403, _("The agreement's text holds the applicant's contact details: "
+                        "supervisors read its terms on the agreement page"))
+
+
 def agreement_text(id: str):
     agreement = _show_agreement(id)
+    _require_text(agreement)
     return Response(agreements_text_bytes(agreement), mimetype="text/plain; charset=utf-8",
                     headers={"Content-Disposition":
                              f"attachment; filename=agreement-{agreement['number']}.txt"})
@@ -110,6 +118,7 @@ def agreements_text_bytes(agreement: dict[str, Any]) -> bytes:
 
 def agreement_pdf(id: str):
     agreement = _show_agreement(id)
+    _require_text(agreement)
     from ckanext.lyg_opendata.access import agreement_pdf as pdf
     return Response(pdf.render(agreement), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=agreement-{agreement['number']}.pdf"})

@@ -743,7 +743,13 @@ def agreement_dict(agreement: Agreement, with_text: bool = True, viewer: Any = N
         "created": _iso(agreement.created),
     }
     if with_text:
-        data["text"] = agreement.text
+        # one decision for every surface (action, page, print, .txt, .pdf): the frozen text
+        # names the applicant's contact person, phone and email; those who read the
+        # signature details (the applicant, the agency, sysadmins) read it and can check it
+        # against ``sha256``; supervisors read the terms above and the hash, not the text
+        # (as ``lyg_opendata_application_show`` leaves them the contact details out)
+        data["text"] = agreement.text if details else None
+        data["text_withheld"] = not details
     return data
 
 

@@ -112,14 +112,23 @@ def lyg_opendata_application_events(context, data_dict):
 
 def _at_most(n: int):
     def validator(value, context):
-        return min(int(value), n)
+        # a value the number validator refused is already a field error
+        try:
+            return min(int(value), n)
+        except (TypeError, ValueError):
+            return value
     return validator
 
 
 def _bool(value, context):
     if value in (None, ""):
         return False
-    return tk.asbool(value)
+    if isinstance(value, bool):
+        return value
+    try:
+        return tk.asbool(value)
+    except (TypeError, ValueError):
+        raise tk.Invalid(_("Expected true or false"))
 
 
 @tk.side_effect_free

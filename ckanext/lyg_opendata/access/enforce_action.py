@@ -34,6 +34,7 @@ from ckanext.lyg_opendata.access import redaction
 
 __all__ = [
     "package_show",
+    "package_search",
     "resource_show",
     "resource_search",
     "resource_view_list",
@@ -49,6 +50,7 @@ __all__ = [
     "activity_show",
     "activity_data_show",
     "activity_diff",
+    "activity_create",
 ]
 
 
@@ -58,7 +60,8 @@ class PluginAwareNames(list):
     refuses a chained function without its parent, and the plugins change per test and
     deployment (read when CKAN collects the functions, after the plugins are loaded)."""
     REQUIRES = {"datastore_search": "datastore", "datastore_info": "datastore",
-                "datastore_search_sql": "datastore", "dcat_dataset_show": "dcat"}
+                "datastore_search_sql": "datastore", "dcat_dataset_show": "dcat",
+                "activity_create": "activity"}
 
     def __iter__(self):
         from ckan.plugins import plugin_loaded
@@ -189,13 +192,58 @@ def _redact_resource(res: dict[str, Any], pkg: model.Package) -> None:
     redaction.redact_resources(holder)
 
 
+# fields of the search index that may hold what a conditional resource keeps from the
+# public: ordering by one of them is an oracle (a probe resource's position among the others
+# reveals the hidden value character by character); for resource_search every field but
+# PUBLIC_RESOURCE_FIELDS
+def restricted_index_field(name: str) -> bool:
+    name = name.strip().lower()
+    return (name in {"res_url", "urls", "url", "download_url", "extras"}
+            or name.startswith(("res_", "extras_")))
+
+
+def _sees_all(context) -> bool:
+    """Sysadmins may use every dataset's data: no ordering can tell them anything."""
+    if context.get("ignore_auth"):
+        return True
+    from ckanext.lyg_opendata import roles
+    user = roles._user(context.get("user"))
+    return bool(user is not None and user.sysadmin)
+
+
+def _refuse_order(field: str, value: str):
+    raise tk.ValidationError({field: [
+        tk._("Results cannot be ordered by %s: it may hold data that is not open (Art 17)")
+        % value]})
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(next_, context, data_dict):
+    """No ordering by a field that can hold resource data (``res_url``, ``urls``, any
+    ``res_*`` or ``extras_*``) but for sysadmins (the index holds no address of conditional
+    data either; this closes the oracle for any value a future field might hold)."""
+    sort = data_dict.get("sort") if isinstance(data_dict, dict) else None
+    if isinstance(sort, str) and not _sees_all(context):
+        for clause in sort.split(","):
+            field = clause.strip().split(" ")[0]
+            if field and restricted_index_field(field):
+                _refuse_order("sort", field)
+    return next_(context, data_dict)
+
+
 @tk.chained_action
 @tk.side_effect_free
 def resource_search(next_, context, data_dict):
     """Redacted results; a query on an address field matches only what the user may use
-    (the database counts and pages after that filter: ``_usable_resources``)."""
+    (the database counts and pages after that filter: ``_usable_resources``); ordering by
+    such a field is refused but to sysadmins."""
     if context.get("search_query"):
         return next_(context, data_dict)
+    order_by = data_dict.get("order_by") if isinstance(data_dict, dict) else None
+    if isinstance(order_by, str) and order_by.strip() not in PUBLIC_RESOURCE_FIELDS \
+            and order_by.strip() and not _sees_all(context):
+        _refuse_order("order_by", order_by.strip()[:100])
     user = context.get("user")
     cache: dict = {}
     if _query_fields(data_dict) - PUBLIC_RESOURCE_FIELDS:
@@ -355,13 +403,40 @@ def activity_diff(next_, context, data_dict):
     return result
 
 
+@tk.chained_action
+def activity_create(next_, context, data_dict):
+    """The stored snapshot keeps the real data addresses, as in vanilla CKAN: the activity
+    plugin takes it with ``package_show`` as nobody, which redacts it; for whoever may create
+    activities (core: sysadmins and the internal signal handlers) the dataset is read again
+    with the extension's full-data key. Redaction happens when an activity is read (the
+    chained readers above and ``redaction._redact_history_snapshot``)."""
+    data = data_dict.get("data") if isinstance(data_dict, dict) else None
+    pkg = data.get("package") if isinstance(data, dict) else None
+    if isinstance(pkg, dict) and pkg.get("lyg_data_redacted") and str(
+            data_dict.get("activity_type") or "").endswith("package"):
+        tk.check_access("activity_create", context, data_dict)
+        try:
+            data["package"] = tk.get_action("package_show")(
+                redaction.full_data_context(for_view=False),
+                {"id": data_dict.get("object_id") or pkg.get("id"), "include_tracking": False})
+        except tk.ObjectNotFound:
+            pass
+    return next_(context, data_dict)
+
+
 # --- DataStore (registered only when the DataStore plugin is enabled) ----------------------
 
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(next_, context, data_dict):
     """A grantee's DataStore query is written to the access log (once per request); a
-    query for no rows (``limit=0``: the field list a page asks for) serves no data."""
+    query for no rows (``limit=0``: the field list a page asks for) serves no data.
+    The DataStore's "public tables" (``ckan.datastore.public_table_search``, by default its
+    ``_table_metadata``, which lists every table and alias) are not public here: CKAN
+    searches them without any auth decision."""
+    public = tk.config.get("ckan.datastore.public_table_search") or []
+    if isinstance(data_dict, dict) and data_dict.get("resource_id") in public:
+        raise tk.NotAuthorized(tk._("This table of the DataStore is not public on this portal."))
     result = next_(context, data_dict)
     if str(data_dict.get("limit")) == "0":
         return result

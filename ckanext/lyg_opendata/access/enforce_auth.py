@@ -51,12 +51,32 @@ def permission_download_file(next_auth, context, data_dict):
     return next_auth(context, data_dict)
 
 
+def resource_of_datastore_name(name: Any) -> "model.Resource | None":
+    """The resource a DataStore name stands for: a resource id, or an alias of its table
+    (resolved by the DataStore itself, as its actions do)."""
+    if not isinstance(name, str) or not name or "\x00" in name:
+        return None
+    res = model.Resource.get(name)
+    if res is not None:
+        return res
+    try:
+        from ckanext.datastore.backend import DatastoreBackend
+        exists, real_id = DatastoreBackend.get_active_backend().resource_id_from_alias(name)
+    except Exception:  # noqa: BLE001 - no DataStore, or a name it cannot look up
+        return None
+    return model.Resource.get(real_id) if exists and real_id else None
+
+
 def _may_query(context, data_dict) -> bool:
-    rid = data_dict.get("resource_id") or data_dict.get("id") or ""
-    res = model.Resource.get(rid)
-    if res is None or not redaction.is_conditional(res.package):
-        return True
-    return redaction.rights_for_package(context.get("user"), res.package).may_use(res.id)
+    """Every DataStore auth decision is made on the resource, aliases resolved first (a
+    caller may name a conditional resource's table by one of its aliases): both names
+    the caller gave (``resource_id``, ``id``) must be usable."""
+    for key in ("resource_id", "id"):
+        res = resource_of_datastore_name((data_dict or {}).get(key))
+        if res is not None and redaction.is_conditional(res.package) and not \
+                redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
+            return False
+    return True
 
 
 @tk.chained_auth_function

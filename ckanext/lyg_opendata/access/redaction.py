@@ -172,15 +172,30 @@ def dcat_dataset_show(next_, context, data_dict):
     return next_(context, data_dict)
 
 
+# The one context key that skips redaction: set only by this extension's own internal reads
+# whose result is written back or stored, never returned to a caller (the review's
+# read-for-update in ``catalog.review``, the activity snapshot in ``enforce_action``).
+# Nothing else — not ``ignore_auth``, not ``for_update``, not a user in the context — makes
+# ``package_show`` answer with the addresses to someone who may not use them.
+FULL_DATA = "lyg_opendata_full_data_internal"
+
+
+def full_data_context(**kwargs: Any) -> dict[str, Any]:
+    """The context of an internal read that keeps every data address (see ``FULL_DATA``)."""
+    return {"ignore_auth": True, FULL_DATA: True, "model": model, "session": model.Session,
+            **kwargs}
+
+
 def after_dataset_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if not is_conditional(pkg_dict):
         return pkg_dict
     if context.get(PUBLIC_EXPORT):
         return redact_resources(pkg_dict)
-    # internal reads that feed an update (package_patch, package_update) keep the data
-    # addresses, or saving would erase them; they run with ignore_auth on behalf of a user
-    if context.get("for_update") or (context.get("ignore_auth") and context.get("user")):
+    if context.get(FULL_DATA) is True:
         return pkg_dict
+    # everyone else — whatever the context says of auth — gets what they may use: the
+    # agency's members and sysadmins (who are the only ones core lets update a dataset, so
+    # core's own read-for-update keeps the addresses) everything, the others their grants
     return redact_for(context.get("user"), pkg_dict)
 
 

@@ -14,6 +14,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.spreadsheet import safe_row
 from ckanext.lyg_opendata.audit import action, log
 from ckanext.lyg_opendata.audit.helpers import lyg_opendata_access_channel_label
 from ckanext.lyg_opendata.workdays.calendar import BEIJING, today_beijing
@@ -103,7 +104,7 @@ def _rows(filters: log.Filters, unmasked: bool, fields) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    writer.writerow([_(label) for _key, label in fields])
+    writer.writerow(safe_row(_(label) for _key, label in fields))
     yield "\ufeff" + flush()  # BOM: spreadsheet programs read UTF-8 Chinese
     for n, record in enumerate(log.iterate(filters), 1):
         record = record if unmasked else log.masked(record)
@@ -111,7 +112,8 @@ def _rows(filters: log.Filters, unmasked: bool, fields) -> Iterator[str]:
         record["package_title"] = record.get("package_title") or record.get("package_name") or ""
         record["org_title"] = record.get("org_title") or record.get("org_name") or ""
         record["channel"] = lyg_opendata_access_channel_label(record["channel"])
-        writer.writerow(["" if record.get(k) is None else record.get(k) for k, _l in fields])
+        writer.writerow(safe_row("" if record.get(k) is None else record.get(k)
+                                 for k, _l in fields))
         if n % 500 == 0:
             yield flush()
     yield flush()

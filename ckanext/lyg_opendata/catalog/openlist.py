@@ -18,6 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, vocab
+from ckanext.lyg_opendata.spreadsheet import safe_cell, safe_row, xlsx_text_cell
 from ckanext.lyg_opendata.catalog import freshness
 
 _ = tk._
@@ -225,10 +226,10 @@ def csv_chunks(entries: Iterable[dict[str, Any]], cols: list[dict[str, str]]) ->
         buf.truncate()
         return text
 
-    writer.writerow([c["label"] for c in cols])
+    writer.writerow(safe_row(c["label"] for c in cols))
     yield "\ufeff" + flush()
     for entry in rows(entries):
-        writer.writerow(cells(entry, cols))
+        writer.writerow(safe_row(cells(entry, cols)))
         yield flush()
 
 
@@ -249,7 +250,7 @@ def xlsx_file(entries: Iterable[dict[str, Any]], cols: list[dict[str, str]], tit
     ws.freeze_panes = "A2"
     header = []
     for col in cols:
-        cell = WriteOnlyCell(ws, value=col["label"])
+        cell = xlsx_text_cell(ws, col["label"])
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
@@ -260,8 +261,10 @@ def xlsx_file(entries: Iterable[dict[str, Any]], cols: list[dict[str, str]], tit
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = "yyyy-mm-dd"
                 values.append(cell)
+            elif isinstance(value, str):
+                values.append(xlsx_text_cell(ws, value))
             else:
-                values.append(value)
+                values.append(safe_cell(value))
         ws.append(values)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     wb.save(out)

@@ -103,14 +103,36 @@ def last_submitter(package_id: str) -> Optional[str]:
 
 def _patch(context: dict[str, Any], pkg: model.Package, changes: dict[str, Any]) -> dict:
     """Write the dataset; package_update commits the session, so everything added to it
-    before (events, held changes) lands in the same transaction, under the row lock."""
+    before (events, held changes) lands in the same transaction, under the row lock.
+
+    The reviewer (a supervisor) may not use conditional data: the dataset is read for the
+    update with the extension's explicit full-data key (``redaction.FULL_DATA``: the
+    addresses must be written back unchanged), and what is returned is what ``package_show``
+    gives the reviewer."""
+    from ckanext.lyg_opendata.access import redaction
     ctx = {"user": context.get("user"), "ignore_auth": True, INTERNAL: True,
            "model": model, "session": model.Session}
     try:
-        return tk.get_action("package_patch")(ctx, {"id": pkg.id, **changes})
+        current = tk.get_action("package_show")(
+            redaction.full_data_context(user=context.get("user")), {"id": pkg.id})
+        patched = dict(current)
+        patched.pop("metadata_modified", None)
+        patched.update(changes)
+        patched["id"] = current["id"]
+        tk.get_action("package_update")(
+            dict(ctx, original_package=current, return_id_only=True), patched)
     except Exception:
         model.Session.rollback()
         raise
+    return shown_to(context, pkg.id)
+
+
+def shown_to(context: dict[str, Any], package_id: str) -> dict:
+    """The dataset as ``package_show`` gives it to the caller (redacted for whoever may not
+    use its data)."""
+    return tk.get_action("package_show")(
+        {"user": context.get("user"), "ignore_auth": True, "model": model,
+         "session": model.Session}, {"id": package_id})
 
 
 def transition(context: dict[str, Any], package_id: str, action: str,
@@ -165,7 +187,7 @@ def decide_change(context: dict[str, Any], package_id: str, approve: bool,
     else:
         model.repo.commit()
     notify.review_transition(pkg.id, "change_approved" if approve else "change_returned", reason)
-    return result or tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg.id})
+    return result or shown_to(context, pkg.id)
 
 
 def action_label(action: str) -> str:

@@ -80,5 +80,9 @@ __all__ += _data_action.__all__
 from ckanext.lyg_opendata.dcat.deletions import lyg_opendata_harvest_deletions_confirm  # noqa: F401,E402
 __all__ += ["lyg_opendata_harvest_deletions_confirm"]
 
+# every lyg_opendata_* action authorises before it validates (authz.py)
+from ckanext.lyg_opendata import authz as _authz  # noqa: E402
+_authz.wrap_actions(globals(), list(__all__))
+
 # chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
 __all__ = _access_enforce_action.PluginAwareNames(__all__)

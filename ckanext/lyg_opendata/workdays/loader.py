@@ -15,6 +15,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata.spreadsheet import safe_row
 from ckanext.lyg_opendata.workdays.model import (
     HOLIDAY, KINDS, WORKDAY, CalendarDay, CalendarYear, _utcnow)
 
@@ -163,7 +164,7 @@ def to_csv(days: Iterable[Day]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for day in days:
-        writer.writerow([day.date.isoformat(), day.kind, day.name])
+        writer.writerow(safe_row([day.date.isoformat(), day.kind, day.name]))
     return out.getvalue()
 
 

@@ -1,0 +1,88 @@
+"""Authorise before validating (issue 11 finding 8), for every ``lyg_opendata_*`` action.
+
+CKAN core finds the object (404), checks access (403), then validates (409). The
+extension's actions validated first, so a caller without the right learned the field rules.
+``authorize_first`` wraps each registered action: the object named by ``id`` is looked up
+(an unknown one: 404, as before), the action's auth function decides on the request as sent
+(``raw_view``: only what an auth function can read safely), and only then does the action
+validate (and check again, on the validated values). A NUL character, which PostgreSQL
+refuses in any text, is a field error for whoever may call the action.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Optional
+
+import ckan.plugins.toolkit as tk
+
+_ = tk._
+
+
+def raw_view(data_dict: Any) -> dict[str, Any]:
+    """The request as an auth function may read it before validation: a dict; text with a
+    NUL character, or an ``id``-like value that is not text, reads as absent."""
+    if not isinstance(data_dict, dict):
+        return {}
+    view: dict[str, Any] = {}
+    for key, value in data_dict.items():
+        if isinstance(value, str) and "\x00" in value:
+            continue
+        if (key == "id" or key.endswith("_id") or key in ("organization", "package")) and \
+                value is not None and not isinstance(value, str):
+            continue
+        view[key] = value
+    return view
+
+
+def _nul_fields(data_dict: Any, prefix: str = "") -> list[str]:
+    found = []
+    if isinstance(data_dict, dict):
+        for key, value in data_dict.items():
+            found += _nul_fields(value, prefix or str(key))
+    elif isinstance(data_dict, (list, tuple)):
+        for value in data_dict:
+            found += _nul_fields(value, prefix)
+    elif isinstance(data_dict, str) and "\x00" in data_dict:
+        found.append(prefix or "data")
+    return found
+
+
+def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None):
+    def wrap(action):
+        @functools.wraps(action)
+        def wrapper(context, data_dict):
+            raw = raw_view(data_dict)
+            if find is not None and isinstance(raw.get("id"), str) and raw["id"]:
+                find(raw["id"])
+            tk.check_access(auth_name, context, raw)
+            bad = _nul_fields(data_dict)
+            if bad:
+                raise tk.ValidationError({key: [_("Text may not contain control character NUL")]
+                                          for key in bad})
+            return action(context, data_dict)
+        return wrapper
+    return wrap
+
+
+def _finders() -> dict[str, Callable[[str], Any]]:
+    from ckanext.lyg_opendata.access import applications
+    from ckanext.lyg_opendata.objections import action as objections_action
+    from ckanext.lyg_opendata.objections import workflow
+    finders: dict[str, Callable[[str], Any]] = {}
+    for name in ("show", "events", "withdraw", "request_info", "supply_info", "approve",
+                 "refuse"):
+        finders[f"lyg_opendata_application_{name}"] = applications.get
+    for name in ("show", "accept", "reject", "answer", "dispute", "withdraw_dataset",
+                 "affected_users", "return_to_agency", "hide", "merge", "reassign", "close"):
+        finders[f"lyg_opendata_objection_{name}"] = workflow.get
+    for name in ("show", "update"):
+        finders[f"lyg_opendata_report_{name}"] = objections_action._report
+    return finders
+
+
+def wrap_actions(namespace: dict[str, Any], names: list[str]) -> None:
+    """Wrap the module's ``lyg_opendata_*`` actions in place (logic/action.py)."""
+    finders = _finders()
+    for name in names:
+        if name.startswith("lyg_opendata_") and callable(namespace.get(name)):
+            namespace[name] = authorize_first(name, finders.get(name))(namespace[name])

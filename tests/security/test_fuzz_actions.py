@@ -1,0 +1,40 @@
+"""The bounded fuzzing run of ``make test`` (tests/security/fuzzing.py): every
+``lyg_opendata_*`` action and every chained core action, as every role, over a world with
+a conditional dataset, grants, applications and agreements. ``make fuzz`` runs the same
+with LYG_FUZZ_EXAMPLES=10000 per action."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ckanext.lyg_opendata.logic import action as plugin_actions
+from tests.access.enforce_fixtures import world  # noqa: F401 - fixture
+from tests.security import fuzzing
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+EXAMPLES = int(os.environ.get("LYG_FUZZ_EXAMPLES", "12"))
+ONLY = os.environ.get("LYG_FUZZ_ACTIONS", "")
+
+
+def test_no_action_answers_500_or_lets_a_refused_role_through(world, capsys):
+    w = world
+    users = {who: (w.users[who]["name"] if w.users[who] else None) for who in (
+        "anonymous", "registered", "grantee", "other_agency_editor", "agency_editor",
+        "agency_admin", "supervisor", "sysadmin")}
+    names = fuzzing.fuzzed_actions(list(plugin_actions.__all__))
+    if ONLY:
+        names = [n for n in names if n in ONLY.split(",")]
+    assert len(names) > 40, names
+    ids = fuzzing.world_ids() + [w.a, w.b, w.c, w.file_id, w.view_id, *w.grants.values()]
+    start = fuzzing.now()
+    stats = fuzzing.fuzz(names, users, ids, EXAMPLES, fuzzing.Stats())
+    text = fuzzing.report(stats, fuzzing.now() - start)
+    with capsys.disabled():
+        print("\n" + text.split("\n500s:")[0].split("\n")[0])
+        print("500s:" + text.split("\n500s:")[1][:20000] if "\n500s:" in text else "")
+    if os.environ.get("LYG_FUZZ_REPORT"):
+        with open(os.environ["LYG_FUZZ_REPORT"], "w", encoding="utf-8") as out:
+            out.write(text + "\n")
+    assert not stats.failures, text[-20000:]
