@@ -9,10 +9,17 @@ import pytest
 
 from ckan.tests import factories
 
-pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
-              pytest.mark.ckan_config("WTF_CSRF_ENABLED", "true")]
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 PASSWORD = "Csrf-test-Pass-2026"
+
+
+@pytest.fixture
+def csrf_app(app, monkeypatch):
+    """The test app with flask-wtf's CSRF protection on (test.ini turns it off; the app is
+    shared between tests, so it is switched on the app itself, for this test)."""
+    monkeypatch.setitem(app.flask_app.config, "WTF_CSRF_ENABLED", True)
+    return app
 
 
 def _csrf_token(html: str) -> str:
@@ -32,8 +39,9 @@ def _log_in(app, name):
     assert resp.status_code == 302, resp.status_code
 
 
-def test_a_token_request_does_not_switch_off_csrf_for_cookie_posts(app, create_dataset,
+def test_a_token_request_does_not_switch_off_csrf_for_cookie_posts(csrf_app, create_dataset,
                                                                      sysadmin):
+    app = csrf_app
     ds = create_dataset(name="csrf-target", title="跨站请求测试")
     editor = factories.UserWithToken(password=PASSWORD, sysadmin=True)
     # an API-token request reaches the edit view (CKAN then exempts that view for good)
@@ -56,7 +64,8 @@ def test_a_token_request_does_not_switch_off_csrf_for_cookie_posts(app, create_d
         == "跨站请求测试"
 
 
-def test_token_requests_need_no_csrf_token(app, sysadmin, create_dataset):
+def test_token_requests_need_no_csrf_token(csrf_app, sysadmin, create_dataset):
+    app = csrf_app
     create_dataset(name="csrf-api")
     resp = app.post("/api/3/action/package_patch", json={"id": "csrf-api", "notes": "接口修改"},
                     headers={"Authorization": sysadmin["token"]})
