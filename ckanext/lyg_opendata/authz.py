@@ -57,7 +57,7 @@ def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None)
             tk.check_access(auth_name, context, raw)
             bad = _nul_fields(data_dict)
             if bad:
-                raise tk.ValidationError({key: [_("Text may not contain control character NUL")]
+                raise tk.ValidationError({key: [_("Text may not contain the control character NUL (\\0)")]
                                           for key in bad})
             return action(context, data_dict)
         return wrapper
