@@ -22,8 +22,10 @@ def _client() -> str:
             return "user:" + tk.current_user.name
     except Exception:  # noqa: BLE001 - no user loaded (a static file)
         pass
-    forwarded = tk.request.headers.get("X-Forwarded-For", "")
-    return "ip:" + (forwarded.split(",")[0].strip() if forwarded else (tk.request.remote_addr or "-"))
+    # the connection's address, never a client-supplied X-Forwarded-For (anyone could send a
+    # new one per call and never be limited); behind a reverse proxy the WSGI server sets
+    # REMOTE_ADDR from the proxy's header (README, row API: gunicorn --forwarded-allow-ips)
+    return "ip:" + (tk.request.remote_addr or "-")
 
 
 def _kind() -> str | None:
