@@ -100,6 +100,14 @@ def test_resource_page_shows_no_internal_field(app, cond_dataset):
     assert "Lyg redacted" not in body and "lyg_redacted" not in body
 
 
+def test_resource_page_shares_without_third_parties(app, cond_dataset):
+    res = cond_dataset["resources"][0]
+    soup = _soup(app.get(f"/dataset/bus-gps/resource/{res['id']}"))
+    assert not soup.select('a[href*="facebook.com"], a[href*="twitter.com"], a[href*="x.com"]')
+    qr = soup.select_one('.lyg-share img[src*="/opendata/share-qr.svg"]')
+    assert qr is not None and res["id"] in qr["src"]
+
+
 def test_refused_download_of_conditional_data_leads_to_the_application(app, cond_dataset):
     res = cond_dataset["resources"][0]
     resp = app.get(f"/dataset/bus-gps/resource/{res['id']}/download")
