@@ -39,3 +39,10 @@ def test_a_malformed_resource_url_is_a_field_error(app, create_dataset, sysadmin
     resp = _post(app, "resource_create", {"package_id": ds["id"], "url": url, "name": "坏地址"},
                  {"Authorization": sysadmin["token"]})
     assert resp.status_code == 409, resp.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("query", [[1], ["name:公交", 7], [None]])
+def test_resource_search_with_a_non_text_query_pair_is_a_field_error(app, query):
+    resp = _post(app, "resource_search", {"query": query})
+    assert resp.status_code == 409, resp.get_data(as_text=True)[:300]
+    assert "query" in resp.json["error"]

@@ -240,6 +240,10 @@ def resource_search(next_, context, data_dict):
     such a field is refused but to sysadmins."""
     if context.get("search_query"):
         return next_(context, data_dict)
+    query = data_dict.get("query") if isinstance(data_dict, dict) else None
+    if isinstance(query, (list, tuple)) and not all(isinstance(q, str) for q in query):
+        # core splits each pair as text: a number in the list was a 500 (found by the fuzzer)
+        raise tk.ValidationError({"query": [tk._("Must be <field>:<value> pair(s)")]})
     order_by = data_dict.get("order_by") if isinstance(data_dict, dict) else None
     if isinstance(order_by, str) and order_by.strip() not in PUBLIC_RESOURCE_FIELDS \
             and order_by.strip() and not _sees_all(context):

@@ -73,7 +73,11 @@ def _alter(engine, table: str, column: str, target: str) -> bool:
 
 def apply(resource_id: str) -> list[dict[str, Any]]:
     """Types and labels for a loaded table; returns the fields as the DataStore has them."""
+    import gc
     from ckanext.datastore.backend.postgres import get_write_engine
+    # a loader's connection dropped without close() keeps its transaction (and its lock on
+    # the new table) until collected; the ALTERs below would wait for it
+    gc.collect()
     res = model.Resource.get(resource_id)
     if res is None:
         return []

@@ -86,7 +86,10 @@ def _raiser(user, obj) -> bool:
 def lyg_opendata_objection_create(context, data_dict):
     if not _logged_in(context):
         return _deny(_("Please log in to raise an objection"))
-    if not _can_read_dataset(context, (data_dict or {}).get("package_id")):
+    package_id = (data_dict or {}).get("package_id")
+    if isinstance(package_id, str) and package_id and model.Package.get(package_id) is None:
+        return OK  # the action answers 404 (not found), as package_show does
+    if not _can_read_dataset(context, package_id):
         return _deny(_("You cannot see this dataset"))
     return OK
 
