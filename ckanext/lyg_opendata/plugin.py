@@ -35,6 +35,12 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
     p.implements(p.IResourceController, inherit=True)
     p.implements(IXloader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.ISignal)
+
+    # ISignal: side effects of workflow transitions run after the action (workflow.after)
+    def get_signal_subscriptions(self):
+        from ckanext.lyg_opendata import workflow
+        return workflow.signal_subscriptions()
 
     # IMiddleware: CSRF protection no earlier request can switch off (csrf.py)
     def make_middleware(self, app, config):

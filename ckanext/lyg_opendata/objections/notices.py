@@ -9,6 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify
+from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.objections import codes
 from ckanext.lyg_opendata.objections.model import Objection, Report
 
@@ -32,7 +33,10 @@ def _agency(org_id) -> list:
     return notify.agency_staff(org_id) if org_id else []
 
 
-def _send(users, subject: str, body: str, link: str) -> None:
+def _send(users, subject: str, body: str, link: str, commit: bool = True) -> None:
+    if not commit:  # from a success receiver: its savepoint and the dispatcher handle errors
+        notify.notify_users(users, subject, body, link=link, commit=False)
+        return
     try:
         notify.notify_users(users, subject, body, link=link)
     except Exception:  # a notice must never undo a committed transition
@@ -54,19 +58,35 @@ def raised(obj: Objection) -> None:
           _url("lyg_opendata_objections.read", id=obj.id))
 
 
+@shared.after(*(f"lyg_opendata_objection_{verb}" for verb in (
+    "accept", "reject", "answer", "dispute", "return_to_agency", "hide", "merge", "reassign",
+    "close")))
+def after_transition(context, data_dict, result) -> None:
+    """Once a transition action has succeeded: the notices of its latest event."""
+    from ckanext.lyg_opendata.objections.model import ObjectionEvent
+    obj = model.Session.get(Objection, (result or {}).get("id") or "")
+    if obj is None:
+        return
+    event = model.Session.query(ObjectionEvent).filter(
+        ObjectionEvent.objection_id == obj.id).order_by(
+        ObjectionEvent.created.desc(), ObjectionEvent.id.desc()).first()
+    if event is not None:
+        transition(obj, event.action)
+
+
 def transition(obj: Objection, action: str) -> None:
     title = _title(obj.package_id)
     link = _url("lyg_opendata_objections.read", id=obj.id)
     status = codes.label("status", obj.status)
     if action in ("accept", "reject", "answer", "hide", "merge", "close", "return_to_agency"):
         subject = _("Your objection to %(title)s: %(status)s") % {"title": title, "status": status}
-        _send(_raiser(obj), subject, subject, link)
+        _send(_raiser(obj), subject, subject, link, commit=False)
     if action in ("dispute", "return_to_agency", "reassign"):
         subject = _("Objection to %(title)s: %(status)s") % {"title": title, "status": status}
-        _send(_agency(obj.organization_id), subject, subject, link)
+        _send(_agency(obj.organization_id), subject, subject, link, commit=False)
     if action == "escalate":
         subject = _("Objection to %(title)s escalated to supervisors") % {"title": title}
-        _send(notify.supervisors(), subject, subject, link)
+        _send(notify.supervisors(), subject, subject, link, commit=False)
 
 
 def withdrawn(obj: Objection, user_ids: list[str]) -> int:

@@ -5,10 +5,11 @@
                                                                       └return_to_agency→ reopened
     moderation (supervisors): hide, merge (duplicates), reassign (to another agency), close
 
-Each transition locks the objection row (SELECT … FOR UPDATE), checks the move against
-``TRANSITIONS``, writes the row and an event in one transaction, commits, then re-indexes the
-dataset (the public marker) and queues notifications. The public marker "有异议，核实中"
-shows while an objection is in a ``MARKER_STATES`` state.
+The shared shape (``ckanext.lyg_opendata.workflow``): each transition locks the objection row,
+checks the move against ``TRANSITIONS``, writes the row and an event, the action commits, then
+the dataset is re-indexed (the public marker) and the notices follow from the action's success
+signal (``notices``). The public marker "有异议，核实中" shows while an objection is in a
+``MARKER_STATES`` state.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, workdays
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.objections import codes
 from ckanext.lyg_opendata.objections.model import Objection, ObjectionEvent
 
@@ -38,7 +41,7 @@ MARKER_STATES = frozenset({"accepted", "reopened", "escalated"})
 FINAL_STATES = frozenset({"hidden", "merged", "closed"})
 
 # action -> (states it may start from, state it leads to); one table, tested exhaustively
-TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+TRANSITIONS = shared.Transitions({
     "accept": (frozenset({"submitted"}), "accepted"),
     "reject": (frozenset({"submitted"}), "rejected"),
     "answer": (frozenset({"accepted", "reopened", "escalated"}), "answered"),
@@ -49,12 +52,13 @@ TRANSITIONS: dict[str, tuple[frozenset, str]] = {
     "merge": (frozenset({"submitted", "accepted", "reopened", "escalated"}), "merged"),
     "reassign": (frozenset({"submitted", "accepted", "reopened"}), "submitted"),
     "close": (ALL_STATES - FINAL_STATES, "closed"),
-}
+}, status_label=lambda code: codes.label("status", code),
+   action_label=lambda code: codes.label("event", code),
+   refused=N_("An objection that is %(status)s cannot be %(action)s"))
 MODERATION = frozenset({"hide", "merge", "reassign", "close", "return_to_agency"})
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+utcnow = shared.utcnow
 
 
 def deadline_days() -> int:
@@ -118,24 +122,13 @@ def deadline(obj: Objection, cal: Optional[workdays.Calendar] = None) -> tuple[d
 def clock_info(obj: Objection, cal: Optional[workdays.Calendar] = None,
                today: Optional[dt.date] = None) -> dict[str, Any]:
     """Deadline, working days left and the overdue flag, computed now (never stored)."""
-    cal = cal or workdays.Calendar()
-    due, provisional = deadline(obj, cal)
-    today = today or workdays.today_beijing()
-    running = obj.status in OPEN_STATES
-    left, _unsure = cal.workdays_between(today, due)
-    return {"deadline": due.isoformat(), "deadline_provisional": provisional,
-            "days_left": left if running else None,
-            "overdue": running and today > due}
+    return shared.clock(obj.clock_start, obj.deadline_days, obj.status in OPEN_STATES, cal, today)
 
 
 # --- records -------------------------------------------------------------------------------
 
 def lock(objection_id: str) -> Objection:
-    obj = model.Session.query(Objection).filter(Objection.id == objection_id).with_for_update().one_or_none()
-    if obj is None:
-        model.Session.rollback()
-        raise tk.ObjectNotFound(_("Objection not found"))
-    return obj
+    return shared.locked(Objection, objection_id, _("Objection not found"))
 
 
 def get(objection_id: str) -> Objection:
@@ -149,36 +142,30 @@ def record(obj: Objection, user, action: str, from_status: Optional[str], to_sta
            text: Optional[str] = None, public: bool = True, data: Optional[dict] = None,
            role: Optional[str] = None) -> ObjectionEvent:
     u = user_obj(user)
-    event = ObjectionEvent(objection_id=obj.id, actor_id=u.id if u else None,
-                           actor_role=role or actor_role(user, obj, action), action=action,
-                           from_status=from_status, to_status=to_status, text=text,
-                           public=public, data=data)
-    model.Session.add(event)
-    return event
+    return shared.record(ObjectionEvent, objection_id=obj.id, actor_id=u.id if u else None,
+                         actor_role=role or actor_role(user, obj, action), action=action,
+                         from_status=from_status, to_status=to_status, text=text,
+                         public=public, data=data)
 
 
 def reindex(package_id: str) -> None:
-    """The marker lives in the search index (``under_objection``): index the dataset again."""
-    from ckan.lib.search import rebuild
+    """The marker lives in the search index (``under_objection``): index the dataset again
+    (from this session's state, without committing it: ``defer_commit`` callers own that)."""
+    from ckan.logic import index_update_package
     try:
-        rebuild(package_id)
+        index_update_package({"model": model, "ignore_auth": True, "validate": False,
+                              "use_cache": False}, package_id)
     except Exception:  # the marker on the page reads the database; search catches up later
         log.exception("could not re-index dataset %s after an objection changed", package_id)
 
 
 def transition(context: dict, objection_id: str, action: str, **fields: Any) -> Objection:
-    """Move an objection; raises ValidationError when the move is not allowed."""
-    from ckanext.lyg_opendata.objections import notices
-
+    """Move an objection; raises ValidationError when the move is not allowed. The notices
+    follow from the action's success (``notices``)."""
     user = context.get("user")
     obj = lock(objection_id)
-    allowed, target = TRANSITIONS[action]
     status = obj.status
-    if status not in allowed:
-        model.Session.rollback()
-        raise tk.ValidationError({"status": [
-            _("An objection that is %(status)s cannot be %(action)s") % {
-                "status": codes.label("status", status), "action": codes.label("event", action)}]})
+    target = TRANSITIONS.target(action, status)
     text = fields.get("text")
     public = True
     data: dict[str, Any] = {}
@@ -197,8 +184,7 @@ def transition(context: dict, objection_id: str, action: str, **fields: Any) -> 
         data = {"outcome": obj.answer_outcome, "activity_id": obj.answer_activity_id}
     elif action in ("dispute", "escalate"):
         if obj.disputed_at is not None:
-            model.Session.rollback()
-            raise tk.ValidationError({"text": [_("An answer can be disputed only once")]})
+            shared.fail("text", _("An answer can be disputed only once"))
         obj.dispute_text = text
         obj.disputed_at = now
         obj.clock_start = workdays.today_beijing()
@@ -211,21 +197,17 @@ def transition(context: dict, objection_id: str, action: str, **fields: Any) -> 
         target_obj = model.Session.get(Objection, fields.get("merge_into") or "")
         if target_obj is None or target_obj.id == obj.id or target_obj.package_id != obj.package_id \
                 or target_obj.status in {"hidden", "merged"}:
-            model.Session.rollback()
-            raise tk.ValidationError({"merge_into": [
-                _("Choose another objection of the same dataset that is not hidden or merged")]})
+            shared.fail("merge_into",
+                        _("Choose another objection of the same dataset that is not hidden or merged"))
         obj.merged_into = target_obj.id
         obj.moderation_reason = text
         data = {"merge_into": target_obj.id}
     elif action == "reassign":
         org = model.Group.get(fields.get("organization") or "")
         if org is None or not org.is_organization or org.state != "active":
-            model.Session.rollback()
-            raise tk.ValidationError({"organization": [_("No such data-opening body")]})
+            shared.fail("organization", _("No such data-opening body"))
         if org.id == obj.organization_id:
-            model.Session.rollback()
-            raise tk.ValidationError({"organization": [
-                _("The objection is already with this data-opening body")]})
+            shared.fail("organization", _("The objection is already with this data-opening body"))
         data = {"from_organization": obj.organization_id, "to_organization": org.id}
         obj.organization_id = org.id
         obj.clock_start = workdays.today_beijing()
@@ -234,10 +216,9 @@ def transition(context: dict, objection_id: str, action: str, **fields: Any) -> 
     role = actor_role(user, obj, action)
     obj.status = target
     record(obj, user, action, status, target, text=text, public=public, data=data or None, role=role)
-    model.repo.commit()
+    shared.commit(context)
     if status in MARKER_STATES or target in MARKER_STATES:
         reindex(obj.package_id)
-    notices.transition(obj, action)
     return obj
 
 

@@ -1,0 +1,190 @@
+"""The one shape of every workflow (docs: ARCHITECTURE "Workflows have one shape").
+
+A workflow is a row with a ``status`` and an events table (who, when, from, to, reason). A
+transition is an action ``lyg_opendata_<thing>_<verb>`` that
+
+1. locks the row: ``row = locked(Thing, id, _("Thing not found"))`` (``SELECT … FOR UPDATE``);
+2. checks the move: ``to = THING.target(verb, row.status)`` against a small ``Transitions``
+   table (tested exhaustively);
+3. writes the row and records the event: ``record(ThingEvent, thing_id=row.id, …)``;
+4. commits in the action: ``commit(context)`` (not when the caller set ``defer_commit``);
+5. notifies from a signal: ``@after("lyg_opendata_thing_verb")`` receivers run once the action
+   has returned, so a failing notification never undoes or hides a committed transition.
+
+Deadlines are dates on the shared working-day calendar: ``clock(start, days, running)``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import workdays
+from ckanext.lyg_opendata.i18n import N_  # noqa: F401  (re-exported: workflow.N_)
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as every timestamp column of the extension stores it."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Transitions(Mapping):
+    """``verb -> (states it may start from, state it leads to)``; reads as that dict.
+
+    ``status_label``/``action_label`` turn codes into the words of a refusal (the workflow's
+    code lists); ``refused`` is its message, marked with ``N_`` and translated when raised
+    (``%(status)s``, ``%(action)s``); ``field`` the key
+    of the field-level ``ValidationError``.
+    """
+
+    def __init__(self, table: Mapping[str, tuple[Iterable[str], str]],
+                 status_label: Optional[Callable[[str], str]] = None,
+                 action_label: Optional[Callable[[str], str]] = None,
+                 refused: Optional[str] = None, field: str = "status"):
+        self._table = {verb: (frozenset(froms), to) for verb, (froms, to) in table.items()}
+        self.status_label = status_label or (lambda code: code)
+        self.action_label = action_label or (lambda code: code)
+        self.refused = refused
+        self.field = field
+
+    def __getitem__(self, verb: str) -> tuple[frozenset, str]:
+        return self._table[verb]
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    @property
+    def states(self) -> frozenset:
+        out: set[str] = set()
+        for froms, to in self._table.values():
+            out |= froms
+            out.add(to)
+        return frozenset(out)
+
+    def allowed(self, status: str) -> list[str]:
+        """The verbs that may start from ``status``, in table order."""
+        return [verb for verb, (froms, _to) in self._table.items() if status in froms]
+
+    def can(self, verb: str, status: str) -> bool:
+        return verb in self._table and status in self._table[verb][0]
+
+    def target(self, verb: str, status: str) -> str:
+        """The state ``verb`` leads to from ``status``; a field-level ``ValidationError`` (the
+        transaction rolled back, the row lock released) when the move is not allowed."""
+        froms, to = self._table[verb]  # KeyError: a programming error, not user input
+        if status not in froms:
+            message = tk._(self.refused or N_("Something that is %(status)s cannot be %(action)s"))
+            fail(self.field, message % {"status": self.status_label(status),
+                                        "action": self.action_label(verb)})
+        return to
+
+
+def locked(model_class: Any, row_id: Optional[str], not_found: str) -> Any:
+    """The row, locked for this transaction; ``ObjectNotFound(not_found)`` when there is none."""
+    row = None
+    if row_id and isinstance(row_id, str):
+        row = (model.Session.query(model_class).filter(model_class.id == row_id)
+               .with_for_update().one_or_none())
+    if row is None:
+        model.Session.rollback()
+        raise tk.ObjectNotFound(not_found)
+    return row
+
+
+def actor_id(user: Any) -> Optional[str]:
+    """The id of the acting user (a name, an id or a ``model.User``), or None."""
+    if isinstance(user, model.User):
+        return user.id
+    if not user:
+        return None
+    obj = model.User.get(user)
+    return obj.id if obj else None
+
+
+def record(event_class: Any, **columns: Any) -> Any:
+    """Add an event row (flushed, not committed): the action commits it with the row."""
+    event = event_class(**columns)
+    model.Session.add(event)
+    model.Session.flush()
+    return event
+
+
+def fail(field: str, message: str) -> None:
+    """Roll back (the row lock and anything written) and raise a field-level error."""
+    model.Session.rollback()
+    raise tk.ValidationError({field: [message]})
+
+
+def commit(context: Mapping[str, Any]) -> None:
+    """The action's commit: skipped when the caller composes actions with ``defer_commit``."""
+    if not context.get("defer_commit"):
+        model.repo.commit()
+
+
+# --- side effects after a successful action ------------------------------------------------
+
+_receivers: dict[str, list[Callable[..., Any]]] = {}
+
+
+def after(*action_names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn(context, data_dict, result)`` to run after one of ``action_names`` has
+    succeeded (CKAN's ``action_succeeded`` signal, as core's activity plugin uses it).
+
+    Receivers write (notices) without committing. One error policy for every workflow: each
+    receiver runs in a savepoint; one that fails is logged and its writes are undone, the
+    transition stays committed and the caller sees it succeed (the workflow's reminders tell
+    the people concerned again). The dispatcher commits the receivers' writes — unless the
+    caller set ``defer_commit``, and then they commit (or roll back) with the caller's work.
+    """
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for name in action_names:
+            _receivers.setdefault(name, []).append(fn)
+        return fn
+    return register
+
+
+def _dispatch(sender: str, **kwargs: Any) -> None:
+    receivers = _receivers.get(sender)
+    if not receivers:
+        return
+    context = kwargs.get("context") or {}
+    for fn in receivers:
+        try:
+            with model.Session.begin_nested():
+                fn(context, kwargs.get("data_dict") or {}, kwargs.get("result"))
+        except Exception:
+            log.exception("after %s: %s failed; the action itself succeeded", sender,
+                          getattr(fn, "__qualname__", fn))
+    commit(context)
+
+
+def signal_subscriptions() -> dict:
+    """For the plugin's ``ISignal``: CKAN connects and disconnects the dispatcher."""
+    return {tk.signals.action_succeeded: [_dispatch]}
+
+
+# --- deadlines on the working-day calendar -------------------------------------------------
+
+def clock(start: Optional[dt.date], days: int, running: bool,
+          cal: Optional[workdays.Calendar] = None,
+          today: Optional[dt.date] = None) -> dict[str, Any]:
+    """Due date (``days`` working days after ``start``), provisional flag, working days left
+    and overdue — computed now, never stored. ``running``: the clock is not paused or done."""
+    if start is None:
+        return {"deadline": None, "deadline_provisional": False, "days_left": None,
+                "overdue": False}
+    cal = cal or workdays.Calendar()
+    due, provisional = cal.add_workdays(start, days)
+    today = today or workdays.today_beijing()
+    left, _unsure = cal.workdays_between(today, due)
+    return {"deadline": due.isoformat(), "deadline_provisional": provisional,
+            "days_left": left if running else None,
+            "overdue": bool(running and today > due)}
