@@ -7,7 +7,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, workflow as shared
-from ckanext.lyg_opendata.objections import workflow
 from ckanext.lyg_opendata.objections.model import Objection, ObjectionEvent
 
 from tests.objections.conftest import ctx
