@@ -7,10 +7,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search bench-suggest i18n fuzz
+.PHONY: help docs install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search bench-suggest i18n fuzz
 
 help:
-	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make bench-search | make bench-suggest"
+	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make docs | make bench-search | make bench-suggest"
 
 install:
 	@scripts/install.sh
@@ -32,7 +32,7 @@ test: services
 test-fast: services
 	@scripts/test.sh -m "not browser" $(PYTEST_ARGS)
 
-# CKAN's own tests against the plugin set (tests/core_compat/; README "Tests"): the in-suite
+# CKAN's own tests against the plugin set (tests/core_compat/; docs/development.md): the in-suite
 # subset plus update, get, create, activity logic and the dataset views. Only the failures
 # listed in tests/core_compat/expected_failures.txt may fail (xfail strict).
 test-core-compat: services
@@ -43,6 +43,10 @@ test-core-compat-baseline: services
 	@LYG_CORE_COMPAT_FULL=1 LYG_CORE_COMPAT_WITHOUT=1 scripts/test.sh tests/core_compat $(PYTEST_ARGS)
 
 # ruff (pyproject.toml [tool.ruff]) over the code, the tests, the bench and the scripts
+# Regenerate docs/configuration.md below its marker from config_declaration.yaml (tests/test_docs.py)
+docs: services
+	@scripts/docs.sh
+
 lint: install
 	@.venv/bin/ruff check ckanext tests bench scripts setup.py
 
@@ -73,7 +77,7 @@ bench-search: services
 bench-suggest: services
 	@.venv/bin/python bench/search_suggest.py
 
-# Download time with and without the access log (bench/access_log.py; README "访问日志")
+# Download time with and without the access log (bench/access_log.py; docs/audit.md)
 bench-access-log: services
 	@.venv/bin/python bench/access_log.py
 

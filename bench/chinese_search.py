@@ -1,5 +1,5 @@
 """Recall and precision of Chinese analysis choices for CKAN's Solr schema, measured on the
-demo content, the seed's document titles (/work/shared/seed, README "Chinese search") and
+demo content, the seed's document titles (/work/shared/seed, docs/search.md) and
 reproducible synthetic datasets, in the running development Solr.
 
     make bench-search          (or: .venv/bin/python bench/chinese_search.py [--synthetic N])

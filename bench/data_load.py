@@ -1,5 +1,5 @@
 """Loading tabular files into the DataStore and scanning them for personal data
-(README "Data files, DataStore and previews"; issue 14's figures).
+(docs/data.md; issue 14's figures).
 
     .venv/bin/python bench/data_load.py [--rows 100000] [--cols 20] [--queries 200]
 

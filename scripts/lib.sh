@@ -25,7 +25,7 @@ TEST_DB="ckan_test$TEST_SLOT"
 TEST_CORE="ckan_test$TEST_SLOT"
 TEST_REDIS_DB="${TEST_SLOT:-1}"
 # DataStore: a database beside each CKAN database (datastore_dev, datastore_test<slot>),
-# written by $PG_USER, read through a read-only role (README "有条件开放数据的保护").
+# written by $PG_USER, read through a read-only role (docs/access.md).
 TEST_DS_DB="datastore_test$TEST_SLOT"
 DS_RO_USER=ckan_datastore_ro
 DS_RO_PASSWORD=ckan_datastore_ro

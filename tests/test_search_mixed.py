@@ -1,4 +1,4 @@
-"""Chinese search, second round (README "Chinese search"): Han text running into numbers and
+"""Chinese search, second round (docs/search.md): Han text running into numbers and
 Latin words, full-width forms, document numbers, traditional characters, pinyin, synonyms,
 suggestions and "did you mean" — through package_search, the action API and the search
 page, against the real Solr 9 with the project's configset."""

@@ -32,8 +32,7 @@ def adjust_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- pinyin -------------------------------------------------------------------------------
-# Query fields: CKAN's defaults plus the title's pinyin at a low weight (README "Chinese
-# search": measured not to change the results of English queries).
+# Query fields: CKAN's defaults plus the title's pinyin at a low weight (docs/search.md: measured not to change the results of English queries).
 PINYIN_QF = "title_pinyin^0.5"
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _MAX_SYLLABLES = 8

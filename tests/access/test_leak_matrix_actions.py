@@ -1,7 +1,7 @@
 """The leak matrix, continued: actions that return a dataset besides package_show (the
 review workflow's), and the activity snapshots they leave. Each answers what
 ``package_show`` would answer to that caller; the stored snapshot keeps the real addresses
-and is redacted when read (README "Enforcement")."""
+and is redacted when read (docs/access.md)."""
 from __future__ import annotations
 
 import json

@@ -2,7 +2,7 @@
 them) translates every msgid of CKAN core, ckanext-scheming, ckanext-dcat, ckanext-harvest
 and this extension. The msgids are collected at test time from the installed packages, so
 an upgrade that brings new strings turns this red (then: ``build.py draft``, read, compile;
-see README "Translations")."""
+see docs/development.md)."""
 from __future__ import annotations
 
 import re

@@ -1,6 +1,5 @@
 """Fixes, in our layer, of ckanext-dcat 2.4.4's catalog endpoint (``/catalog.<format>``),
-which answers these with a 500 or an HTML 409 (reported upstream, README "DCAT and
-harvesting"):
+which answers these with a 500 or an HTML 409 (to report upstream; docs/dcat.md):
 
 - ``?q=停车 场`` (any character that needs escaping in a URL): the paging links are built
   from the unencoded query and are no IRIs; here the links are encoded.

@@ -1,6 +1,6 @@
 """The DCAT RDF harvester of this portal. Plugin ``lyg_dcat_rdf_harvester``, source type
 ``lyg_dcat_rdf``. It reuses ckanext-dcat's parser and profiles but runs its own gather and
-import stages, with the rules of this portal (README "DCAT and harvesting"):
+import stages, with the rules of this portal (docs/dcat.md):
 
 - **Ownership**: an entry belongs to the harvest source that created it. Earlier imports
   are looked up by the dataset IRI *within the source* (its current harvest objects);
