@@ -48,7 +48,7 @@ docs: services
 	@scripts/docs.sh
 
 lint: install
-	@.venv/bin/ruff check ckanext tests bench scripts setup.py
+	@.venv/bin/ruff check ckanext tests bench scripts
 
 stop:
 	@scripts/dev.sh stop

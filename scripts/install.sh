@@ -39,7 +39,7 @@ check_java() {
   info "    java $v"
 }
 
-# ckanext-xloader without its own requirements (setup.py lists the ones it needs): it asks
+# ckanext-xloader without its own requirements (pyproject.toml lists the ones it needs): it asks
 # for certifi>=2026.7.22, CKAN 2.12.0 pins certifi==2026.6.17 and pip refuses the pair
 XLOADER="ckanext-xloader==2.6.0"
 
@@ -53,12 +53,12 @@ venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$py" -m venv "$VENV" || die "could not create the virtualenv in $VENV"
   fi
-  stamp="$STAMPS/pip-$(hash_of "$ROOT/setup.py" "$ROOT/pyproject.toml" "$ROOT/scripts/install.sh")"
+  stamp="$STAMPS/pip-$(hash_of "$ROOT/pyproject.toml" "$ROOT/constraints.txt" "$ROOT/scripts/install.sh")"
   if [ -f "$stamp" ] && [ -x "$VENV/bin/ckan" ]; then info "    up to date"; return; fi
-  info "    pip install -e .[test] (log: $LOGS/pip.log)"
+  info "    pip install -c constraints.txt -e .[test] (log: $LOGS/pip.log)"
   if ! { "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81' \
-         && "$VENV/bin/pip" install --progress-bar off -e "$ROOT[test]" \
-         && "$VENV/bin/pip" install --progress-bar off --no-deps "$XLOADER"; } >"$LOGS/pip.log" 2>&1; then
+         && "$VENV/bin/pip" install --progress-bar off -c "$ROOT/constraints.txt" -e "$ROOT[test]" \
+         && "$VENV/bin/pip" install --progress-bar off --no-deps -c "$ROOT/constraints.txt" "$XLOADER"; } >"$LOGS/pip.log" 2>&1; then
     grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
     die "pip could not install the Python packages (is PyPI reachable? see $LOGS/pip.log)"
   fi

@@ -88,7 +88,7 @@ def test_loading_every_known_year_is_idempotent(cli):
 
 
 @pytest.mark.parametrize("args", [
-    ["load"], ["load", "2027", "--from-library", "--file", "setup.py"],
+    ["load"], ["load", "2027", "--from-library", "--file", "pyproject.toml"],
     ["load", "2026", "--all-known"], ["load", "2026", "--replace", "--skip-loaded"],
     ["load", "1800"]])
 def test_contradictory_or_missing_arguments_are_refused(cli, args):

@@ -115,9 +115,9 @@ def test_every_year_the_library_knows_passes_validation():
         assert loader.library_days(year)
 
 
-def test_the_library_is_pinned_in_setup_py():
+def test_the_library_is_pinned_in_the_constraints():
     from tests.conftest import ROOT
-    assert f'"chinesecalendar=={loader.library_version()}"' in (ROOT / "setup.py").read_text()
+    assert f"chinesecalendar=={loader.library_version()}\n" in (ROOT / "constraints.txt").read_text()
 
 
 # --- replacing -------------------------------------------------------------------------
