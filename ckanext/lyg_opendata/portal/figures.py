@@ -1,10 +1,16 @@
-"""Home page figures, computed from the database and cached in Redis.
+"""Home page and statistics page figures, computed from the database and cached in Redis.
 
 ``compute()`` reads PostgreSQL (one query per figure); ``cached()`` returns the copy kept in
 Redis and recomputes it when it is missing or older than
 ``ckanext.lyg_opendata.home.figures_ttl`` seconds; ``refresh()`` (run by
 ``ckan lyg-opendata portal refresh-figures`` from config/crontab) recomputes and stores it.
 No state is kept in the web process.
+
+The statistics page (``/opendata/stats``) reads ``stats_cached()``: series over time (one row
+per month, Beijing time) and breakdowns, each a list of rows of codes and counts (labels are
+translated when the page is rendered, so one cached copy serves every language). Only
+aggregates of the public catalog and counts of the workflows: no title of an unpublished
+dataset, no name, contact or address of a person.
 """
 from __future__ import annotations
 
@@ -22,11 +28,12 @@ from ckan.lib.redis import connect_to_redis
 log = logging.getLogger(__name__)
 
 _KEY = "lyg_opendata:home_figures"
+_STATS_KEY = "lyg_opendata:stats_figures"
 
 
-def _key() -> str:
+def _key(name: str = _KEY) -> str:
     # one cache per site (the tests' slots share a Redis server, each with its own db)
-    return f"{tk.config.get('ckan.site_id')}:{_KEY}"
+    return f"{tk.config.get('ckan.site_id')}:{name}"
 
 
 def _public_packages():
@@ -114,26 +121,155 @@ def _codes(raw) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def refresh() -> dict[str, Any]:
-    figures = compute()
+def _store(name: str, figures: dict[str, Any]) -> dict[str, Any]:
     ttl = tk.config.get("ckanext.lyg_opendata.home.figures_ttl")
     try:
-        connect_to_redis().set(_key(), json.dumps(figures), ex=max(int(ttl), 1))
+        connect_to_redis().set(_key(name), json.dumps(figures), ex=max(int(ttl), 1))
     except Exception:  # Redis down: the page still shows fresh figures
-        log.exception("could not cache the home page figures")
+        log.exception("could not cache the figures %s", name)
     return figures
 
 
-def cached() -> dict[str, Any]:
+def _read(name: str):
     try:
-        raw = connect_to_redis().get(_key())
+        raw = connect_to_redis().get(_key(name))
     except Exception:
-        log.exception("could not read the home page figures from Redis")
+        log.exception("could not read the figures %s from Redis", name)
         raw = None
-    if raw:
-        return json.loads(raw)
-    return refresh()
+    return json.loads(raw) if raw else None
+
+
+def refresh() -> dict[str, Any]:
+    return _store(_KEY, compute())
+
+
+def cached() -> dict[str, Any]:
+    return _read(_KEY) or refresh()
+
+
+def stats_refresh() -> dict[str, Any]:
+    return _store(_STATS_KEY, compute_stats())
+
+
+def stats_cached() -> dict[str, Any]:
+    return _read(_STATS_KEY) or stats_refresh()
 
 
 def invalidate() -> None:
-    connect_to_redis().delete(_key())
+    connect_to_redis().delete(_key(_KEY), _key(_STATS_KEY))
+
+
+# --- the statistics page ----------------------------------------------------------------
+
+def _beijing_month(column):
+    """'YYYY-MM' of a naive UTC timestamp column, in Beijing time."""
+    return sa.func.to_char(column + sa.text("interval '8 hours'"), "YYYY-MM")
+
+
+def _day_month(column):
+    return sa.func.to_char(column, "YYYY-MM")
+
+
+def _monthly(*queries: tuple[str, Any]) -> list[list]:
+    """Rows ``[month, n1, n2, …]`` over every month any query has, oldest first; each query
+    yields ``(month, count)`` rows."""
+    by_month: dict[str, dict[str, int]] = {}
+    names = [name for name, _q in queries]
+    for name, query in queries:
+        for month, n in model.Session.execute(query).all():
+            if month:
+                by_month.setdefault(month, {})[name] = int(n)
+    return [[month] + [by_month[month].get(name, 0) for name in names]
+            for month in sorted(by_month)]
+
+
+def compute_stats() -> dict[str, Any]:
+    from ckanext.lyg_opendata.access.model import Application
+    from ckanext.lyg_opendata.audit.model import access_log
+    from ckanext.lyg_opendata.objections.model import Objection
+
+    s = model.Session
+    p = model.package_table
+    r = model.resource_table
+    g = model.group_table
+    public = _public_packages()
+    open_type = p.c.extras["open_type"].astext
+    issued_month = sa.func.substr(p.c.extras["issued"].astext, 1, 7)
+
+    # datasets published per month (the first publication, ``issued``), by open type
+    published = _monthly(*[
+        (code, sa.select(issued_month, sa.func.count()).where(public, open_type == code)
+         .group_by(issued_month)) for code in ("unconditional", "conditional")])
+    total = 0
+    for row in published:
+        total += row[1] + row[2]
+        row.append(total)
+
+    resources_by_type = dict(s.execute(
+        sa.select(open_type, sa.func.count()).select_from(r.join(p, r.c.package_id == p.c.id))
+        .where(public, r.c.state == "active").group_by(open_type)).all())
+    datasets_by_type = dict(s.execute(
+        sa.select(open_type, sa.func.count()).where(public).group_by(open_type)).all())
+    by_type = [[code, datasets_by_type.get(code, 0), resources_by_type.get(code, 0)]
+               for code in ("unconditional", "conditional")]
+
+    areas: dict[str, int] = {}
+    for raw in s.execute(sa.select(p.c.extras["subject_areas"].astext).where(public)).scalars():
+        for code in _codes(raw):
+            areas[code] = areas.get(code, 0) + 1
+    by_area = sorted(([code, n] for code, n in areas.items()), key=lambda x: (-x[1], x[0]))
+
+    res_count = (sa.select(sa.func.count()).select_from(r)
+                 .where(r.c.package_id == p.c.id, r.c.state == "active")
+                 .correlate(p).scalar_subquery())
+    agencies = s.execute(
+        sa.select(g.c.title, g.c.name, sa.func.count(p.c.id), sa.func.sum(res_count))
+        .select_from(g.join(p, sa.and_(p.c.owner_org == g.c.id, public)))
+        .where(g.c.state == "active", g.c.is_organization.is_(True))
+        .group_by(g.c.id, g.c.name, g.c.title)
+        .order_by(sa.func.count(p.c.id).desc(), g.c.title)).all()
+    by_agency = [[a[0] or a[1], int(a[2]), int(a[3] or 0)] for a in agencies]
+
+    month = _day_month(access_log.c.day)
+    usage = _monthly(
+        ("downloads", sa.select(month, sa.func.count()).where(
+            access_log.c.channel.in_(("ui", "preview"))).group_by(month)),
+        ("api_calls", sa.select(month, sa.func.count()).where(
+            access_log.c.channel.in_(("api", "datastore"))).group_by(month)))
+
+    A = Application.__table__
+    decided_month = _beijing_month(A.c.decided_at)
+    beijing_day = sa.cast(A.c.decided_at + sa.text("interval '8 hours'"), sa.Date)
+    applications = _monthly(
+        ("received", sa.select(_day_month(A.c.received_on), sa.func.count())
+         .group_by(_day_month(A.c.received_on))),
+        ("approved", sa.select(decided_month, sa.func.count())
+         .where(A.c.status == "approved").group_by(decided_month)),
+        ("refused", sa.select(decided_month, sa.func.count())
+         .where(A.c.status == "refused").group_by(decided_month)),
+        ("in_time", sa.select(decided_month, sa.func.count())
+         .where(A.c.status.in_(("approved", "refused")), beijing_day <= A.c.due_on)
+         .group_by(decided_month)))
+    for row in applications:
+        answered = row[2] + row[3]
+        row.append(round(100.0 * row[4] / answered) if answered else None)
+
+    O = Objection.__table__
+    objections = _monthly(
+        ("received", sa.select(_beijing_month(O.c.created), sa.func.count())
+         .group_by(_beijing_month(O.c.created))),
+        ("answered", sa.select(_beijing_month(O.c.answered_at), sa.func.count())
+         .where(O.c.answered_at.isnot(None)).group_by(_beijing_month(O.c.answered_at))))
+
+    return {
+        "computed": dt.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "series": {
+            "datasets_by_month": published,
+            "datasets_by_open_type": by_type,
+            "datasets_by_subject_area": by_area,
+            "datasets_by_agency": by_agency,
+            "usage_by_month": usage,
+            "applications_by_month": applications,
+            "objections_by_month": objections,
+        },
+    }

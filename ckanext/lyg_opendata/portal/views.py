@@ -1,6 +1,6 @@
 """Pages of the portal's public face: 数据领域, 工作台, 数据接口 (with the OpenAPI
 description), 使用指南, the Measures' full text, privacy and accessibility statements, and
-the locally generated QR code for sharing a page on WeChat."""
+the public statistics page, the locally generated QR code for sharing a page on WeChat."""
 from __future__ import annotations
 
 import pathlib
@@ -97,6 +97,20 @@ def slug():
     return jsonify({"slug": slugify(tk.request.args.get("title", ""))})
 
 
+def stats():
+    from ckanext.lyg_opendata.portal import stats as stats_module
+    series, computed = stats_module.all_series()
+    return tk.render("lyg_opendata/portal/stats.html", {"series": series, "computed": computed})
+
+
+def stats_csv(key: str):
+    from ckanext.lyg_opendata.portal import stats as stats_module
+    if key not in stats_module.SERIES:
+        return tk.abort(404, tk._("No such series"))
+    return Response(stats_module.as_csv(key), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={key}.csv"})
+
+
 def openapi_json():
     return jsonify(openapi.document())
 
@@ -106,6 +120,7 @@ for rule, view in [("/opendata/subjects", subjects), ("/opendata/workbench", wor
                    ("/dataset/<id>/api", dataset_api), ("/opendata/guide", guide),
                    ("/opendata/measures", measures), ("/opendata/privacy", privacy),
                    ("/opendata/accessibility", accessibility),
+                   ("/opendata/stats", stats), ("/opendata/stats/<key>.csv", stats_csv),
                    ("/opendata/share-qr.svg", share_qr), ("/opendata/slug", slug),
                    ("/api/openapi.json", openapi_json)]:
     portal_blueprint.add_url_rule(rule, view_func=view)
