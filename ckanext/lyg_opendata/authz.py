@@ -77,6 +77,9 @@ def _finders() -> dict[str, Callable[[str], Any]]:
         finders[f"lyg_opendata_objection_{name}"] = workflow.get
     for name in ("show", "update"):
         finders[f"lyg_opendata_report_{name}"] = objections_action._report
+    from ckanext.lyg_opendata.participation import workflow as participation
+    for name in ("show", "route", "claim", "answer", "supplement", "withdraw", "hide", "support"):
+        finders[f"lyg_opendata_data_request_{name}"] = participation.get
     return finders
 
 

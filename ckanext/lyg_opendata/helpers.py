@@ -144,6 +144,9 @@ __all__ += _audit_helpers.__all__
 from ckanext.lyg_opendata.objections.helpers import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.objections.helpers as _objections_helpers  # noqa: E402
 __all__ += _objections_helpers.__all__
+from ckanext.lyg_opendata.participation.helpers import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.participation.helpers as _participation_helpers  # noqa: E402
+__all__ += _participation_helpers.__all__
 from ckanext.lyg_opendata.data.helpers import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.helpers as _data_helpers  # noqa: E402
 __all__ += _data_helpers.__all__

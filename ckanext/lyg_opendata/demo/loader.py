@@ -242,6 +242,8 @@ def load(synthetic: int = 0, progress: Progress = print,
     counts["files"] = ensure_files(data["datasets"], progress)
     load_objections(data, password, progress, counts)
     load_applications(data, password, progress, counts)
+    from ckanext.lyg_opendata.participation import demo as participation_demo
+    participation_demo.load(data, progress, counts)
     if synthetic:
         orgs = [o["name"] for o in data["organizations"]]
         made = 0

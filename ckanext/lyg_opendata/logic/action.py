@@ -73,6 +73,9 @@ __all__ += _audit_action.__all__
 from ckanext.lyg_opendata.objections.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.objections.action as _objections_action  # noqa: E402
 __all__ += _objections_action.__all__
+from ckanext.lyg_opendata.participation.action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.participation.action as _participation_action  # noqa: E402
+__all__ += _participation_action.__all__
 from ckanext.lyg_opendata.data.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.action as _data_action  # noqa: E402
 __all__ += _data_action.__all__

@@ -1,0 +1,32 @@
+"""Template helpers of participation: what the dataset page shows."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+__all__ = ["lyg_opendata_dataset_requests", "lyg_opendata_request_deadline_days",
+           "lyg_opendata_masked_name"]
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user and tk.current_user.is_authenticated else ""}
+
+
+def lyg_opendata_dataset_requests(package_id: str) -> list[dict]:
+    """The data requests a dataset answers (or will answer)."""
+    try:
+        return tk.get_action("lyg_opendata_data_request_list")(
+            _context(), {"package_id": package_id, "status": "all"})["results"]
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return []
+
+
+def lyg_opendata_request_deadline_days() -> int:
+    from ckanext.lyg_opendata.participation import workflow
+    return workflow.deadline_days()
+
+
+def lyg_opendata_masked_name() -> str:
+    """The current user's name as a masked request shows it (王**)."""
+    from ckanext.lyg_opendata.participation import workflow
+    user = tk.current_user if tk.current_user and tk.current_user.is_authenticated else None
+    return workflow.mask((user.fullname or user.name) if user else "")

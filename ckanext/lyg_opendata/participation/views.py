@@ -1,0 +1,173 @@
+"""Pages of data requests: the public list (sorted by support), the form (prefilled from an
+empty search), a request's page (timeline and the forms of whoever may act)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.i18n import N_
+from ckanext.lyg_opendata.participation import codes, workflow
+
+_ = tk._
+
+__all__ = ["participation_blueprint"]
+
+participation_blueprint = Blueprint("lyg_opendata_participation", __name__)
+_bp = participation_blueprint
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _errors(e: tk.ValidationError) -> dict[str, str]:
+    out = {}
+    for key, msgs in (e.error_dict or {}).items():
+        msgs = msgs if isinstance(msgs, list) else [msgs]
+        out[key] = "；".join(str(m) for m in msgs)
+    return out
+
+
+def _login_first():
+    return tk.redirect_to("user.login", came_from=tk.request.full_path.rstrip("?"))
+
+
+def _organizations() -> list[dict]:
+    return tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
+
+
+def request_list():
+    params = {k: v for k, v in tk.request.args.items()
+              if k in ("status", "organization", "q", "sort", "overdue", "mine") and v}
+    try:
+        result = tk.get_action("lyg_opendata_data_request_list")(_context(), params)
+    except (tk.ValidationError, tk.ObjectNotFound):
+        tk.h.flash_error(_("Unknown filter; showing every data request"))
+        params = {}
+        result = tk.get_action("lyg_opendata_data_request_list")(_context(), {})
+    statuses = [{"value": "", "text": _("All but withdrawn")},
+                {"value": "open", "text": _("Waiting for an answer")}] + codes.choices("status")
+    if not roles.is_supervisor(_context()["user"]):
+        statuses = [s for s in statuses if s["value"] != "hidden"]
+    return tk.render("lyg_opendata/participation/requests.html", {
+        "result": result, "params": params, "statuses": statuses,
+        "sorts": codes.choices("sort"), "organizations": _organizations()})
+
+
+FORM_FIELDS = ("title", "description", "purpose", "data_format", "frequency", "organization",
+               "contact")
+
+
+def request_new():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    data: dict[str, Any] = {"title": tk.request.args.get("q", "")[:200]}
+    errors: dict[str, str] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {k: form.get(k, "") for k in FORM_FIELDS}
+        data["show_name"] = form.get("show_name") == "true"
+        payload = {k: v for k, v in data.items() if v not in ("", None)}
+        payload["show_name"] = data["show_name"]
+        try:
+            req = tk.get_action("lyg_opendata_data_request_create")(_context(), payload)
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        except tk.ValidationError as e:
+            errors = _errors(e)
+        else:
+            tk.h.flash_success(_("Your data request is public now. The supervisors route it to "
+                                 "the data-opening body that holds the data."))
+            return tk.redirect_to("lyg_opendata_participation.request_read", id=req["id"])
+    return tk.render("lyg_opendata/participation/request_new.html", {
+        "data": data, "errors": errors, "organizations": _organizations(),
+        "formats": [{"value": "", "text": _("(not specified)")}] + codes.choices("format"),
+        "frequencies": [{"value": "", "text": _("(not specified)")}] + codes.choices("frequency"),
+        "deadline_days": workflow.deadline_days()})
+
+
+def request_read(id: str):
+    try:
+        req = tk.get_action("lyg_opendata_data_request_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Data request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    data_dict = {"id": id}
+
+    def can(name: str) -> bool:
+        try:
+            tk.check_access(f"lyg_opendata_data_request_{name}", _context(), data_dict)
+            return True
+        except tk.NotAuthorized:
+            return False
+
+    status = req["status"]
+    allowed = set(workflow.TRANSITIONS.allowed(status))
+    perms = {name: name in allowed and can(name)
+             for name in ("route", "claim", "supplement", "withdraw", "hide")}
+    perms["answer"] = any(v.startswith("answer_") for v in allowed) and can("answer")
+    perms["support"] = (tk.current_user.is_authenticated and not req["supported"]
+                        and not req["is_requester"] and status not in ("withdrawn", "hidden"))
+    answers = [a for a in codes.choices("answer") if f"answer_{a['value']}" in allowed]
+    user = _context()["user"]
+    claim_orgs = []
+    if perms["claim"]:
+        ids = set(roles.editable_org_ids(user))
+        claim_orgs = [o for o in _organizations() if o["id"] in ids]
+    return tk.render("lyg_opendata/participation/request_read.html", {
+        "req": req, "perms": perms, "answers": answers, "claim_orgs": claim_orgs,
+        "organizations": _organizations() if perms["route"] else [],
+        "legal_bases": codes.choices("legal_basis"),
+        "today": workflow.workdays.today_beijing().isoformat()})
+
+
+ACTIONS = {
+    "route": ("lyg_opendata_data_request_route", ("organization", "comment"),
+              N_("Data request routed")),
+    "claim": ("lyg_opendata_data_request_claim", ("organization",),
+              N_("Your data-opening body has taken up the request")),
+    "answer": ("lyg_opendata_data_request_answer",
+               ("answer", "text", "planned_date", "datasets", "application_url", "legal_basis"),
+               N_("Answer published")),
+    "supplement": ("lyg_opendata_data_request_supplement", ("text",),
+                   N_("Your details were sent; the clock runs again")),
+    "withdraw": ("lyg_opendata_data_request_withdraw", ("reason",), N_("Data request withdrawn")),
+    "hide": ("lyg_opendata_data_request_hide", ("reason",), N_("Data request hidden")),
+    "support": ("lyg_opendata_data_request_support", (), N_("Thank you for your support")),
+}
+
+
+def request_act(id: str, action: str):
+    if action not in ACTIONS:
+        return tk.abort(404, _("Unknown action"))
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    name, fields, done = ACTIONS[action]
+    form = tk.request.form
+    data: dict[str, Any] = {"id": id}
+    for field in fields:
+        if form.get(field, "") != "":
+            data[field] = form.get(field)
+    try:
+        tk.get_action(name)(_context(), data)
+        tk.h.flash_success(_(done))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or _("Not authorized"))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(_errors(e).values()))
+    return tk.redirect_to("lyg_opendata_participation.request_read", id=id)
+
+
+_bp.add_url_rule("/opendata/data-requests", view_func=request_list, endpoint="requests")
+_bp.add_url_rule("/opendata/data-requests/new", view_func=request_new, endpoint="request_new",
+                 methods=["GET", "POST"])
+_bp.add_url_rule("/opendata/data-requests/<id>", view_func=request_read, endpoint="request_read")
+_bp.add_url_rule("/opendata/data-requests/<id>/<action>", view_func=request_act,
+                 endpoint="request_act", methods=["POST"])

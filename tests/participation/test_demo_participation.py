@@ -1,0 +1,30 @@
+"""The demo's data requests (``ckan lyg-opendata demo load`` with the demo users): taken
+through the actions to the states demo.yaml names, supported, and not duplicated by a
+second load."""
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.cli import lyg_opendata
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def test_demo_data_requests(cli, tmp_path):
+    pw_file = tmp_path / "pw"
+    first = cli.invoke(lyg_opendata, ["demo", "load", "--admin-password-file", str(pw_file)])
+    assert first.exit_code == 0, first.output
+    listed = tk.get_action("lyg_opendata_data_request_list")({"user": ""}, {"status": "all"})
+    by_title = {r["title"]: r for r in listed["results"]}
+    assert by_title["共享单车电子围栏停放点"]["status"] == "planned"
+    assert by_title["共享单车电子围栏停放点"]["support_count"] == 3
+    assert by_title["公交线路与站点"]["status"] == "opened"
+    assert by_title["公交线路与站点"]["requester_name"] == "王晓明"
+    assert by_title["主要河道实时水位"]["status"] == "assigned"
+    assert by_title["全市公共充电桩位置与实时状态"]["status"] == "submitted"
+    assert listed["results"][0]["title"] == "共享单车电子围栏停放点"  # most supported first
+    second = cli.invoke(lyg_opendata, ["demo", "load", "--admin-password-file", str(pw_file)])
+    assert second.exit_code == 0, second.output
+    again = tk.get_action("lyg_opendata_data_request_list")({"user": ""}, {"status": "all"})
+    assert again["count"] == 4
+    assert {r["support_count"] for r in again["results"]} == {r["support_count"] for r in listed["results"]}
