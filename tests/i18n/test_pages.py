@@ -23,6 +23,7 @@ WHITELIST = {
     "Facebook", "Twitter", "X", "ODbL", "CC", "BY", "SA", "Creative", "Commons", "GNU",
     "GPL", "OKF", "CSS", "SQL", "DataStore", "OGL", "PDDL", "NC", "OD", "ODC",  # licences
     "IP", "MB", "KB", "SHA", "GB", "JPEG", "JPG", "PNG",
+    "ICP",  # ICP备案号: the licence number every Chinese website shows
     "English",  # the language selector names each language in its own language
 }
 TOKEN = re.compile(r"[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff“”‘’（）《》、，。：；？！…·|]+")

@@ -106,3 +106,26 @@ def test_subject_areas_page_is_not_empty(app, published_dataset):
     link = soup.select_one('[data-subject="transport"]')["href"]
     result = BeautifulSoup(app.get(link).body, "html.parser")
     assert "道路数据" in result.get_text()
+
+
+def test_sysadmin_saves_home_and_footer_on_the_config_form(app, sysadmin):
+    """/ckan-admin/config has the portal's fields; saving the form changes the pages."""
+    env = {"Authorization": tk.get_action("api_token_create")(
+        {"user": sysadmin["name"]}, {"user": sysadmin["name"], "name": "cfg"})["token"]}
+    form = BeautifulSoup(app.get("/ckan-admin/config", headers=env).body, "html.parser")
+    for key in ("ckanext.lyg_opendata.home.example_queries", "ckanext.lyg_opendata.home.news",
+                "ckanext.lyg_opendata.site.organizer", "ckanext.lyg_opendata.site.icp"):
+        assert form.select_one(f'[name="{key}"]') is not None, key
+    data = {field["name"]: field.get("value") or field.get_text()
+            for field in form.select("#admin-config-form input[name], #admin-config-form textarea[name]")
+            if field.get("type") not in ("file", "checkbox")}
+    data.update({"ckanext.lyg_opendata.home.example_queries": "地铁 学校",
+                 "ckanext.lyg_opendata.home.news": "2026-11-28 | 表单保存的公告 <b>注意</b> |",
+                 "ckanext.lyg_opendata.site.organizer": "连云港市数据局", "save": ""})
+    resp = app.post("/ckan-admin/config", data=data, headers=env, follow_redirects=False)
+    assert resp.status_code == 302
+    home = app.get("/").body
+    soup = BeautifulSoup(home, "html.parser")
+    assert [a.get_text(strip=True) for a in soup.select(".lyg-examples a")] == ["地铁", "学校"]
+    assert "表单保存的公告 &lt;b&gt;注意&lt;/b&gt;" in home and "<b>注意</b>" not in home
+    assert "连云港市数据局" in home

@@ -46,6 +46,7 @@ from ckanext.harvest.model import (HarvestGatherError, HarvestObject, HarvestObj
                                    HarvestObjectExtra)
 
 from ckanext.lyg_opendata.dcat import fetch, names
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.dcat.profile import HARVEST_FLAGS, SOURCE_URI
 
 log = logging.getLogger(__name__)
@@ -118,14 +119,40 @@ def _claim(key: str) -> bool:
         return True
 
 
+def _in_ui_language(msgid: str) -> str:
+    """Translated when there is a request (the harvest pages), as is otherwise (CLI, jobs)."""
+    try:
+        return tk._(msgid)
+    except Exception:  # no application context
+        return msgid
+
+
+def _harvest_facet_title(key: str, title: str) -> str:
+    titles = {"frequency": tk._("Update frequency"), "source_type": tk._("Source type")}
+    return titles.get(key, tk._(title))
+
+
 class LygDCATRDFHarvester(DCATRDFHarvester):
     p.implements(IDCATRDFHarvester, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+
+    # IFacets (this plugin comes after ``harvest``, whose facet titles are English words
+    # outside any catalog): the harvest source list's facets in the UI language
+    def dataset_facets(self, facets_dict, package_type):
+        if package_type != "harvest":
+            return facets_dict
+        return type(facets_dict)((key, _harvest_facet_title(key, title))
+                                 for key, title in facets_dict.items())
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
 
     def info(self):
         return {
             "name": "lyg_dcat_rdf",
-            "title": "DCAT RDF（连云港市公共数据开放平台）",
-            "description": "Harvests DCAT-AP RDF catalogs, including this portal's catalog fields",
+            "title": _in_ui_language(N_("DCAT-AP RDF, with this portal's catalog fields")),
+            "description": _in_ui_language(
+                N_("Harvests DCAT-AP RDF catalogs, including this portal's catalog fields")),
         }
 
     # --- configuration ---------------------------------------------------------------
