@@ -80,6 +80,9 @@ def _finders() -> dict[str, Callable[[str], Any]]:
     from ckanext.lyg_opendata.participation import workflow as participation
     for name in ("show", "route", "claim", "answer", "supplement", "withdraw", "hide", "support"):
         finders[f"lyg_opendata_data_request_{name}"] = participation.get
+    from ckanext.lyg_opendata.evaluation import workflow as rectification
+    for name in ("show", "respond", "return", "escalate", "close"):
+        finders[f"lyg_opendata_rectification_{name}"] = rectification.get
     return finders
 
 

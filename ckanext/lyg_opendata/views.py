@@ -33,3 +33,6 @@ __all__ += _participation_views.__all__
 from ckanext.lyg_opendata.data.views import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.views as _data_views  # noqa: E402
 __all__ += _data_views.__all__
+from ckanext.lyg_opendata.evaluation.views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.evaluation.views as _evaluation_views  # noqa: E402
+__all__ += _evaluation_views.__all__

@@ -80,6 +80,10 @@ from ckanext.lyg_opendata.data.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.action as _data_action  # noqa: E402
 __all__ += _data_action.__all__
 
+from ckanext.lyg_opendata.evaluation.action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.evaluation.action as _evaluation_action  # noqa: E402
+__all__ += _evaluation_action.__all__
+
 from ckanext.lyg_opendata.dcat.deletions import lyg_opendata_harvest_deletions_confirm  # noqa: F401,E402
 __all__ += ["lyg_opendata_harvest_deletions_confirm"]
 

@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import vocab
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.portal import figures
+from ckanext.lyg_opendata.spreadsheet import safe_row
 
 
 def _open_type(code: str) -> str:
@@ -90,7 +91,7 @@ def as_csv(key: str) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(one["header"])
-    for row in one["rows"]:
-        writer.writerow(["" if v is None else v for v in row])
+    writer.writerow(safe_row(one["header"]))
+    for row in one["rows"]:  # agency titles are data: never a formula
+        writer.writerow(safe_row("" if v is None else v for v in row))
     return out.getvalue()

@@ -64,6 +64,8 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
               apps.count_open_for_staff(user)),
         _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),
+        _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
+              _rectifications(org_ids=org_ids, states=("issued", "returned"))),
         _item(_("Access log"), "lyg_opendata_audit.index"),
         _item(_("Add dataset"), "dataset.new"),
     ]
@@ -89,9 +91,21 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Reports of misuse"), "lyg_opendata_objections.reports", reports),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),  # revocation, Art 40
         _item(_("Overdue updates"), "lyg_opendata_freshness.overdue"),
+        _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
+              _rectifications(states=("responded",))),
         _item(_("Working-day calendar"), "lyg_opendata_calendar.index"),
         _item(_("Access log"), "lyg_opendata_audit.index"),
     ]
+
+
+def _rectifications(states: tuple[str, ...], org_ids: Optional[list[str]] = None) -> int:
+    """Notices waiting for the agency (issued, sent back) or for the supervisors (responded)."""
+    from ckanext.lyg_opendata.evaluation.model import Rectification
+    q = model.Session.query(sa.func.count(Rectification.id)).filter(
+        Rectification.status.in_(states))
+    if org_ids is not None:
+        q = q.filter(Rectification.organization_id.in_(org_ids))
+    return _count(q)
 
 
 def _sysadmin() -> list[dict]:

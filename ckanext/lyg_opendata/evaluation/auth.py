@@ -1,0 +1,78 @@
+"""Auth functions of rectification notices (roles.py decides who is what).
+
+- issue, prefill, send back, escalate, close: supervisors;
+- respond: the editors and admins of the agency the notice is addressed to (sysadmins, as
+  platform operator, too);
+- read one: supervisors and the addressed agency's editors and admins;
+- list: supervisors (all) and editors/admins of any agency (their own agencies' only).
+"""
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.evaluation import workflow
+from ckanext.lyg_opendata.evaluation.model import Rectification
+
+_ = tk._
+
+__all__ = [
+    "lyg_opendata_rectification_issue",
+    "lyg_opendata_rectification_prefill",
+    "lyg_opendata_rectification_show",
+    "lyg_opendata_rectification_list",
+    "lyg_opendata_rectification_respond",
+    "lyg_opendata_rectification_return",
+    "lyg_opendata_rectification_escalate",
+    "lyg_opendata_rectification_close",
+]
+
+OK = {"success": True}
+
+
+def _deny(msg: str) -> dict:
+    return {"success": False, "msg": msg}
+
+
+def _row(data_dict):
+    rid = (data_dict or {}).get("id")
+    return model.Session.get(Rectification, rid) if isinstance(rid, str) and rid else None
+
+
+def _supervisors_only(context, data_dict=None):
+    if roles.is_supervisor(context.get("user")):
+        return OK
+    return _deny(_("Only supervisors may do this"))
+
+
+lyg_opendata_rectification_issue = _supervisors_only
+lyg_opendata_rectification_prefill = _supervisors_only
+lyg_opendata_rectification_return = _supervisors_only
+lyg_opendata_rectification_escalate = _supervisors_only
+lyg_opendata_rectification_close = _supervisors_only
+
+
+def lyg_opendata_rectification_show(context, data_dict):
+    row = _row(data_dict)
+    if row is None:
+        return OK if roles._user(context.get("user")) else _deny(_("Please log in"))
+    if workflow.may_read(context.get("user"), row):
+        return OK
+    return _deny(_("This rectification notice is addressed to another data-opening body"))
+
+
+def lyg_opendata_rectification_respond(context, data_dict):
+    row = _row(data_dict)
+    if row is None:
+        return OK if roles._user(context.get("user")) else _deny(_("Please log in"))
+    if workflow.may_respond(context.get("user"), row):
+        return OK
+    return _deny(_("Only the data-opening body the notice is addressed to may respond"))
+
+
+def lyg_opendata_rectification_list(context, data_dict):
+    user = context.get("user")
+    if roles.is_supervisor(user) or roles.editable_org_ids(user):
+        return OK
+    return _deny(_("Only supervisors and data-opening bodies see rectification notices"))

@@ -1,0 +1,56 @@
+"""Tables of rectification notices (通知整改, Art 39). Schema changes go through alembic
+(migration/lyg_opendata, 0009_evaluation)."""
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.workflow import utcnow
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Rectification(tk.BaseModel):
+    """A notice to an agency to rectify, citing one ground of Art 39, with a deadline in
+    working days from ``clock_start`` (the Beijing day it was issued, or sent back)."""
+    __tablename__ = "lyg_opendata_rectification"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    organization_id = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id", ondelete="CASCADE"),
+                                nullable=False, index=True)
+    ground = sa.Column(sa.UnicodeText, nullable=False)
+    findings = sa.Column(sa.UnicodeText, nullable=False)       # what the bureau found
+    requirement = sa.Column(sa.UnicodeText, nullable=False)    # what the agency must do
+    evidence = sa.Column(JSONB)                                # the figures it was pre-filled from
+    status = sa.Column(sa.UnicodeText, nullable=False, default="issued", index=True)
+    issued_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    clock_start = sa.Column(sa.Date, nullable=False)
+    deadline_days = sa.Column(sa.Integer, nullable=False)
+    response = sa.Column(sa.UnicodeText)                       # the agency's latest answer
+    responded_at = sa.Column(sa.DateTime)
+    decision = sa.Column(sa.UnicodeText)                       # why returned, closed or escalated
+    closed_at = sa.Column(sa.DateTime)
+    escalated_at = sa.Column(sa.DateTime)
+
+
+class RectificationEvent(tk.BaseModel):
+    """One step of a rectification notice (who, when, from, to, text)."""
+    __tablename__ = "lyg_opendata_rectification_event"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    rectification_id = sa.Column(sa.UnicodeText,
+                                 sa.ForeignKey("lyg_opendata_rectification.id", ondelete="CASCADE"),
+                                 nullable=False, index=True)
+    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    action = sa.Column(sa.UnicodeText, nullable=False)
+    from_status = sa.Column(sa.UnicodeText)
+    to_status = sa.Column(sa.UnicodeText)
+    text = sa.Column(sa.UnicodeText)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)

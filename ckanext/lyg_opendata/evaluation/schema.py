@@ -1,0 +1,76 @@
+"""navl schemas of rectification notices."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.evaluation import workflow
+from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+
+_ = tk._
+
+
+def v(name: str):
+    return tk.get_validator(name)
+
+
+def text(required: bool = True, maximum: int = 10000) -> list:
+    first = [v("not_empty")] if required else [v("ignore_missing")]
+    checks = [min_length(2)] if required else []
+    return first + [v("unicode_safe")] + checks + [max_length(maximum), no_blocked_words]
+
+
+def _ground(value, context):
+    if value not in workflow.GROUNDS:
+        raise tk.Invalid(_("Choose one of: %s") % ", ".join(workflow.GROUNDS))
+    return value
+
+
+def _status(value, context):
+    if value not in ("open", "all", *workflow.STATUSES):
+        raise tk.Invalid(_("Choose one of: %s") % ", ".join(["open", "all", *workflow.STATUSES]))
+    return value
+
+
+def _days(value, context):
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise tk.Invalid(_("Please enter a whole number of working days"))
+    if not 1 <= days <= workflow.MAX_DEADLINE_DAYS:
+        raise tk.Invalid(_("Please enter between 1 and %d working days") % workflow.MAX_DEADLINE_DAYS)
+    return days
+
+
+def issue_schema() -> dict:
+    return {
+        "organization": [v("not_empty"), v("unicode_safe")],
+        "ground": [v("not_empty"), v("unicode_safe"), _ground],
+        "findings": text(),
+        "requirement": text(),
+        "deadline_days": [v("default")(workflow.DEFAULT_DEADLINE_DAYS), _days],
+    }
+
+
+def prefill_schema() -> dict:
+    return {"organization": [v("not_empty"), v("unicode_safe")],
+            "ground": [v("not_empty"), v("unicode_safe"), _ground]}
+
+
+def transition_schema() -> dict:
+    return {"id": [v("not_empty"), v("unicode_safe")], "text": text()}
+
+
+def list_schema() -> dict:
+    return {"organization": [v("ignore_missing"), v("unicode_safe")],
+            "status": [v("default")("open"), v("unicode_safe"), _status],
+            "overdue": [v("default")(False), v("boolean_validator")]}
+
+
+def validate(data_dict: Any, schema: dict) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict or {}) if isinstance(data_dict, dict) else {},
+                                    schema)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data

@@ -1,0 +1,148 @@
+"""Pages of rectification notices: the list (supervisors: all, with the overdue list for the
+report to the city government; agencies: their own), the issue form (pre-filled from the
+figures), and a notice's page with its timeline and the forms of whoever may act."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.evaluation import workflow
+
+_ = tk._
+
+__all__ = ["evaluation_blueprint"]
+
+evaluation_blueprint = Blueprint("lyg_opendata_evaluation", __name__)
+
+DONE = {"respond": workflow.N_("Your response was sent."),
+        "return": workflow.N_("The response was sent back."),
+        "escalate": workflow.N_("The notice was reported to the city government."),
+        "close": workflow.N_("The notice was closed.")}
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _errors(e: tk.ValidationError) -> dict[str, str]:
+    return {key: "；".join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+            for key, msgs in (e.error_dict or {}).items()}
+
+
+def _login_first():
+    return tk.redirect_to("user.login", came_from=tk.request.full_path.rstrip("?"))
+
+
+def _can(name: str, data: dict) -> bool:
+    try:
+        tk.check_access(f"lyg_opendata_rectification_{name}", _context(), data)
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def _agencies() -> list[dict[str, str]]:
+    sup = roles.supervisor_org()
+    orgs = model.Session.query(model.Group).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active").order_by(
+        model.Group.title).all()
+    return [{"value": o.name, "text": o.title or o.name} for o in orgs
+            if not sup or o.id != sup.id]
+
+
+def index():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    args = tk.request.args
+    data = {"status": args.get("status") or "open", "overdue": args.get("overdue") == "true"}
+    if args.get("organization"):
+        data["organization"] = args["organization"]
+    try:
+        rows = tk.get_action("lyg_opendata_rectification_list")(_context(), data)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        return tk.abort(400, "；".join(_errors(e).values()))
+    return tk.render("lyg_opendata/evaluation/index.html", {
+        "rows": rows, "filters": data, "can_issue": _can("issue", {}),
+        "statuses": [("open", _("Open")), ("all", _("All"))] + [
+            (code, workflow.status_label(code)) for code in workflow.STATUSES]})
+
+
+def new():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    if not _can("issue", {}):
+        return tk.abort(403, _("Only supervisors may do this"))
+    form = tk.request.form if tk.request.method == "POST" else tk.request.args
+    data: dict[str, Any] = {k: form.get(k, "") for k in (
+        "organization", "ground", "findings", "requirement", "deadline_days")}
+    data["deadline_days"] = data["deadline_days"] or str(workflow.DEFAULT_DEADLINE_DAYS)
+    errors: dict[str, str] = {}
+    evidence = None
+    if tk.request.method == "POST" and form.get("save") == "issue":
+        try:
+            row = tk.get_action("lyg_opendata_rectification_issue")(_context(), dict(data))
+            tk.h.flash_success(_("The rectification notice was issued."))
+            return tk.redirect_to("lyg_opendata_evaluation.rectification_read", id=row["id"])
+        except tk.ValidationError as e:
+            errors = _errors(e)
+    elif data["organization"] and data["ground"]:
+        # "pre-fill": the figures behind the ground for this agency
+        try:
+            evidence = tk.get_action("lyg_opendata_rectification_prefill")(
+                _context(), {"organization": data["organization"], "ground": data["ground"]})
+            if not data["findings"]:
+                data["findings"] = evidence["text"]
+        except tk.ValidationError as e:
+            errors = _errors(e)
+    return tk.render("lyg_opendata/evaluation/new.html", {
+        "data": data, "errors": errors, "evidence": evidence, "agencies": _agencies(),
+        "grounds": [{"value": code, "text": workflow.ground_label(code)}
+                    for code in workflow.GROUNDS]})
+
+
+def read(id: str):
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    try:
+        row = tk.get_action("lyg_opendata_rectification_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Rectification notice not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    forms = [verb for verb in row["allowed"] if _can(verb, {"id": id})]
+    return tk.render("lyg_opendata/evaluation/read.html", {"row": row, "forms": forms})
+
+
+def act(id: str, verb: str):
+    if verb not in workflow.TRANSITIONS:
+        return tk.abort(404, _("Unknown action"))
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    try:
+        tk.get_action(f"lyg_opendata_rectification_{verb}")(
+            _context(), {"id": id, "text": tk.request.form.get("text", "")})
+        tk.h.flash_success(_(DONE[verb]))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or _("Not authorized"))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(_errors(e).values()))
+    return tk.redirect_to("lyg_opendata_evaluation.rectification_read", id=id)
+
+
+evaluation_blueprint.add_url_rule("/opendata/rectifications", view_func=index,
+                                  endpoint="rectification_index")
+evaluation_blueprint.add_url_rule("/opendata/rectifications/new", view_func=new,
+                                  methods=["GET", "POST"], endpoint="rectification_new")
+evaluation_blueprint.add_url_rule("/opendata/rectifications/<id>", view_func=read,
+                                  endpoint="rectification_read")
+evaluation_blueprint.add_url_rule("/opendata/rectifications/<id>/<verb>", view_func=act,
+                                  methods=["POST"], endpoint="rectification_act")
