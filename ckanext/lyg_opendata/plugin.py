@@ -12,6 +12,7 @@ from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
 from ckanext.lyg_opendata.data import scan as data_scan
 from ckanext.xloader.interfaces import IXloader
 from ckanext.lyg_opendata.objections import index as objections_index
+from ckanext.lyg_opendata.participation import ratings
 from ckanext.lyg_opendata.portal import config as portal_config
 
 
@@ -78,14 +79,16 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
             objections_index.label_facets(index.label_facets(search_results)))
 
     def before_dataset_index(self, pkg_dict):
-        return redaction.before_dataset_index(objections_index.before_dataset_index(
-            search.before_dataset_index(index.before_dataset_index(pkg_dict))))
+        return redaction.before_dataset_index(ratings.before_dataset_index(
+            objections_index.before_dataset_index(
+                search.before_dataset_index(index.before_dataset_index(pkg_dict)))))
 
     def after_dataset_show(self, context, pkg_dict):
         # the catalog fields are stored as extras and scheming takes them out of the list:
         # a dataset without free extras keeps the (empty) list, as core's schema gives it
         pkg_dict.setdefault("extras", [])
-        return redaction.after_dataset_show(context, objections_index.without_marker(pkg_dict))
+        return redaction.after_dataset_show(
+            context, ratings.without_fields(objections_index.without_marker(pkg_dict)))
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

@@ -76,6 +76,9 @@ __all__ += _objections_action.__all__
 from ckanext.lyg_opendata.participation.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.participation.action as _participation_action  # noqa: E402
 __all__ += _participation_action.__all__
+from ckanext.lyg_opendata.participation.ratings import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.participation.ratings as _participation_ratings  # noqa: E402
+__all__ += _participation_ratings.__all__
 from ckanext.lyg_opendata.data.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.action as _data_action  # noqa: E402
 __all__ += _data_action.__all__

@@ -65,6 +65,9 @@ __all__ += _objections_auth.__all__
 from ckanext.lyg_opendata.participation.auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.participation.auth as _participation_auth  # noqa: E402
 __all__ += _participation_auth.__all__
+from ckanext.lyg_opendata.participation.ratings_auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.participation.ratings_auth as _participation_ratings_auth  # noqa: E402
+__all__ += _participation_ratings_auth.__all__
 from ckanext.lyg_opendata.data.auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.auth as _data_auth  # noqa: E402
 __all__ += _data_auth.__all__

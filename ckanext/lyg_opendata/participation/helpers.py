@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 __all__ = ["lyg_opendata_dataset_requests", "lyg_opendata_request_deadline_days",
-           "lyg_opendata_masked_name"]
+           "lyg_opendata_masked_name", "lyg_opendata_rating_summary"]
 
 
 def _context() -> dict:
@@ -30,3 +30,9 @@ def lyg_opendata_masked_name() -> str:
     from ckanext.lyg_opendata.participation import workflow
     user = tk.current_user if tk.current_user and tk.current_user.is_authenticated else None
     return workflow.mask((user.fullname or user.name) if user else "")
+
+
+def lyg_opendata_rating_summary(package_id: str) -> dict:
+    """Average and count of a dataset's ratings (the dataset page)."""
+    from ckanext.lyg_opendata.participation import ratings
+    return ratings.summary(package_id)

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.i18n import N_
-from ckanext.lyg_opendata.participation import codes, workflow
+from ckanext.lyg_opendata.participation import codes, ratings_views, workflow
 
 _ = tk._
 
@@ -165,6 +165,7 @@ def request_act(id: str, action: str):
     return tk.redirect_to("lyg_opendata_participation.request_read", id=id)
 
 
+ratings_views.register(_bp)
 _bp.add_url_rule("/opendata/data-requests", view_func=request_list, endpoint="requests")
 _bp.add_url_rule("/opendata/data-requests/new", view_func=request_new, endpoint="request_new",
                  methods=["GET", "POST"])

@@ -1,0 +1,70 @@
+"""Auth functions of ratings (评价): rate — logged-in users who can read the dataset; read —
+whoever can read the dataset; hide a comment — supervisors; answer — the editors and admins
+of the dataset's agency (sysadmins, as platform operator, too)."""
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.participation.model import Rating
+
+_ = tk._
+
+__all__ = [
+    "lyg_opendata_rating_rate",
+    "lyg_opendata_rating_list",
+    "lyg_opendata_rating_hide",
+    "lyg_opendata_rating_answer",
+]
+
+OK = {"success": True}
+
+
+def _deny(msg: str) -> dict:
+    return {"success": False, "msg": msg}
+
+
+def _can_read_dataset(context, package_id) -> bool:
+    if not isinstance(package_id, str) or not package_id or model.Package.get(package_id) is None:
+        return True  # the action answers 404
+    try:
+        tk.check_access("package_show", {"user": context.get("user"), "model": model},
+                        {"id": package_id})
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def lyg_opendata_rating_rate(context, data_dict):
+    if roles._user(context.get("user")) is None:
+        return _deny(_("Please log in to rate a dataset"))
+    if not _can_read_dataset(context, (data_dict or {}).get("package_id")):
+        return _deny(_("You cannot see this dataset"))
+    return OK
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_rating_list(context, data_dict):
+    if not _can_read_dataset(context, (data_dict or {}).get("package_id")):
+        return _deny(_("You cannot see this dataset"))
+    return OK
+
+
+def lyg_opendata_rating_hide(context, data_dict):
+    if roles.is_supervisor(context.get("user")):
+        return OK
+    return _deny(_("Only supervisors may do this"))
+
+
+def lyg_opendata_rating_answer(context, data_dict):
+    user = context.get("user")
+    u = roles._user(user)
+    if u is not None and u.sysadmin:
+        return OK
+    rid = (data_dict or {}).get("id")
+    row = model.Session.get(Rating, rid) if isinstance(rid, str) and rid else None
+    pkg = model.Session.get(model.Package, row.package_id) if row else None
+    if pkg is not None and roles.is_agency_editor(user, pkg.owner_org):
+        return OK
+    return _deny(_("Only the dataset's data-opening body may answer a rating"))
