@@ -88,11 +88,15 @@ class Transitions(Mapping):
 
 
 def locked(model_class: Any, row_id: Optional[str], not_found: str) -> Any:
-    """The row, locked for this transaction; ``ObjectNotFound(not_found)`` when there is none."""
+    """The row, locked for this transaction; ``ObjectNotFound(not_found)`` when there is none.
+
+    Its values are read again under the lock (``populate_existing``): a copy loaded earlier
+    in the request (validation, auth) would otherwise keep what another transaction has
+    changed since."""
     row = None
     if row_id and isinstance(row_id, str):
         row = (model.Session.query(model_class).filter(model_class.id == row_id)
-               .with_for_update().one_or_none())
+               .with_for_update().populate_existing().one_or_none())
     if row is None:
         model.Session.rollback()
         raise tk.ObjectNotFound(not_found)

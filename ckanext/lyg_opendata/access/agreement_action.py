@@ -13,6 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.access import agreements
 from ckanext.lyg_opendata.access.model import (
     Agreement, AgreementTemplate, Application, Grant, UsageReport)
@@ -146,6 +147,7 @@ def lyg_opendata_agreement_template_create(context, data_dict):
     data = _validate(data_dict, _template_schema())
     user = _user(context)
     template = agreements.create_template(data["title"], data["body"], data.get("note"), user.id)
+    shared.commit(context)
     return agreements.template_dict(template)
 
 
@@ -290,6 +292,7 @@ def lyg_opendata_agreement_sign(context, data_dict):
     ip = context.get("lyg_opendata_ip") or ip
     agent = context.get("lyg_opendata_user_agent") or agent
     _agreement_row, grant = agreements.sign(data["id"], user, ip, agent)
+    shared.commit(context)
     return agreements.grant_dict(grant)
 
 
@@ -367,6 +370,7 @@ def lyg_opendata_grant_revoke(context, data_dict):
     tk.check_access("lyg_opendata_grant_revoke", context, data)
     _grant(data)
     grant = agreements.revoke(data["id"], _user(context), data["reason"])
+    shared.commit(context)
     return agreements.grant_dict(grant)
 
 
@@ -392,6 +396,7 @@ def lyg_opendata_usage_report_submit(context, data_dict):
         raise tk.ObjectNotFound(_("Usage report not found"))
     report = agreements.submit_report(data["id"], _user(context), data["usage"], data["results"],
                                       data["incidents"])
+    shared.commit(context)
     return agreements.report_dict(report, with_grant=True)
 
 

@@ -9,6 +9,11 @@
 - A grant is valid while not revoked and today (Beijing) lies within its term
   (``access/grants.py``); expiry is computed, the ``grants expire`` job only tells people.
 - Revocation (Art 40) by the agency or a supervisor, with a reason, is immediate.
+
+Signing, revoking and filing a report have the shared workflow shape
+(``ckanext.lyg_opendata.workflow``): the row is locked, the change and its application event
+are flushed, the action commits (unless ``defer_commit``) and the notices follow from the
+action's success signal (``_after_sign``, ``_after_revoke``, ``_after_report``).
 """
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, roles
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.access.model import (
     AgreementTemplate, Agreement, Application, ApplicationEvent, Grant, UsageReport, _utcnow)
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
@@ -38,11 +45,6 @@ _ = tk._
 DEFAULT_TEXT = pathlib.Path(__file__).resolve().parent.parent / "templates" / "lyg_opendata" \
     / "access" / "agreement_default.txt"
 DEFAULT_TITLE = "公共数据有条件开放利用协议"
-
-
-def N_(msgid: str) -> str:
-    """Mark a string for translation; it is translated when shown."""
-    return msgid
 
 
 # The placeholders a template may use, with what they hold (shown on the admin page).
@@ -147,7 +149,7 @@ def current_template(actor_id: Optional[str] = None) -> AgreementTemplate:
 def create_template(title: str, body: str, note: Optional[str], actor_id: Optional[str]
                     ) -> AgreementTemplate:
     """A new version (the highest + 1); old versions never change. The shipped model text
-    is version 1 (stored first if no version exists yet). Commits."""
+    is version 1 (stored first if no version exists yet). Flushed: the action commits."""
     errors = template_errors(body)
     if errors:
         raise tk.ValidationError({"body": errors})
@@ -159,7 +161,7 @@ def create_template(title: str, body: str, note: Optional[str], actor_id: Option
     template = AgreementTemplate(version=top + 1, title=title, body=body, note=note,
                                  created_by=actor_id)
     model.Session.add(template)
-    model.Session.commit()
+    model.Session.flush()
     return template
 
 
@@ -361,21 +363,17 @@ def agency_grants_url() -> str:
 
 def _event(application: Application, actor_id: Optional[str], action: str,
            reason: Optional[str] = None, data: Optional[dict] = None) -> None:
-    model.Session.add(ApplicationEvent(
-        application_id=application.id, actor_id=actor_id, action=action,
-        from_status=application.status, to_status=application.status, reason=reason, data=data))
+    shared.record(ApplicationEvent, application_id=application.id, actor_id=actor_id,
+                  action=action, from_status=application.status,
+                  to_status=application.status, reason=reason, data=data)
 
 
 def sign(agreement_id: str, user: model.User, ip: Optional[str], user_agent: Optional[str]
          ) -> tuple[Agreement, Grant]:
     """The applicant accepts the agreement: record it and create the grant and the report
     rows in one transaction (the agreement row is locked: signing twice gives one grant).
-    Commits; notifies the agency."""
-    agreement = model.Session.query(Agreement).filter(
-        Agreement.id == agreement_id).with_for_update().one_or_none()
-    if agreement is None:
-        model.Session.rollback()
-        raise tk.ObjectNotFound(_("Agreement not found"))
+    Flushed: the action commits; the agency hears from ``_after_sign``."""
+    agreement = shared.locked(Agreement, agreement_id, _("Agreement not found"))
     application = model.Session.get(Application, agreement.application_id)
     errors = None
     if agreement.applicant_signed_at is not None:
@@ -387,8 +385,7 @@ def sign(agreement_id: str, user: model.User, ip: Optional[str], user_agent: Opt
     elif today_beijing() > application.granted_term_end:
         errors = _("The term of this agreement has ended")
     if errors:
-        model.Session.rollback()
-        raise tk.ValidationError({"id": [errors]})
+        shared.fail("id", errors)
     now = _utcnow()
     agreement.applicant_signed_at = now
     agreement.applicant_signed_by = user.id
@@ -407,8 +404,6 @@ def sign(agreement_id: str, user: model.User, ip: Optional[str], user_agent: Opt
                                       due_on=due))
     _event(application, user.id, "agreement_signed",
            data={"agreement_id": agreement.id, "grant_id": grant.id, "sha256": agreement.sha256})
-    model.Session.commit()
-    _notify_agency_signed(agreement, application)
     return agreement, grant
 
 
@@ -423,7 +418,14 @@ def _notify_agency_signed(agreement: Agreement, application: Application) -> Non
                                "start": application.granted_term_start.isoformat(),
                                "end": application.granted_term_end.isoformat()}
     notify.notify_users(notify.agency_staff(org_id) if org_id else [], subject, body,
-                        agreement_url(agreement.id))
+                        agreement_url(agreement.id), commit=False)
+
+
+@shared.after("lyg_opendata_agreement_sign")
+def _after_sign(context, data_dict, result) -> None:
+    agreement = model.Session.get(Agreement, (result or {}).get("agreement_id") or "")
+    if agreement is not None:
+        _notify_agency_signed(agreement, model.Session.get(Application, agreement.application_id))
 
 
 # --- grants ----------------------------------------------------------------------------
@@ -463,14 +465,11 @@ def may_read_grant(user: Any, grant: Grant) -> bool:
 
 def revoke(grant_id: str, user: model.User, reason: str) -> Grant:
     """Revoke a grant now (Art 40): locks it, records who and why, drops the reports of
-    periods that had not begun and ends the current one today. Commits; notifies."""
-    grant = model.Session.query(Grant).filter(Grant.id == grant_id).with_for_update().one_or_none()
-    if grant is None:
-        model.Session.rollback()
-        raise tk.ObjectNotFound(_("Grant not found"))
+    periods that had not begun and ends the current one today. Flushed: the action commits;
+    the grantee hears from ``_after_revoke``."""
+    grant = shared.locked(Grant, grant_id, _("Grant not found"))
     if grant.revoked_at is not None:
-        model.Session.rollback()
-        raise tk.ValidationError({"id": [_("This grant is already revoked")]})
+        shared.fail("id", _("This grant is already revoked"))
     today = today_beijing()
     grant.revoked_at = _utcnow()
     grant.revoked_by = user.id
@@ -485,13 +484,19 @@ def revoke(grant_id: str, user: model.User, reason: str) -> Grant:
             report.due_on = cal.add_workdays(today, report_due_workdays())[0]
     application = model.Session.get(Application, grant.application_id)
     _event(application, user.id, "grant_revoked", reason=reason, data={"grant_id": grant.id})
-    model.Session.commit()
+    return grant
+
+
+@shared.after("lyg_opendata_grant_revoke")
+def _after_revoke(context, data_dict, result) -> None:
+    grant = model.Session.get(Grant, (result or {}).get("id") or "")
+    if grant is None:
+        return
     pkg = model.Session.get(model.Package, grant.package_id)
     grantee = model.Session.get(model.User, grant.user_id)
     subject = _("Your grant to use %s was revoked") % (pkg.title or pkg.name)
-    body = _("Reason: %s") % reason
-    notify.notify_users([grantee], subject, body, my_grants_url())
-    return grant
+    body = _("Reason: %s") % grant.revoke_reason
+    notify.notify_users([grantee], subject, body, my_grants_url(), commit=False)
 
 
 def expire_notify(today: Optional[dt.date] = None) -> list[Grant]:
@@ -536,28 +541,32 @@ def report_status(report: UsageReport, today: Optional[dt.date] = None) -> str:
 
 def submit_report(report_id: str, user: model.User, usage: str, results: str,
                   incidents: str) -> UsageReport:
-    report = model.Session.query(UsageReport).filter(
-        UsageReport.id == report_id).with_for_update().one_or_none()
-    if report is None:
-        model.Session.rollback()
-        raise tk.ObjectNotFound(_("Usage report not found"))
+    """File the report (flushed: the action commits; the agency hears from ``_after_report``)."""
+    report = shared.locked(UsageReport, report_id, _("Usage report not found"))
     grant = model.Session.get(Grant, report.grant_id)
     if grant.user_id != user.id:
         model.Session.rollback()
         raise tk.NotAuthorized(_("Only the grantee files the usage report"))
     if report.submitted_at is not None:
-        model.Session.rollback()
-        raise tk.ValidationError({"id": [_("This report was already submitted")]})
+        shared.fail("id", _("This report was already submitted"))
     if today_beijing() < report.period_start:
-        model.Session.rollback()
-        raise tk.ValidationError({"id": [_("The period of this report has not begun")]})
+        shared.fail("id", _("The period of this report has not begun"))
     report.usage, report.results, report.incidents = usage, results, incidents
     report.submitted_at = _utcnow()
     report.submitted_by = user.id
     application = model.Session.get(Application, grant.application_id)
     _event(application, user.id, "usage_report_submitted",
            data={"grant_id": grant.id, "report_id": report.id})
-    model.Session.commit()
+    return report
+
+
+@shared.after("lyg_opendata_usage_report_submit")
+def _after_report(context, data_dict, result) -> None:
+    report = model.Session.get(UsageReport, (result or {}).get("id") or "")
+    if report is None:
+        return
+    grant = model.Session.get(Grant, report.grant_id)
+    user = model.Session.get(model.User, report.submitted_by)
     pkg = model.Session.get(model.Package, grant.package_id)
     org_id = grant_org_id(grant)
     notify.notify_users(
@@ -565,8 +574,7 @@ def submit_report(report_id: str, user: model.User, usage: str, results: str,
         _("Usage report filed for %s") % (pkg.title or pkg.name),
         _("%(user)s filed the usage report for %(start)s to %(end)s.") % {
             "user": user.display_name, "start": report.period_start.isoformat(),
-            "end": report.period_end.isoformat()}, agency_grants_url())
-    return report
+            "end": report.period_end.isoformat()}, agency_grants_url(), commit=False)
 
 
 def reminder_workdays() -> int:

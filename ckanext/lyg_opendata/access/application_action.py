@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401 (sa.orm)
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.access import applications as apps
 from ckanext.lyg_opendata.access.model import Application
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
@@ -81,6 +85,7 @@ def lyg_opendata_application_create(context, data_dict):
     data = apps.validate_create(data_dict)
     apps.check_resources(pkg, data.get("resource_ids") or [])
     app = apps.create(context, pkg, data)
+    shared.commit(context)
     return apps.as_dict(app, _viewer(context))
 
 
@@ -184,15 +189,35 @@ def lyg_opendata_application_list(context, data_dict):
         query = query.filter(Application.status.in_(apps.OPEN))
     elif data.get("status"):
         query = query.filter(Application.status == data["status"])
-    rows = query.order_by(Application.created.desc()).all()
     cal, today = Calendar(), today_beijing()
-    results = [apps.as_dict(a, user, cal, today) for a in rows]
-    if data.get("overdue"):
-        results = [r for r in results if r["overdue"]]
-    if scope != "mine":  # open first, the most urgent first
-        results.sort(key=lambda r: (r["status"] not in apps.OPEN, r["due_on"]))
-    start = data["offset"]
-    return {"count": len(results), "results": results[start:start + data["limit"]]}
+    start, limit = data["offset"], data["limit"]
+    if scope == "mine" and not data.get("overdue"):
+        # newest first: counted and paged in SQL
+        count = query.with_entities(sa.func.count(Application.id)).scalar()
+        rows = query.order_by(Application.created.desc(), Application.id).offset(start).limit(
+            limit).all()
+    else:
+        # by the clock (computed, never stored: it moves while paused and with the calendar):
+        # sorted and filtered on the clock's columns only, then one page is loaded
+        light = query.options(sa.orm.load_only(
+            *(getattr(Application, c) for c in apps.CLOCK_COLUMNS))).order_by(
+            Application.created.desc(), Application.id).all()
+        keyed = []
+        for a in light:
+            clock = apps.deadline(a, cal, today)
+            if data.get("overdue") and not clock["overdue"]:
+                continue
+            keyed.append((a.status not in apps.OPEN, clock["due_on"], a.id))
+        if scope != "mine":  # open first, the most urgent first (stable: newest first within)
+            keyed.sort(key=lambda k: (k[0], k[1]))
+        count = len(keyed)
+        ids = [k[2] for k in keyed[start:start + limit]]
+        by_id = {a.id: a for a in model.Session.query(Application).filter(
+            Application.id.in_(ids or [""])).populate_existing()}
+        rows = [by_id[i] for i in ids]
+    agreements = apps.prefetch(rows)
+    return {"count": count, "results": [apps.as_dict(a, user, cal, today, agreements=agreements)
+                                        for a in rows]}
 
 
 def lyg_opendata_application_withdraw(context, data_dict):
@@ -206,6 +231,7 @@ def lyg_opendata_application_withdraw(context, data_dict):
     apps.get(data["id"])
     tk.check_access("lyg_opendata_application_withdraw", context, data)
     app = apps.transition(context, data["id"], "withdraw", reason=data.get("reason"))
+    shared.commit(context)
     return apps.as_dict(app, _viewer(context))
 
 
@@ -221,6 +247,7 @@ def lyg_opendata_application_request_info(context, data_dict):
     apps.get(data["id"])
     tk.check_access("lyg_opendata_application_request_info", context, data)
     app = apps.transition(context, data["id"], "request_info", message=data["message"])
+    shared.commit(context)
     return apps.as_dict(app, _viewer(context))
 
 
@@ -235,6 +262,7 @@ def lyg_opendata_application_supply_info(context, data_dict):
     apps.get(data["id"])
     tk.check_access("lyg_opendata_application_supply_info", context, data)
     app = apps.transition(context, data["id"], "supply_info", reply=data["reply"])
+    shared.commit(context)
     return apps.as_dict(app, _viewer(context))
 
 
@@ -267,6 +295,7 @@ def lyg_opendata_application_approve(context, data_dict):
         k: data.get(k) for k in ("conditions_of_use", "granted_resource_ids",
                                  "granted_term_start", "granted_term_end",
                                  "report_interval_months")})
+    shared.commit(context)
     return apps.as_dict(app, _viewer(context))
 
 
@@ -282,4 +311,5 @@ def lyg_opendata_application_refuse(context, data_dict):
     tk.check_access("lyg_opendata_application_refuse", context, data)
     app = apps.transition(context, data["id"], "refuse", reason=data["reason"],
                           basis=data["basis"])
+    shared.commit(context)
     return apps.as_dict(app, _viewer(context))

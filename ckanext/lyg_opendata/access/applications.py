@@ -2,8 +2,11 @@
 
 - the form's schema and validators (统一社会信用代码 per GB 32100-2015, mainland phone
   numbers, minimum lengths, the requested term);
-- the state machine: a small table of allowed transitions, each transition locking the
-  application row, writing an event, committing once, then notifying;
+- the state machine, in the shared shape (``ckanext.lyg_opendata.workflow``): a
+  ``Transitions`` table; each transition locks the application row, writes it and an event
+  (flushed), the action commits (unless ``defer_commit``) and the notices follow from the
+  action's success signal (``_notice_after``: a failing notice never fails a committed
+  decision);
 - the Art 19 clock: received = the Beijing date of submission, due = the N-th working day
   after it (N = ``deadline_workdays``, 10 by default), moved by the working days the
   clock was paused for a request for more information. It is computed when it is read,
@@ -29,29 +32,27 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata import notify, roles
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
 
 _ = tk._
 
 
-def N_(msgid: str) -> str:
-    """Mark a string for translation; it is translated when shown."""
-    return msgid
-
-
 CONFIG = "ckanext.lyg_opendata.applications."
 OPEN = frozenset({"submitted", "info_requested"})
 STATUSES = ("submitted", "info_requested", "approved", "refused", "withdrawn")
 
-# action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+# action -> (states it may start from, state it leads to); one table, tested exhaustively.
+# Its refusals have one message per action (``NOT_ALLOWED``, ``check_transition``).
+TRANSITIONS = shared.Transitions({
     "withdraw": (frozenset({"submitted", "info_requested"}), "withdrawn"),
     "request_info": (frozenset({"submitted"}), "info_requested"),
     "supply_info": (frozenset({"info_requested"}), "submitted"),
     "approve": (frozenset({"submitted"}), "approved"),
     "refuse": (frozenset({"submitted", "info_requested"}), "refused"),
-}
+}, status_label=lambda code: status_label(code), action_label=lambda code: action_label(code))
 
 STATUS_LABELS = {
     "submitted": N_("Submitted, awaiting decision"),
@@ -426,12 +427,7 @@ def _user(context: dict) -> Optional[model.User]:
 
 
 def lock(application_id: str) -> Application:
-    app = model.Session.query(Application).filter(
-        Application.id == application_id).with_for_update().populate_existing().one_or_none()
-    if app is None:
-        model.Session.rollback()
-        raise tk.ObjectNotFound(_("Application not found"))
-    return app
+    return shared.locked(Application, application_id, _("Application not found"))
 
 
 def get(application_id: str) -> Application:
@@ -444,23 +440,17 @@ def get(application_id: str) -> Application:
 def record(app: Application, actor: Optional[model.User], action: str,
            from_status: Optional[str], to_status: Optional[str],
            reason: Optional[str] = None, data: Optional[dict] = None) -> ApplicationEvent:
-    event = ApplicationEvent(application_id=app.id, actor_id=actor.id if actor else None,
-                             action=action, from_status=from_status, to_status=to_status,
-                             reason=reason, data=data)
-    model.Session.add(event)
-    return event
+    return shared.record(ApplicationEvent, application_id=app.id,
+                         actor_id=actor.id if actor else None, action=action,
+                         from_status=from_status, to_status=to_status, reason=reason, data=data)
 
 
 def check_transition(app: Application, action: str) -> str:
-    allowed, target = TRANSITIONS[action]
-    if app.status not in allowed:
-        model.Session.rollback()
-        raise tk.ValidationError({"status": [_(NOT_ALLOWED[action]) % status_label(app.status)]})
+    if not TRANSITIONS.can(action, app.status):
+        shared.fail("status", _(NOT_ALLOWED[action]) % status_label(app.status))
     if action == "request_info" and app.info_requested_on:
-        model.Session.rollback()
-        raise tk.ValidationError({"status": [
-            _("More information can be requested only once per application")]})
-    return target
+        shared.fail("status", _("More information can be requested only once per application"))
+    return TRANSITIONS.target(action, app.status)
 
 
 NOT_ALLOWED = {
@@ -502,13 +492,12 @@ def create(context: dict, pkg: model.Package, data: dict) -> Application:
     record(app, user, "submit", None, "submitted",
            data={"privacy_notice_version": app.privacy_notice_version,
                  "conditions_accepted": True})
-    model.Session.commit()
-    notify_transition(app, "submit")
-    return app
+    return app  # flushed: the action commits; the agency hears from ``_notice_after``
 
 
 def transition(context: dict, application_id: str, action: str, **fields) -> Application:
-    """Move an application: lock, check, change, record, commit once, notify."""
+    """Move an application: lock, check, change, record (flushed). The action commits; the
+    notices follow from its success (``_notice_after``)."""
     actor = _user(context)
     app = lock(application_id)
     source = app.status
@@ -542,12 +531,6 @@ def transition(context: dict, application_id: str, action: str, **fields) -> App
     app.status = target
     refresh_stored_due(app)
     record(app, actor, action, source, target, reason=reason, data=data or None)
-    try:
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify_transition(app, action)
     return app
 
 
@@ -577,12 +560,8 @@ def _approve(app: Application, actor: Optional[model.User], fields: dict) -> Non
     app.granted_term_start, app.granted_term_end = start, end
     app.decided_at, app.decided_by = _now(), actor.id if actor else None
     from ckanext.lyg_opendata.access import agreements  # the agreements module (lazy)
-    try:
-        agreements.create_for_application(
-            app, actor, report_interval_months=fields.get("report_interval_months") or None)
-    except Exception:
-        model.Session.rollback()
-        raise
+    agreements.create_for_application(
+        app, actor, report_interval_months=fields.get("report_interval_months") or None)
 
 
 def agreement_for(application_id: str) -> Optional[Agreement]:
@@ -624,7 +603,10 @@ def _dt(d: Optional[dt.datetime]) -> Optional[str]:
 
 
 def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
-            today: Optional[dt.date] = None, pkg: Optional[model.Package] = None) -> dict:
+            today: Optional[dt.date] = None, pkg: Optional[model.Package] = None,
+            agreements: Optional[dict[str, Agreement]] = None) -> dict:
+    """The application as ``viewer`` may see it. ``agreements`` (application id → agreement):
+    already loaded for a page of applications (``prefetch``)."""
     pkg = pkg or model.Package.get(app.package_id)
     org = model.Session.get(model.Group, app.org_id) if app.org_id else None
     applicant = model.Session.get(model.User, app.user_id)
@@ -669,7 +651,9 @@ def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
         "personal_details_hidden": False,
     }
     out.update(deadline(app, cal, today))
-    agreement = agreement_for(app.id) if app.status == "approved" else None
+    agreement = None
+    if app.status == "approved":
+        agreement = agreements.get(app.id) if agreements is not None else agreement_for(app.id)
     out["agreement_id"] = agreement.id if agreement else None
     if not sees_personal_details(viewer, app):
         for field in PERSONAL_FIELDS:
@@ -678,6 +662,32 @@ def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
             out["applicant_name"] = None
         out["personal_details_hidden"] = True
     return out
+
+
+def prefetch(rows: list[Application]) -> dict[str, Agreement]:
+    """Load what ``as_dict`` reads of a page of applications in a few queries (datasets with
+    their resources, agencies, applicants and deciders into the session; the agreements are
+    returned): ``as_dict`` then finds them without a query per application."""
+    if not rows:
+        return {}
+    package_ids = {a.package_id for a in rows}
+    model.Session.query(model.Package).filter(model.Package.id.in_(package_ids)).options(
+        sa.orm.selectinload(model.Package.resources_all)).all()
+    org_ids = {a.org_id for a in rows if a.org_id}
+    if org_ids:
+        model.Session.query(model.Group).filter(model.Group.id.in_(org_ids)).all()
+    user_ids = {a.user_id for a in rows} | {a.decided_by for a in rows if a.decided_by}
+    model.Session.query(model.User).filter(model.User.id.in_(user_ids)).all()
+    approved = [a.id for a in rows if a.status == "approved"]
+    if not approved:
+        return {}
+    return {ag.application_id: ag for ag in model.Session.query(Agreement).filter(
+        Agreement.application_id.in_(approved))}
+
+
+# the columns the clock reads (``deadline``): enough to sort and filter by it
+CLOCK_COLUMNS = ("id", "status", "received_on", "deadline_workdays", "info_requested_on",
+                 "info_supplied_on", "decided_at", "created")
 
 
 def event_dict(event: ApplicationEvent) -> dict:
@@ -703,7 +713,8 @@ def _title(app: Application) -> str:
 
 def notify_transition(app: Application, action: str) -> None:
     """Tell whoever must act next: the agency of a new application, a reply or a
-    withdrawal; the applicant of every decision and request for information."""
+    withdrawal; the applicant of every decision and request for information. Runs from the
+    action's success signal: writes the notices without committing."""
     title = _title(app)
     applicant = model.Session.get(model.User, app.user_id)
     staff = notify.agency_staff(app.org_id) if app.org_id else []
@@ -736,7 +747,21 @@ def notify_transition(app: Application, action: str) -> None:
     if action not in messages:
         return
     users, subject, body = messages[action]
-    notify.notify_users(users, subject, body, application_url(app))
+    notify.notify_users(users, subject, body, application_url(app), commit=False)
+
+
+def _notice_after(action: str):
+    def receiver(context, data_dict, result) -> None:
+        app = model.Session.get(Application, (result or {}).get("id") or "")
+        if app is not None:
+            notify_transition(app, action)
+    receiver.__qualname__ = f"applications.notice_after.{action}"
+    return receiver
+
+
+for _verb in ("create", *TRANSITIONS):
+    shared.after(f"lyg_opendata_application_{_verb}")(
+        _notice_after("submit" if _verb == "create" else _verb))
 
 
 # --- reminders ---------------------------------------------------------------------------------

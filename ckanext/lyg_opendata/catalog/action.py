@@ -10,6 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.catalog import review
 from ckanext.lyg_opendata.catalog.model import PendingChange, ReviewEvent
 
@@ -63,7 +64,9 @@ def lyg_opendata_review_submit(context, data_dict):
     data = _validate(data_dict, {**_id_schema(), "desensitized": [
         v("not_missing"), v("boolean_validator"), _must_be_true]})
     tk.check_access("lyg_opendata_review_submit", context, data)
-    return review.transition(context, data["id"], "submit", confirm_desensitized=True)
+    result = review.transition(context, data["id"], "submit", confirm_desensitized=True)
+    shared.commit(context)
+    return result
 
 
 def lyg_opendata_review_approve(context, data_dict):
@@ -74,7 +77,9 @@ def lyg_opendata_review_approve(context, data_dict):
     """
     data = _validate(data_dict, _reason_schema(required=False))
     tk.check_access("lyg_opendata_review_approve", context, data)
-    return review.transition(context, data["id"], "approve", reason=data.get("reason"))
+    result = review.transition(context, data["id"], "approve", reason=data.get("reason"))
+    shared.commit(context)
+    return result
 
 
 def lyg_opendata_review_return(context, data_dict):
@@ -85,7 +90,9 @@ def lyg_opendata_review_return(context, data_dict):
     """
     data = _validate(data_dict, _reason_schema())
     tk.check_access("lyg_opendata_review_return", context, data)
-    return review.transition(context, data["id"], "return", reason=data["reason"])
+    result = review.transition(context, data["id"], "return", reason=data["reason"])
+    shared.commit(context)
+    return result
 
 
 def lyg_opendata_review_withdraw(context, data_dict):
@@ -97,7 +104,9 @@ def lyg_opendata_review_withdraw(context, data_dict):
     """
     data = _validate(data_dict, _reason_schema())
     tk.check_access("lyg_opendata_review_withdraw", context, data)
-    return review.transition(context, data["id"], "withdraw", reason=data["reason"])
+    result = review.transition(context, data["id"], "withdraw", reason=data["reason"])
+    shared.commit(context)
+    return result
 
 
 @tk.side_effect_free
@@ -127,7 +136,9 @@ def lyg_opendata_review_change_approve(context, data_dict):
     """
     data = _validate(data_dict, _reason_schema(required=False))
     tk.check_access("lyg_opendata_review_change_approve", context, data)
-    return review.decide_change(context, data["id"], True, data.get("reason"))
+    result = review.decide_change(context, data["id"], True, data.get("reason"))
+    shared.commit(context)
+    return result
 
 
 def lyg_opendata_review_change_return(context, data_dict):
@@ -138,7 +149,9 @@ def lyg_opendata_review_change_return(context, data_dict):
     """
     data = _validate(data_dict, _reason_schema())
     tk.check_access("lyg_opendata_review_change_return", context, data)
-    return review.decide_change(context, data["id"], False, data["reason"])
+    result = review.decide_change(context, data["id"], False, data["reason"])
+    shared.commit(context)
+    return result
 
 
 @tk.side_effect_free

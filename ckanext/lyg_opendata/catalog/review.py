@@ -2,8 +2,14 @@
 
 States: draft → pending → published, or pending → returned (with a reason) → pending…;
 published → withdrawn (with a reason) → pending. A dataset is public only when published
-and not non-open. Each transition locks the dataset row, checks the allowed move, writes
-the dataset and an event in one transaction, then enqueues notifications.
+and not non-open.
+
+The shared shape (``ckanext.lyg_opendata.workflow``): each transition locks the dataset row,
+checks the move against ``TRANSITIONS``, records the event and writes the dataset through
+core's ``package_update`` — which commits (and so does core's activity subscriber), so the
+event, the held change and the dataset land in one transaction. The notifications follow from
+the action's success signal (``notify_after``): a failing mail never turns a committed
+decision into an error. Scripts (harvester, scan, demo) call the actions, not these helpers.
 """
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata import notify, roles, vocab
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.catalog.model import PendingChange, ReviewEvent
 from ckanext.lyg_opendata.workdays.calendar import today_beijing
 
@@ -23,13 +31,15 @@ _ = tk._
 
 INTERNAL = "lyg_opendata_internal"
 
-# action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+# action -> (states it may start from, state it leads to); one table, tested exhaustively
+TRANSITIONS = shared.Transitions({
     "submit": (frozenset({"draft", "returned", "withdrawn"}), "pending"),
     "approve": (frozenset({"pending"}), "published"),
     "return": (frozenset({"pending"}), "returned"),
     "withdraw": (frozenset({"published"}), "withdrawn"),
-}
+}, status_label=lambda code: vocab.label("review_status", code),
+   action_label=lambda code: action_label(code),
+   refused=N_("A dataset that is %(status)s cannot be %(action)s"), field="review_status")
 
 
 def derived_private(status: str, open_type: Optional[str]) -> bool:
@@ -58,17 +68,16 @@ def current_values(pkg: model.Package) -> dict[str, Any]:
 
 
 def _user_id(context: dict[str, Any]) -> Optional[str]:
-    user = model.User.get(context.get("user") or "")
-    return user.id if user else None
+    return shared.actor_id(context.get("user"))
 
 
 def record(package_id: str, context: dict[str, Any], action: str, from_status: Optional[str],
            to_status: Optional[str], reason: Optional[str] = None,
            data: Optional[dict] = None) -> ReviewEvent:
-    event = ReviewEvent(package_id=package_id, actor_id=_user_id(context), action=action,
-                        from_status=from_status, to_status=to_status, reason=reason, data=data)
-    model.Session.add(event)
-    return event
+    """The review event (flushed; committed with the dataset by the action)."""
+    return shared.record(ReviewEvent, package_id=package_id, actor_id=_user_id(context),
+                         action=action, from_status=from_status, to_status=to_status,
+                         reason=reason, data=data)
 
 
 def hold_change(package_id: str, context: dict[str, Any], proposed: dict, before: dict) -> None:
@@ -86,10 +95,14 @@ def hold_change(package_id: str, context: dict[str, Any], proposed: dict, before
 
 
 def lock(package_id: str) -> model.Package:
-    pkg = model.Session.query(model.Package).filter(
+    """The dataset (by id or name), locked for this transaction."""
+    # the id only: an entity loaded before the lock would keep its unlocked (stale) values
+    found = model.Session.query(model.Package.id).filter(
         (model.Package.id == package_id) | (model.Package.name == package_id)
-    ).with_for_update().one_or_none()
-    if pkg is None or pkg.state == "deleted" or pkg.type != "dataset":
+    ).scalar() if package_id and isinstance(package_id, str) else None
+    pkg = shared.locked(model.Package, found, _("Dataset not found"))
+    if pkg.state == "deleted" or pkg.type != "dataset":
+        model.Session.rollback()
         raise tk.ObjectNotFound(_("Dataset not found"))
     return pkg
 
@@ -102,8 +115,12 @@ def last_submitter(package_id: str) -> Optional[str]:
 
 
 def _patch(context: dict[str, Any], pkg: model.Package, changes: dict[str, Any]) -> dict:
-    """Write the dataset; package_update commits the session, so everything added to it
-    before (events, held changes) lands in the same transaction, under the row lock.
+    """Write the dataset through core's ``package_update``, which commits the session (and
+    indexes the dataset and records its activity), so everything added before (events, held
+    changes) lands in the same transaction, under the row lock. Core's ``package_update`` does
+    not compose under ``defer_commit`` in 2.12 (it drops its savepoint unless it returns the
+    id only, and then it neither indexes nor records the activity), so the review's writes
+    commit here.
 
     The reviewer (a supervisor) may not use conditional data: the dataset is read for the
     update with the extension's explicit full-data key (``redaction.FULL_DATA``: the
@@ -141,12 +158,7 @@ def transition(context: dict[str, Any], package_id: str, action: str,
     pkg = lock(package_id)
     current = current_values(pkg)
     status = current["review_status"]
-    allowed, target = TRANSITIONS[action]
-    if status not in allowed:
-        model.Session.rollback()
-        raise tk.ValidationError({"review_status": [
-            _("A dataset that is %(status)s cannot be %(action)s") % {
-                "status": vocab.label("review_status", status), "action": action_label(action)}]})
+    target = TRANSITIONS.target(action, status)
     # Art 14: open personal-data findings hold back submission and approval
     from ckanext.lyg_opendata.data import scan as data_scan
     data_scan.check_review(pkg.id, action)
@@ -161,9 +173,7 @@ def transition(context: dict[str, Any], package_id: str, action: str,
            data={"desensitized": True} if confirm_desensitized else None)
     if action == "withdraw":
         model.Session.query(PendingChange).filter(PendingChange.package_id == pkg.id).delete()
-    result = _patch(context, pkg, changes)
-    notify.review_transition(pkg.id, action, reason)
-    return result
+    return _patch(context, pkg, changes)
 
 
 def decide_change(context: dict[str, Any], package_id: str, approve: bool,
@@ -172,8 +182,7 @@ def decide_change(context: dict[str, Any], package_id: str, approve: bool,
     pkg = lock(package_id)
     change = model.Session.get(PendingChange, pkg.id)
     if change is None:
-        model.Session.rollback()
-        raise tk.ValidationError({"id": [_("This dataset has no change waiting for review")]})
+        shared.fail("id", _("This dataset has no change waiting for review"))
     status = current_values(pkg)["review_status"]
     proposed = dict(change.proposed)
     record(pkg.id, context, "change_approved" if approve else "change_returned", status, status,
@@ -185,9 +194,32 @@ def decide_change(context: dict[str, Any], package_id: str, approve: bool,
         proposed["private"] = derived_private(status, open_type)
         result = _patch(context, pkg, proposed)
     else:
-        model.repo.commit()
-    notify.review_transition(pkg.id, "change_approved" if approve else "change_returned", reason)
+        model.Session.flush()  # the action commits (``workflow.commit``)
     return result or shown_to(context, pkg.id)
+
+
+# --- notifications, once an action has succeeded ------------------------------------------
+
+_NOTIFIED = {"submit": "submit", "approve": "approve", "return": "return",
+             "withdraw": "withdraw", "change_approve": "change_approved",
+             "change_return": "change_returned"}
+
+
+def _notify_after(event_action: str):
+    def receiver(context, data_dict, result) -> None:
+        package_id = (result or {}).get("id")
+        if not package_id:
+            return
+        event = model.Session.query(ReviewEvent).filter(
+            ReviewEvent.package_id == package_id, ReviewEvent.action == event_action).order_by(
+            ReviewEvent.created.desc(), ReviewEvent.id.desc()).first()
+        notify.review_transition(package_id, event_action, event.reason if event else None)
+    receiver.__qualname__ = f"review.notify_after.{event_action}"
+    return receiver
+
+
+for _verb, _event_action in _NOTIFIED.items():
+    shared.after(f"lyg_opendata_review_{_verb}")(_notify_after(_event_action))
 
 
 def action_label(action: str) -> str:

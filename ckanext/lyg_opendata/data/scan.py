@@ -243,8 +243,8 @@ def _act_on_findings(scan: Scan, personal: list[Finding]) -> None:
     status = review.current_values(pkg)["review_status"]
     if status == "published":
         try:
-            review.transition({"user": _site_user(), "ignore_auth": True}, pkg.id, "withdraw",
-                              reason=reason)
+            tk.get_action("lyg_opendata_review_withdraw")(
+                {"user": _site_user(), "ignore_auth": True}, {"id": pkg.id, "reason": reason})
             return
         except tk.ValidationError:
             log.exception("could not withdraw %s after a scan finding", pkg.name)

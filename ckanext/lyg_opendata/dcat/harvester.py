@@ -440,6 +440,6 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
         context = {"user": self._get_user_name(), "ignore_auth": True}
         status = review.current_values(model.Package.get(package_id))["review_status"]
         if status == "pending":
-            review.transition(context, package_id, "approve")
+            tk.get_action("lyg_opendata_review_approve")(context, {"id": package_id})
         elif status == "published" and model.Session.get(PendingChange, package_id):
-            review.decide_change(context, package_id, approve=True)
+            tk.get_action("lyg_opendata_review_change_approve")(context, {"id": package_id})

@@ -9,11 +9,14 @@ import json
 from typing import Any, Optional
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401 (sa.orm)
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, workdays
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.objections import codes, evidence, notices, schema, workflow
 from ckanext.lyg_opendata.objections.model import Objection, Report, ReportEvent
 
@@ -385,6 +388,12 @@ def lyg_opendata_objection_withdraw_dataset(context, data_dict):
     (review status ``withdrawn``, public notice at /opendata/withdrawn) and notify everyone
     who downloaded it or was granted access (Art 26). Re-publication goes through review.
 
+    One transaction: the objection's event is written first (under the objection's lock),
+    then the review withdrawal writes the dataset and commits both together (core's
+    ``package_update`` commits), so there is never a withdrawn dataset without its event nor
+    an event without the withdrawal. The people concerned hear from ``notices`` once the
+    action has succeeded.
+
     :param id: the objection's id
     :param reason: shown in the public withdrawal notice (required)
     :returns: ``objection``, ``notified`` (number of people told), ``affected_users``
@@ -398,17 +407,20 @@ def lyg_opendata_objection_withdraw_dataset(context, data_dict):
     if obj.status not in workflow.MARKER_STATES:
         raise tk.ValidationError({"status": [
             _("Accept the objection for verification before withdrawing the dataset")]})
-    tk.get_action("lyg_opendata_review_withdraw")(
-        {"user": context.get("user")}, {"id": obj.package_id, "reason": data["reason"]})
     obj = workflow.lock(obj.id)
+    if obj.status not in workflow.MARKER_STATES:  # changed while we waited for the lock
+        shared.fail("status", _("Accept the objection for verification before withdrawing "
+                                "the dataset"))
     user_ids = affected_user_ids(obj.package_id)
     workflow.record(obj, context.get("user"), "withdraw_dataset", obj.status, obj.status,
                     text=data["reason"], data={"affected_users": len(user_ids)})
-    model.repo.commit()
+    tk.get_action("lyg_opendata_review_withdraw")(
+        {"user": context.get("user")}, {"id": obj.package_id, "reason": data["reason"]})
+    shared.commit(context)
     workflow.reindex(obj.package_id)
-    notified = notices.withdrawn(obj, user_ids)
-    return {"objection": workflow.objection_dict(obj, "insider"), "notified": notified,
-            "affected_users": _user_list(user_ids)}
+    affected = _user_list(user_ids)
+    return {"objection": workflow.objection_dict(obj, "insider"), "notified": len(affected),
+            "affected_users": affected}
 
 
 def _user_list(user_ids: list[str]) -> list[dict]:
@@ -442,6 +454,10 @@ def lyg_opendata_objection_queue(context, data_dict):
     :param status: ``open`` (default: waiting for an answer), ``all`` or one status code
     :param overdue: only overdue objections
     :param package_id: only this dataset
+    :param limit: at most this many (default and maximum: ``objections.list_max``)
+    :param offset: skip this many
+    :returns: ``count`` (all that match), ``results`` (this page), ``status_counts`` and
+        ``overdue`` (of all that match)
     """
     data = schema.validate(data_dict, schema.queue_schema())
     tk.check_access("lyg_opendata_objection_queue", context, data)
@@ -462,26 +478,72 @@ def lyg_opendata_objection_queue(context, data_dict):
     elif status != "all":
         query = query.filter(Objection.status == status)
     cal = workdays.Calendar()
-    rows = [workflow.objection_dict(o, "insider", cal, events=False) for o in query]
-    if data.get("overdue"):
-        rows = [r for r in rows if r["overdue"]]
-    rows.sort(key=lambda r: (r["deadline"], r["created"]))
-    counts = dict(model.Session.query(Objection.status, sa.func.count(Objection.id)).filter(
-        Objection.id.in_([r["id"] for r in rows] or [""])).group_by(Objection.status).all())
-    return {"count": len(rows), "results": rows, "status_counts": counts,
-            "overdue": sum(1 for r in rows if r["overdue"])}
+    # the deadline is computed (working days), never stored: sort, filter and count on the
+    # clock's columns, then load and show one page
+    light = query.options(sa.orm.load_only(
+        Objection.id, Objection.status, Objection.clock_start, Objection.deadline_days,
+        Objection.created))
+    keyed = []
+    for o in light:
+        clock = workflow.clock_info(o, cal)
+        if data.get("overdue") and not clock["overdue"]:
+            continue
+        keyed.append((clock["deadline"], o.created.isoformat(), o.id, o.status, clock["overdue"]))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    counts: dict[str, int] = {}
+    for k in keyed:
+        counts[k[3]] = counts.get(k[3], 0) + 1
+    start = data["offset"]
+    rows = _page(Objection, [k[2] for k in keyed[start:start + data["limit"]]])
+    return {"count": len(keyed), "status_counts": counts,
+            "overdue": sum(1 for k in keyed if k[4]),
+            "results": [workflow.objection_dict(o, "insider", cal, events=False) for o in rows]}
+
+
+def _page(model_class, ids: list[str]) -> list:
+    """The rows of one page, in the order of ``ids``, with what their dicts read (datasets,
+    agencies, resources, people) loaded in a few queries instead of a few per row."""
+    by_id = {row.id: row for row in model.Session.query(model_class).filter(
+        model_class.id.in_(ids or [""])).populate_existing()}
+    rows = [by_id[i] for i in ids if i in by_id]
+    _prefetch(rows)
+    return rows
+
+
+def _prefetch(rows: list) -> None:
+    def load(entity, ids):
+        ids = {i for i in ids if i}
+        if ids:
+            model.Session.query(entity).filter(entity.id.in_(ids)).all()
+    load(model.Package, (r.package_id for r in rows))
+    load(model.Group, (r.organization_id for r in rows))
+    load(model.Resource, (getattr(r, "resource_id", None) for r in rows))
+    load(model.User, (getattr(r, attr, None) for r in rows
+                      for attr in ("raised_by", "reported_by")))
+
+
+def _paged(query, order, data: dict, as_dict) -> dict[str, Any]:
+    """``count`` (a count query) and one page (``limit``/``offset`` in SQL) of ``query``."""
+    count = query.order_by(None).count()
+    rows = query.order_by(*order).offset(data["offset"]).limit(data["limit"]).all()
+    _prefetch(rows)
+    return {"count": count, "results": [as_dict(r) for r in rows]}
 
 
 @tk.side_effect_free
 def lyg_opendata_objection_my_list(context, data_dict):
-    """The objections the caller raised (我的异议), newest first."""
+    """The objections the caller raised (我的异议), newest first.
+
+    :param limit: at most this many (default and maximum: ``objections.list_max``)
+    :param offset: skip this many
+    """
     tk.check_access("lyg_opendata_objection_my_list", context, data_dict)
+    data = schema.validate(data_dict, schema.page_schema())
     user = _user(context)
     cal = workdays.Calendar()
-    rows = model.Session.query(Objection).filter(Objection.raised_by == user.id).order_by(
-        Objection.created.desc())
-    out = [workflow.objection_dict(o, "raiser", cal, events=False) for o in rows]
-    return {"count": len(out), "results": out}
+    query = model.Session.query(Objection).filter(Objection.raised_by == user.id)
+    return _paged(query, (Objection.created.desc(), Objection.id), data,
+                  lambda o: workflow.objection_dict(o, "raiser", cal, events=False))
 
 
 # --- reports (举报, Art 25, 38) -------------------------------------------------------------
@@ -559,16 +621,14 @@ def lyg_opendata_report_create(context, data_dict):
                     reported_ip=ip_hash, status="submitted")
     model.Session.add(report)
     model.Session.flush()
-    model.Session.add(ReportEvent(report_id=report.id, actor_id=user.id if user else None,
-                                  actor_role="raiser", action="report", to_status="submitted"))
-    model.repo.commit()
-    notices.reported(report)
+    shared.record(ReportEvent, report_id=report.id, actor_id=user.id if user else None,
+                  actor_role="raiser", action="report", to_status="submitted")
+    shared.commit(context)  # the supervisors and the agency hear from ``notices.after_report``
     return report_dict(report, "reporter")
 
 
-def _report(report_id: str, lock: bool = False) -> Report:
-    query = model.Session.query(Report).filter(Report.id == (report_id or ""))
-    report = (query.with_for_update() if lock else query).one_or_none()
+def _report(report_id: str) -> Report:
+    report = model.Session.get(Report, report_id or "")
     if report is None:
         raise tk.ObjectNotFound(_("Report not found"))
     return report
@@ -591,10 +651,13 @@ def lyg_opendata_report_list(context, data_dict):
     """Reports for supervisors (all) or an agency (those about its datasets), newest first.
 
     :param status: ``submitted``, ``handling``, ``closed`` (default: all)
+    :param limit: at most this many (default and maximum: ``objections.list_max``)
+    :param offset: skip this many
     """
     v = schema.v
     data = schema.validate(data_dict, {"status": [v("ignore_missing"), v("unicode_safe"),
-                                                  schema.one_of("report_status")]})
+                                                  schema.one_of("report_status")],
+                                       **schema.page_schema()})
     tk.check_access("lyg_opendata_report_list", context, data)
     user = context.get("user")
     query = model.Session.query(Report)
@@ -602,15 +665,18 @@ def lyg_opendata_report_list(context, data_dict):
         query = query.filter(Report.organization_id.in_(roles.editable_org_ids(user) or [""]))
     if data.get("status"):
         query = query.filter(Report.status == data["status"])
-    rows = [report_dict(r, _report_level(user, r)) for r in query.order_by(Report.created.desc())]
-    return {"count": len(rows), "results": rows}
+    return _paged(query, (Report.created.desc(), Report.id), data,
+                  lambda r: report_dict(r, _report_level(user, r)))
 
 
-REPORT_TRANSITIONS = {
+# action -> (states it may start from, state it leads to; ``None``: the status stays)
+REPORT_TRANSITIONS = shared.Transitions({
     "handle": (frozenset({"submitted"}), "handling"),
     "note": (frozenset({"submitted", "handling"}), None),
     "close": (frozenset({"submitted", "handling"}), "closed"),
-}
+}, status_label=lambda code: codes.label("report_status", code),
+   action_label=lambda code: codes.label("report_event", code),
+   refused=N_("A report that is %(status)s cannot be %(action)s"), field="action")
 
 
 def lyg_opendata_report_update(context, data_dict):
@@ -624,31 +690,29 @@ def lyg_opendata_report_update(context, data_dict):
     data = schema.validate(data_dict, schema.report_update_schema())
     _report(data["id"])
     tk.check_access("lyg_opendata_report_update", context, data)
-    report = _report(data["id"], lock=True)
-    allowed, target = REPORT_TRANSITIONS[data["action"]]
-    if report.status not in allowed:
-        model.Session.rollback()
-        raise tk.ValidationError({"action": [_("A report that is %(status)s cannot be %(action)s") % {
-            "status": codes.label("report_status", report.status),
-            "action": codes.label("report_event", data["action"])}]})
+    report = shared.locked(Report, data["id"], _("Report not found"))
+    target = REPORT_TRANSITIONS.target(data["action"], report.status)
     user = context.get("user")
-    u = roles._user(user)
     before = report.status
     report.status = target or report.status
-    model.Session.add(ReportEvent(
-        report_id=report.id, actor_id=u.id if u else None,
-        actor_role="supervisor" if roles.is_supervisor(user) else "agency",
-        action=data["action"], from_status=before, to_status=report.status, text=data["text"]))
-    model.repo.commit()
+    shared.record(ReportEvent, report_id=report.id, actor_id=shared.actor_id(user),
+                  actor_role="supervisor" if roles.is_supervisor(user) else "agency",
+                  action=data["action"], from_status=before, to_status=report.status,
+                  text=data["text"])
+    shared.commit(context)
     return report_dict(report, _report_level(user, report))
 
 
 @tk.side_effect_free
 def lyg_opendata_report_my_list(context, data_dict):
-    """The reports the caller made (with their status)."""
+    """The reports the caller made (with their status), newest first.
+
+    :param limit: at most this many (default and maximum: ``objections.list_max``)
+    :param offset: skip this many
+    """
     tk.check_access("lyg_opendata_report_my_list", context, data_dict)
+    data = schema.validate(data_dict, schema.page_schema())
     user = _user(context)
-    rows = model.Session.query(Report).filter(Report.reported_by == user.id).order_by(
-        Report.created.desc())
-    out = [report_dict(r, "reporter") for r in rows]
-    return {"count": len(out), "results": out}
+    query = model.Session.query(Report).filter(Report.reported_by == user.id)
+    return _paged(query, (Report.created.desc(), Report.id), data,
+                  lambda r: report_dict(r, "reporter"))

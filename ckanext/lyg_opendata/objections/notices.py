@@ -89,7 +89,15 @@ def transition(obj: Objection, action: str) -> None:
         _send(notify.supervisors(), subject, subject, link, commit=False)
 
 
-def withdrawn(obj: Objection, user_ids: list[str]) -> int:
+@shared.after("lyg_opendata_objection_withdraw_dataset")
+def after_withdraw_dataset(context, data_dict, result) -> None:
+    """Once the dataset is withdrawn: everyone who downloaded it or was granted it."""
+    obj = model.Session.get(Objection, ((result or {}).get("objection") or {}).get("id") or "")
+    if obj is not None:
+        withdrawn(obj, [u["id"] for u in result.get("affected_users") or []], commit=False)
+
+
+def withdrawn(obj: Objection, user_ids: list[str], commit: bool = True) -> int:
     """Tell everyone who downloaded or was granted the dataset that it was withdrawn (Art 26)."""
     if not user_ids:
         return 0
@@ -99,7 +107,7 @@ def withdrawn(obj: Objection, user_ids: list[str]) -> int:
     body = _("The data-opening body withdrew the dataset %s because it may disclose personal "
              "information or trade secrets (Art 26). Please stop using the copies you obtained "
              "and delete them until the dataset is published again.") % title
-    _send(users, subject, body, _url("lyg_opendata_catalog.withdrawn"))
+    _send(users, subject, body, _url("lyg_opendata_catalog.withdrawn"), commit=commit)
     return len(users)
 
 
@@ -117,11 +125,18 @@ def reminded(org_id: str, rows: list[dict]) -> int:
     return len(staff)
 
 
-def reported(report: Report) -> None:
+@shared.after("lyg_opendata_report_create")
+def after_report(context, data_dict, result) -> None:
+    report = model.Session.get(Report, (result or {}).get("id") or "")
+    if report is not None:
+        reported(report, commit=False)
+
+
+def reported(report: Report, commit: bool = True) -> None:
     title = _title(report.package_id)
     subject = _("New report of improper data use") + (f": {title}" if title else "")
     link = _url("lyg_opendata_objections.report_read", id=report.id)
     users = list(notify.supervisors())
     if report.organization_id:
         users += notify.agency_staff(report.organization_id)
-    _send(users, subject, subject, link)
+    _send(users, subject, subject, link, commit=commit)

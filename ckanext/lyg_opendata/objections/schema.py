@@ -96,12 +96,24 @@ def reassign_schema() -> dict:
     return {**reason_schema(), "organization": [v("not_empty"), v("unicode_safe")]}
 
 
+LIST_MAX = "ckanext.lyg_opendata.objections.list_max"
+
+
+def page_schema() -> dict:
+    """``limit`` (default and maximum: ``objections.list_max``) and ``offset`` of a list."""
+    most = tk.config.get(LIST_MAX)
+    return {"limit": [v("default")(most), v("natural_number_validator"),
+                      v("limit_to_configured_maximum")(LIST_MAX, most)],
+            "offset": [v("default")(0), v("natural_number_validator")]}
+
+
 def queue_schema() -> dict:
     return {
         "organization": [v("ignore_missing"), v("unicode_safe")],
         "status": [v("ignore_missing"), v("unicode_safe"), _status_filter],
         "overdue": [v("ignore_missing"), v("boolean_validator")],
         "package_id": [v("ignore_missing"), v("unicode_safe")],
+        **page_schema(),
     }
 
 
