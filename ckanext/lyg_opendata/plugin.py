@@ -18,6 +18,10 @@ from ckanext.lyg_opendata.portal import config as portal_config
 
 XLOADER_SQLITE_DEFAULT = "sqlite:////tmp/xloader_jobs.db"
 
+# the nullable columns of the package table that core's package_show always returns
+CORE_PACKAGE_KEYS = ("author", "author_email", "maintainer", "maintainer_email", "notes",
+                     "url", "version", "license_id")
+
 
 @tk.blanket.actions
 @tk.blanket.auth_functions
@@ -43,11 +47,14 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
         from ckanext.lyg_opendata import workflow
         return workflow.signal_subscriptions()
 
-    # IMiddleware: CSRF protection no earlier request can switch off (csrf.py)
+    # IMiddleware: CSRF protection no earlier request can switch off (csrf.py); the bulk
+    # page shows a refused bulk change instead of a 500 (catalog/bulk.py)
     def make_middleware(self, app, config):
         if hasattr(app, "before_request") and hasattr(app, "extensions"):
             from ckanext.lyg_opendata import csrf
+            from ckanext.lyg_opendata.catalog import bulk
             csrf.install(app)
+            bulk.install(app)
         return app
 
     # IConfigurer
@@ -87,6 +94,10 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
         # the catalog fields are stored as extras and scheming takes them out of the list:
         # a dataset without free extras keeps the (empty) list, as core's schema gives it
         pkg_dict.setdefault("extras", [])
+        # scheming drops the empty catalog fields that are package columns (maintainer, url
+        # …); core always gives them, null when empty
+        for key in CORE_PACKAGE_KEYS:
+            pkg_dict.setdefault(key, None)
         return redaction.after_dataset_show(
             context, ratings.without_fields(objections_index.without_marker(pkg_dict)))
 
