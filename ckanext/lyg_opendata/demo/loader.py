@@ -243,6 +243,8 @@ def load(synthetic: int = 0, progress: Progress = print,
     load_applications(data, password, progress, counts)
     from ckanext.lyg_opendata.participation import demo as participation_demo
     participation_demo.load(data, progress, counts)
+    from ckanext.lyg_opendata.evaluation import demo as evaluation_demo
+    evaluation_demo.load(data, progress, counts)
     if synthetic:
         orgs = [o["name"] for o in data["organizations"]]
         made = 0

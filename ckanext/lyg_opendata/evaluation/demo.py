@@ -1,0 +1,105 @@
+"""Demo content of evaluation (``ckan lyg-opendata demo load``): a year of logged downloads
+and API calls of the public demo datasets, so that the statistics page has figures over time,
+and two rectification notices taken through the actions (one answered by the agency, one
+past its deadline). Idempotent: the usage history is written once, and only while no day of
+the access log is sealed (a sealed day never gets a record afterwards); a notice is known by
+its agency and requirement."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any, Callable
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+Progress = Callable[[str], None]
+
+HISTORY_AGENT = "lyg-opendata demo usage history"
+MONTHS = 12
+
+NOTICES = [
+    {"organization": "lyg-jtj", "ground": "open_list", "by": "dsjj-reviewer",
+     "findings": "部分已发布的数据集未按照更新频度更新，开放清单中的最近更新日期与实际不符。",
+     "requirement": "请核对本单位开放清单，按更新频度更新相关数据集，并说明建立的定期更新机制。",
+     "deadline_days": 10, "response_by": "jtj-clerk",
+     "response": "已更新全部逾期数据集，并指定专人每月核对开放清单的更新情况。"},
+    {"organization": "lyg-fgw", "ground": "applications", "by": "dsjj-reviewer",
+     "findings": "有条件开放数据的申请未在规定期限内答复，补充材料的要求未写明依据。",
+     "requirement": "请于期限内答复待办申请，说明超期原因，并完善申请办理流程。",
+     "deadline_days": 5, "days_ago": 20},
+]
+
+
+def _usage_history(progress: Progress) -> int:
+    from ckanext.lyg_opendata.audit import log as access_log
+    from ckanext.lyg_opendata.audit.model import access_log as table, access_log_seal
+    s = model.Session
+    if s.execute(sa.select(sa.func.count()).select_from(access_log_seal)).scalar() or \
+            s.execute(sa.select(sa.func.count()).select_from(table).where(
+                table.c.user_agent == HISTORY_AGENT)).scalar():
+        return 0
+    p = model.package_table
+    public = s.execute(sa.select(p.c.id).where(
+        p.c.state == "active", p.c.private.is_(False), p.c.type == "dataset",
+        p.c.extras["review_status"].astext == "published",
+        p.c.extras["open_type"].astext == "unconditional").order_by(p.c.name)).scalars().all()
+    s.rollback()
+    if not public:
+        return 0
+    rng = random.Random(20261129)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    written = 0
+    for back in range(MONTHS, 0, -1):
+        growth = (MONTHS - back + 1) / MONTHS      # use grows over the year
+        for channel, base in (("ui", 30), ("preview", 8), ("api", 22)):
+            for _i in range(int(base * growth) + rng.randint(0, 6)):
+                when = now - dt.timedelta(days=30 * back - rng.randint(0, 27),
+                                          hours=rng.randint(0, 23))
+                access_log.append(user="", package_id=rng.choice(public), resource_id=None,
+                                  channel=channel, ip="192.0.2.1", user_agent=HISTORY_AGENT,
+                                  now=when)
+                written += 1
+    progress(f"  usage history: {written} logged downloads and API calls over {MONTHS} months")
+    return written
+
+
+def _notices(progress: Progress) -> int:
+    from ckanext.lyg_opendata.evaluation.model import Rectification
+    made = 0
+    for entry in NOTICES:
+        org = model.Group.get(entry["organization"])
+        by = model.User.get(entry["by"])
+        if org is None or by is None:
+            continue
+        if model.Session.query(Rectification).filter_by(
+                organization_id=org.id, requirement=entry["requirement"]).first():
+            continue
+        ctx = {"user": by.name, "model": model}
+        row = tk.get_action("lyg_opendata_rectification_issue")(ctx, {
+            k: entry[k] for k in ("organization", "ground", "findings", "requirement",
+                                  "deadline_days")})
+        if entry.get("days_ago"):  # the demo's late notice: issued weeks ago
+            obj = model.Session.get(Rectification, row["id"])
+            obj.clock_start -= dt.timedelta(days=entry["days_ago"])
+            obj.created -= dt.timedelta(days=entry["days_ago"])
+            model.repo.commit()
+        if entry.get("response_by") and model.User.get(entry["response_by"]):
+            tk.get_action("lyg_opendata_rectification_respond")(
+                {"user": entry["response_by"], "model": model},
+                {"id": row["id"], "text": entry["response"]})
+        made += 1
+        progress(f"  rectification notice to {entry['organization']}")
+    return made
+
+
+def load(data: dict[str, Any], progress: Progress, counts: dict[str, int]) -> None:
+    counts["usage_history"] = _usage_history(progress)
+    counts["rectifications"] = _notices(progress)
+    from ckanext.lyg_opendata.portal import figures
+    try:
+        figures.invalidate()
+    except Exception:  # Redis down: the figures refresh with their TTL
+        pass

@@ -1,0 +1,44 @@
+"""The demo's evaluation content (``ckan lyg-opendata demo load`` with the demo users): a
+year of logged use on the statistics page and two rectification notices, not duplicated by a
+second load."""
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.cli import lyg_opendata
+from ckanext.lyg_opendata.evaluation.demo import HISTORY_AGENT
+from ckanext.lyg_opendata.portal import figures
+
+from tests.audit.conftest import empty_log_tables
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def _logged() -> int:
+    return model.Session.execute(sa.text(
+        "SELECT count(*) FROM lyg_opendata_access_log WHERE user_agent = :a"),
+        {"a": HISTORY_AGENT}).scalar()
+
+
+def test_demo_shows_figures_over_time_and_notices(cli, tmp_path):
+    # the access log outlives clean_db (append-only): emptied as the audit tests do (a
+    # sealed day would keep the history out)
+    empty_log_tables()
+    pw_file = tmp_path / "pw"
+    first = cli.invoke(lyg_opendata, ["demo", "load", "--admin-password-file", str(pw_file)])
+    assert first.exit_code == 0, first.output
+    added = _logged()
+    usage = figures.stats_cached()["series"]["usage_by_month"]
+    assert added > 300
+    assert len(usage) >= 12
+    assert sum(r[1] for r in usage) > sum(r[2] for r in usage) > 0
+    sup = {"user": "dsjj-reviewer"}
+    rows = tk.get_action("lyg_opendata_rectification_list")(sup, {"status": "all"})
+    assert sorted((r["organization_name"], r["status"], r["overdue"]) for r in rows) == [
+        ("lyg-fgw", "issued", True), ("lyg-jtj", "responded", False)]
+    second = cli.invoke(lyg_opendata, ["demo", "load", "--admin-password-file", str(pw_file)])
+    assert second.exit_code == 0, second.output
+    assert _logged() == added
+    assert len(tk.get_action("lyg_opendata_rectification_list")(sup, {"status": "all"})) == 2
