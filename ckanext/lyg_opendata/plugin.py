@@ -12,7 +12,7 @@ from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
 from ckanext.lyg_opendata.data import scan as data_scan
 from ckanext.xloader.interfaces import IXloader
 from ckanext.lyg_opendata.objections import index as objections_index
-from ckanext.lyg_opendata.participation import ratings
+from ckanext.lyg_opendata.participation import publishers, ratings
 from ckanext.lyg_opendata.portal import config as portal_config
 
 
@@ -82,13 +82,13 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
         return search.adjust_search_params(search_params)
 
     def after_dataset_search(self, search_results, search_params):
-        return redaction.after_dataset_search(
-            objections_index.label_facets(index.label_facets(search_results)))
+        return redaction.after_dataset_search(publishers.label_facets(
+            objections_index.label_facets(index.label_facets(search_results))))
 
     def before_dataset_index(self, pkg_dict):
-        return redaction.before_dataset_index(ratings.before_dataset_index(
-            objections_index.before_dataset_index(
-                search.before_dataset_index(index.before_dataset_index(pkg_dict)))))
+        return redaction.before_dataset_index(publishers.before_dataset_index(
+            ratings.before_dataset_index(objections_index.before_dataset_index(
+                search.before_dataset_index(index.before_dataset_index(pkg_dict))))))
 
     def after_dataset_show(self, context, pkg_dict):
         # the catalog fields are stored as extras and scheming takes them out of the list:
@@ -99,11 +99,13 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
         for key in CORE_PACKAGE_KEYS:
             pkg_dict.setdefault(key, None)
         return redaction.after_dataset_show(
-            context, ratings.without_fields(objections_index.without_marker(pkg_dict)))
+            context, publishers.without_field(
+                ratings.without_fields(objections_index.without_marker(pkg_dict))))
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
-        return objections_index.dataset_facets(index.dataset_facets(facets_dict))
+        return publishers.dataset_facets(
+            objections_index.dataset_facets(index.dataset_facets(facets_dict)))
 
     # IResourceController: every new or replaced upload is scanned for personal data
     def after_resource_create(self, context, resource):

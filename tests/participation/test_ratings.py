@@ -124,7 +124,7 @@ MATRIX = [
 
 
 def test_every_rating_auth_function_is_in_the_matrix():
-    assert {row[0] for row in MATRIX} == set(ratings_auth.__all__)
+    assert {row[0] for row in MATRIX} == {n for n in ratings_auth.__all__ if "_rating_" in n}
 
 
 @pytest.mark.parametrize("auth_name,needs_rating,allowed", MATRIX, ids=[m[0] for m in MATRIX])

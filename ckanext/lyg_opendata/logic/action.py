@@ -79,6 +79,9 @@ __all__ += _participation_action.__all__
 from ckanext.lyg_opendata.participation.ratings import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.participation.ratings as _participation_ratings  # noqa: E402
 __all__ += _participation_ratings.__all__
+from ckanext.lyg_opendata.participation.publishers import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.participation.publishers as _participation_publishers  # noqa: E402
+__all__ += _participation_publishers.__all__
 from ckanext.lyg_opendata.data.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.action as _data_action  # noqa: E402
 __all__ += _data_action.__all__

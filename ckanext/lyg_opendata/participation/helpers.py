@@ -4,7 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 __all__ = ["lyg_opendata_dataset_requests", "lyg_opendata_request_deadline_days",
-           "lyg_opendata_masked_name", "lyg_opendata_rating_summary"]
+           "lyg_opendata_masked_name", "lyg_opendata_rating_summary",
+           "lyg_opendata_social_publisher", "lyg_opendata_social_publisher_types"]
 
 
 def _context() -> dict:
@@ -36,3 +37,14 @@ def lyg_opendata_rating_summary(package_id: str) -> dict:
     """Average and count of a dataset's ratings (the dataset page)."""
     from ckanext.lyg_opendata.participation import ratings
     return ratings.summary(package_id)
+
+
+def lyg_opendata_social_publisher(org_id) -> dict | None:
+    """The 社会数据开放主体 mark of an organisation (type and labels), or None."""
+    from ckanext.lyg_opendata.participation import publishers
+    return publishers.marker(org_id if isinstance(org_id, str) else None)
+
+
+def lyg_opendata_social_publisher_types() -> list[dict]:
+    from ckanext.lyg_opendata.participation import publishers
+    return [{"value": t.code, "text": t.label()} for t in publishers.TYPES]

@@ -117,3 +117,15 @@ class Rating(tk.BaseModel):
     answered_at = sa.Column(sa.DateTime)
     created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
     modified = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+
+
+class SocialPublisher(tk.BaseModel):
+    """An organisation marked 社会数据开放主体 (Art 27: an enterprise, association or research
+    body opening its own data through the platform), by a supervisor."""
+    __tablename__ = "lyg_opendata_social_publisher"
+
+    organization_id = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id", ondelete="CASCADE"),
+                                primary_key=True)
+    type = sa.Column(sa.UnicodeText, nullable=False)
+    marked_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)

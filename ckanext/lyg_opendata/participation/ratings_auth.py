@@ -1,4 +1,7 @@
-"""Auth functions of ratings (评价): rate — logged-in users who can read the dataset; read —
+"""Auth functions of ratings (评价) and of the 社会数据开放主体 mark (Art 27: supervisors mark,
+everyone reads).
+
+Ratings: rate — logged-in users who can read the dataset; read —
 whoever can read the dataset; hide a comment — supervisors; answer — the editors and admins
 of the dataset's agency (sysadmins, as platform operator, too)."""
 from __future__ import annotations
@@ -16,6 +19,9 @@ __all__ = [
     "lyg_opendata_rating_list",
     "lyg_opendata_rating_hide",
     "lyg_opendata_rating_answer",
+    "lyg_opendata_publisher_mark",
+    "lyg_opendata_publisher_unmark",
+    "lyg_opendata_publisher_list",
 ]
 
 OK = {"success": True}
@@ -68,3 +74,20 @@ def lyg_opendata_rating_answer(context, data_dict):
     if pkg is not None and roles.is_agency_editor(user, pkg.owner_org):
         return OK
     return _deny(_("Only the dataset's data-opening body may answer a rating"))
+
+
+# --- 社会数据开放主体 (Art 27): marked by supervisors, listed for everyone ---------------------
+
+def lyg_opendata_publisher_mark(context, data_dict):
+    if roles.is_supervisor(context.get("user")):
+        return OK
+    return _deny(_("Only supervisors may do this"))
+
+
+def lyg_opendata_publisher_unmark(context, data_dict):
+    return lyg_opendata_publisher_mark(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_publisher_list(context, data_dict):
+    return OK

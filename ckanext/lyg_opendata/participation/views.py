@@ -166,6 +166,31 @@ def request_act(id: str, action: str):
 
 
 ratings_views.register(_bp)
+
+
+def publisher(id: str):
+    """The supervisors' form on an organisation's page: mark (or unmark) 社会数据开放主体."""
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    kind = tk.request.form.get("type", "")
+    try:
+        if kind:
+            tk.get_action("lyg_opendata_publisher_mark")(_context(), {"id": id, "type": kind})
+            tk.h.flash_success(_("Marked as a non-government publisher"))
+        else:
+            tk.get_action("lyg_opendata_publisher_unmark")(_context(), {"id": id})
+            tk.h.flash_success(_("Mark removed"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(_errors(e).values()))
+    return tk.redirect_to("organization.read", id=id)
+
+
+_bp.add_url_rule("/organization/<id>/social-publisher", view_func=publisher, endpoint="publisher",
+                 methods=["POST"])
 _bp.add_url_rule("/opendata/data-requests", view_func=request_list, endpoint="requests")
 _bp.add_url_rule("/opendata/data-requests/new", view_func=request_new, endpoint="request_new",
                  methods=["GET", "POST"])
