@@ -6,7 +6,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup, escape
 
-from ckanext.lyg_opendata import roles, vocab
+from ckanext.lyg_opendata import roles, search, vocab
 from ckanext.lyg_opendata.catalog import freshness
 from ckanext.lyg_opendata.i18n.display import lyg_opendata_localised_license, render_datetime
 
@@ -75,7 +75,7 @@ def lyg_opendata_update_status(pkg: dict[str, Any]) -> dict[str, Any]:
 
 def lyg_opendata_overdue_filter(search_facets, facet_titles, item_count) -> dict[str, Any]:
     """The "overdue" block of the dataset search sidebar (count, active, label)."""
-    return freshness.overdue_filter(search_facets, facet_titles, item_count)
+    return search.overdue_filter(search_facets, facet_titles, item_count)
 
 
 def lyg_opendata_review_history(package_id: str) -> list[dict]:

@@ -6,12 +6,15 @@ here we adjust the query parameters CKAN sends to Solr and fill the title's piny
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.query import QUERY_FIELDS
 
 from ckanext.lyg_opendata.catalog import freshness
+
+_ = tk._
 
 # /dataset/?overdue=true becomes fq overdue:"true"; the index holds the due date instead
 _OVERDUE = re.compile(r'\+?overdue:"?(true|1)"?')
@@ -149,3 +152,63 @@ def lyg_opendata_search_suggest_auth(context: dict, data_dict: dict) -> dict[str
     """Whoever may search may get suggestions (package_search's rule); what is suggested is
     limited to the datasets the caller may see."""
     return tk.check_access("package_search", context, data_dict) and {"success": True}
+
+
+# --- the "overdue" filter of the dataset search page ---------------------------------------
+
+def _search_fq_from_request() -> str:
+    """The filter query CKAN's dataset search builds from the page's parameters."""
+    fq = ""
+    for param, value in tk.request.args.items(multi=True):
+        if param in ("q", "page", "sort", "overdue") or not value or param.startswith(("_", "ext_")):
+            continue
+        fq += ' %s:"%s"' % (param, value)
+    return fq + " +dataset_type:dataset"
+
+
+def _count_overdue(q: str, fq: str, include_private: bool) -> int:
+    """How many datasets of the page's search are overdue: one row-less count in Solr, with
+    the searcher's permission labels. Not a second ``package_search``: the page's search is
+    the only one, so every extension's search hooks run once per page."""
+    from ckan.lib import search as ckan_search
+    from ckan.lib.plugins import get_permission_labels
+
+    user = model.User.get(tk.current_user.name) if tk.current_user.is_authenticated else None
+    labels = None if user is not None and user.sysadmin else \
+        get_permission_labels().get_user_dataset_labels(user)
+    params = adjust_search_params({"q": q, "fq": f"{fq} +overdue:true".strip()})
+    if not tk.asbool(include_private):
+        params["fq"] = "+capacity:public " + params["fq"]
+    query = ckan_search.query_for(model.Package)
+    query.run(dict(params, rows=0, fl="id", facet="false"), permission_labels=labels)
+    return query.count
+
+
+def overdue_filter(search_facets: Optional[dict], facet_titles: Optional[dict],
+                   item_count: Optional[int]) -> dict[str, Any]:
+    """The "已逾期未更新" block of the search sidebar: the count of overdue datasets within
+    the current search, whether the filter is on, and the facets with the filter's title
+    and label added (for the pill of the active filter)."""
+    cached = getattr(tk.g, "_lyg_overdue_filter", None)
+    if cached is not None:
+        return cached
+    active = tk.request.args.get("overdue") in ("true", "1")
+    title = _("Freshness")
+    label = _("Overdue, not yet updated")
+    if active:
+        count = item_count or 0
+    else:
+        try:
+            count = _count_overdue(tk.request.args.get("q", ""), _search_fq_from_request(),
+                                   tk.config.get("ckan.search.default_include_private"))
+        except Exception:  # a query Solr rejects: the search page shows its own error
+            count = 0
+    items = [{"name": "true", "display_name": label, "count": count, "active": active}]
+    facets = dict(search_facets or {})
+    facets["overdue"] = {"title": title, "items": items}
+    titles = dict(facet_titles or {})
+    titles["overdue"] = title
+    result = {"title": title, "facet_items": items, "count": count, "active": active,
+              "search_facets": facets, "facet_titles": titles}
+    tk.g._lyg_overdue_filter = result
+    return result

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -40,6 +40,11 @@ TRANSITIONS = shared.Transitions({
 }, status_label=lambda code: vocab.label("review_status", code),
    action_label=lambda code: action_label(code),
    refused=N_("A dataset that is %(status)s cannot be %(action)s"), field="review_status")
+
+
+# Checks that other domains register (``fn(package_id, action)``, raising a ValidationError):
+# the catalog does not import them, they import the catalog
+TRANSITION_CHECKS: list[Callable[[str, str], None]] = []
 
 
 def derived_private(status: str, open_type: Optional[str]) -> bool:
@@ -159,9 +164,10 @@ def transition(context: dict[str, Any], package_id: str, action: str,
     current = current_values(pkg)
     status = current["review_status"]
     target = TRANSITIONS.target(action, status)
-    # Art 14: open personal-data findings hold back submission and approval
-    from ckanext.lyg_opendata.data import scan as data_scan
-    data_scan.check_review(pkg.id, action)
+    # what other domains check first (data.scan, Art 14: open personal-data findings hold
+    # back submission and approval)
+    for check in TRANSITION_CHECKS:
+        check(pkg.id, action)
     changes: dict[str, Any] = {"review_status": target,
                                "private": derived_private(target, current.get("open_type"))}
     if action == "submit":

@@ -22,6 +22,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import notify
+from ckanext.lyg_opendata.catalog import review
 from ckanext.lyg_opendata.data import detect
 from ckanext.lyg_opendata.data.model import Finding, Scan
 
@@ -230,8 +232,6 @@ def store(scan: Scan, found: list[detect.ColumnFinding], rows: int, size: int,
 def _act_on_findings(scan: Scan, personal: list[Finding]) -> None:
     """Art 26: a published dataset is withdrawn at once (review workflow: private, event,
     notices to supervisors and agency); otherwise the agency is told."""
-    from ckanext.lyg_opendata import notify
-    from ckanext.lyg_opendata.catalog import review
     pkg = model.Package.get(scan.package_id)
     res = model.Resource.get(scan.resource_id)
     if pkg is None or res is None:
@@ -265,7 +265,8 @@ def blocking_findings(package_id: str) -> list[Finding]:
 
 
 def check_review(package_id: str, action: str) -> None:
-    """Called by review.transition: submission and approval wait for the findings."""
+    """A check of review.transition (registered below): submission and approval wait for
+    the findings."""
     if action not in ("submit", "approve"):
         return
     open_findings = blocking_findings(package_id)
@@ -327,3 +328,7 @@ def findings_for(package_id: str, resource_id: Optional[str] = None) -> dict[str
     findings = [finding_dict(f) for f in q.order_by(Finding.created, Finding.column)]
     return {"scans": scans, "findings": findings,
             "blocking": sum(1 for f in findings if f["personal"] and f["status"] == "open")}
+
+
+if check_review not in review.TRANSITION_CHECKS:
+    review.TRANSITION_CHECKS.append(check_review)

@@ -293,7 +293,7 @@ def _act(action: str, user: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _advance(obj, entry: dict[str, Any]) -> bool:
     """Take an objection one step at a time towards the demo's state; True if it moved."""
-    from ckanext.lyg_opendata.objections.action import dataset_changes
+    from ckanext.lyg_opendata.objections.corrections import dataset_changes
     target, handler = entry.get("state", "submitted"), entry.get("handler")
     moved = False
     if obj.status == "submitted" and target in ("accepted", "answered"):

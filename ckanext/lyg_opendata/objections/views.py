@@ -12,7 +12,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.objections import codes, evidence, workflow
-from ckanext.lyg_opendata.objections.action import dataset_changes, marker
+from ckanext.lyg_opendata.objections.action import marker
+from ckanext.lyg_opendata.objections.corrections import dataset_changes
 
 _ = tk._
 

@@ -27,7 +27,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import roles, workdays
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.i18n import N_
-from ckanext.lyg_opendata.objections import codes
+from ckanext.lyg_opendata.objections import codes, corrections
 from ckanext.lyg_opendata.objections.model import Objection, ObjectionEvent
 
 log = logging.getLogger(__name__)
@@ -234,8 +234,7 @@ def _activity_url(activity_id: Optional[str]) -> Optional[str]:
 
 
 def _correction(obj: Objection) -> list[dict[str, str]]:
-    from ckanext.lyg_opendata.objections.action import correction_diff
-    return correction_diff(obj.package_id, obj.answer_activity_id)
+    return corrections.correction_diff(obj.package_id, obj.answer_activity_id)
 
 
 def event_dict(event: ObjectionEvent, level: str) -> dict[str, Any]:

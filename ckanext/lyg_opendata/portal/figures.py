@@ -254,12 +254,12 @@ def compute_stats() -> dict[str, Any]:
         answered = row[2] + row[3]
         row.append(round(100.0 * row[4] / answered) if answered else None)
 
-    O = Objection.__table__
+    OBJ = Objection.__table__
     objections = _monthly(
-        ("received", sa.select(_beijing_month(O.c.created), sa.func.count())
-         .group_by(_beijing_month(O.c.created))),
-        ("answered", sa.select(_beijing_month(O.c.answered_at), sa.func.count())
-         .where(O.c.answered_at.isnot(None)).group_by(_beijing_month(O.c.answered_at))))
+        ("received", sa.select(_beijing_month(OBJ.c.created), sa.func.count())
+         .group_by(_beijing_month(OBJ.c.created))),
+        ("answered", sa.select(_beijing_month(OBJ.c.answered_at), sa.func.count())
+         .where(OBJ.c.answered_at.isnot(None)).group_by(_beijing_month(OBJ.c.answered_at))))
 
     return {
         "computed": dt.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
