@@ -86,6 +86,10 @@ def _finders() -> dict[str, Callable[[str], Any]]:
     from ckanext.lyg_opendata.participation import ratings
     for name in ("hide", "answer"):
         finders[f"lyg_opendata_rating_{name}"] = ratings.get
+    from ckanext.lyg_opendata.disclosure import workflow as disclosure
+    for name in ("show", "request_correction", "amend", "extend", "transfer", "answer",
+                 "withdraw"):
+        finders[f"lyg_opendata_disclosure_{name}"] = disclosure.get
     return finders
 
 

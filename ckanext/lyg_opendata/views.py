@@ -30,6 +30,9 @@ __all__ += _objections_views.__all__
 from ckanext.lyg_opendata.participation.views import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.participation.views as _participation_views  # noqa: E402
 __all__ += _participation_views.__all__
+from ckanext.lyg_opendata.disclosure.views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.disclosure.views as _disclosure_views  # noqa: E402
+__all__ += _disclosure_views.__all__
 from ckanext.lyg_opendata.data.views import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.views as _data_views  # noqa: E402
 __all__ += _data_views.__all__

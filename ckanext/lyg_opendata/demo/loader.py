@@ -245,6 +245,8 @@ def load(synthetic: int = 0, progress: Progress = print,
     participation_demo.load(data, progress, counts)
     from ckanext.lyg_opendata.evaluation import demo as evaluation_demo
     evaluation_demo.load(data, progress, counts)
+    from ckanext.lyg_opendata.demo import disclosure as demo_disclosure
+    counts["disclosure"] = demo_disclosure.ensure(progress)
     if synthetic:
         orgs = [o["name"] for o in data["organizations"]]
         made = 0

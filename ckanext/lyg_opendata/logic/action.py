@@ -85,6 +85,9 @@ __all__ += _participation_publishers.__all__
 from ckanext.lyg_opendata.data.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.action as _data_action  # noqa: E402
 __all__ += _data_action.__all__
+from ckanext.lyg_opendata.disclosure.action import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.disclosure.action as _disclosure_action  # noqa: E402
+__all__ += _disclosure_action.__all__
 
 from ckanext.lyg_opendata.evaluation.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.evaluation.action as _evaluation_action  # noqa: E402

@@ -74,6 +74,9 @@ __all__ += _data_auth.__all__
 from ckanext.lyg_opendata.evaluation.auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.evaluation.auth as _evaluation_auth  # noqa: E402
 __all__ += _evaluation_auth.__all__
+from ckanext.lyg_opendata.disclosure.auth import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.disclosure.auth as _disclosure_auth  # noqa: E402
+__all__ += _disclosure_auth.__all__
 
 # chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
 from ckanext.lyg_opendata.dcat.deletions import (  # noqa: E402

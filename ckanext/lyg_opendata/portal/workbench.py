@@ -41,11 +41,22 @@ def _own(user: model.User) -> list[dict]:
     return [
         _item(_("My applications"), "lyg_opendata_applications.my_applications", info_asked),
         _item(_("My objections"), "lyg_opendata_objections.mine"),
+        _item(_("My applications for disclosure"), "lyg_opendata_disclosure.mine"),
         *grants,
         _item(_("Notices"), "lyg_opendata_applications.notices", notify.unread_count(user.id)),
         _item(_("Profile settings"), "user.edit", id=user.name),
         _item(_("API tokens"), "user.api_tokens", id=user.name),
     ]
+
+
+def _disclosure_open(org_ids: Optional[list[str]]) -> int:
+    """Applications for disclosure being handled (of these agencies; None: all)."""
+    from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+    query = model.Session.query(sa.func.count(DisclosureRequest.id)).filter(
+        DisclosureRequest.status == "received")
+    if org_ids is not None:
+        query = query.filter(DisclosureRequest.organization_id.in_(org_ids))
+    return _count(query)
 
 
 def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
@@ -63,6 +74,8 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
         _item(_("Applications to answer"), "lyg_opendata_applications.agency_applications",
               apps.count_open_for_staff(user)),
         _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
+        _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
+              _disclosure_open(org_ids)),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
               _rectifications(org_ids=org_ids, states=("issued", "returned"))),
@@ -88,6 +101,8 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Review queue"), "lyg_opendata_catalog.review_queue", pending),
         _item(_("All applications"), "lyg_opendata_applications.all_applications", open_apps),
         _item(_("Objection moderation"), "lyg_opendata_objections.moderation", escalated),
+        _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
+              _disclosure_open(None)),
         _item(_("Reports of misuse"), "lyg_opendata_objections.reports", reports),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),  # revocation, Art 40
         _item(_("Overdue updates"), "lyg_opendata_freshness.overdue"),

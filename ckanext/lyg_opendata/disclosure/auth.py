@@ -1,0 +1,173 @@
+"""Auth functions of disclosure on application (roles.py decides who is what).
+
+- apply online, list one's own: logged-in users;
+- register a letter/fax: editors and admins of the agency it is registered for;
+- read one: the applicant, the handling agency's editors and admins, supervisors; the agency
+  that transferred it away (masked);
+- the agency queue: agency editors and admins (their agencies), supervisors (all);
+- request an amendment, answer: the handling agency's editors and admins;
+- extend: the handling agency's head (admins), once;
+- transfer: the handling agency and supervisors;
+- amend, withdraw: the applicant only;
+- the answer notice (答复告知书) and the answer's file: applicant, handling agency, supervisors;
+  the scanned letter: the handling agency and supervisors.
+Sysadmins may do what the handling agency may (platform operator), but not act as the
+applicant (``auth_sysadmins_check`` on amend and withdraw).
+"""
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata.disclosure import workflow
+from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+
+_ = tk._
+
+__all__ = [
+    "lyg_opendata_disclosure_create",
+    "lyg_opendata_disclosure_register",
+    "lyg_opendata_disclosure_show",
+    "lyg_opendata_disclosure_queue",
+    "lyg_opendata_disclosure_my_list",
+    "lyg_opendata_disclosure_request_correction",
+    "lyg_opendata_disclosure_amend",
+    "lyg_opendata_disclosure_extend",
+    "lyg_opendata_disclosure_transfer",
+    "lyg_opendata_disclosure_answer",
+    "lyg_opendata_disclosure_withdraw",
+    "lyg_opendata_disclosure_notice_download",
+    "lyg_opendata_disclosure_file_download",
+    "lyg_opendata_disclosure_letter_download",
+]
+
+OK = {"success": True}
+
+
+def _deny(msg: str) -> dict:
+    return {"success": False, "msg": msg}
+
+
+def _req(data_dict) -> DisclosureRequest | None:
+    rid = (data_dict or {}).get("id")
+    return model.Session.get(DisclosureRequest, rid) if isinstance(rid, str) and rid else None
+
+
+def _user(context):
+    return context.get("user")
+
+
+def _logged_in(context) -> bool:
+    return roles._user(_user(context)) is not None
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_disclosure_create(context, data_dict):
+    if not _logged_in(context):
+        return _deny(_("Log in to apply for the disclosure of government information"))
+    return OK
+
+
+def lyg_opendata_disclosure_register(context, data_dict):
+    user = _user(context)
+    if workflow.is_sysadmin(user):
+        return OK
+    org_ref = (data_dict or {}).get("organization")
+    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
+    if org is not None and org.is_organization:
+        if roles.is_agency_editor(user, org.id):
+            return OK
+    elif roles.editable_org_ids(user):  # the agency is checked again once validated
+        return OK
+    return _deny(_("Only the agency's staff can register applications received by letter or fax"))
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_disclosure_show(context, data_dict):
+    req = _req(data_dict)
+    if req is not None and workflow.may_view(_user(context), req):
+        return OK
+    return _deny(_("Not authorized to see this application"))
+
+
+def lyg_opendata_disclosure_queue(context, data_dict):
+    user = _user(context)
+    if roles.is_supervisor(user) or roles.editable_org_ids(user):
+        return OK
+    return _deny(_("Only agency staff and supervisors see the queue of applications"))
+
+
+def lyg_opendata_disclosure_my_list(context, data_dict):
+    if not _logged_in(context):
+        return _deny(_("Log in to see your applications"))
+    return OK
+
+
+def _handling(context, data_dict, msg):
+    req = _req(data_dict)
+    if req is not None and workflow.is_handling_staff(_user(context), req):
+        return OK
+    return _deny(msg)
+
+
+def lyg_opendata_disclosure_request_correction(context, data_dict):
+    return _handling(context, data_dict, _("Only the agency handling the application can ask for an amendment"))
+
+
+def lyg_opendata_disclosure_answer(context, data_dict):
+    return _handling(context, data_dict, _("Only the agency handling the application can answer it"))
+
+
+def lyg_opendata_disclosure_extend(context, data_dict):
+    req = _req(data_dict)
+    if req is not None and workflow.is_agency_head(_user(context), req):
+        return OK
+    return _deny(_("Only the head (an admin) of the agency handling the application can extend the answer period"))
+
+
+def lyg_opendata_disclosure_transfer(context, data_dict):
+    req = _req(data_dict)
+    user = _user(context)
+    if req is not None and (workflow.is_handling_staff(user, req) or roles.is_supervisor(user)):
+        return OK
+    return _deny(_("Only the agency handling the application and supervisors can transfer it"))
+
+
+def _applicant(context, data_dict, msg):
+    req = _req(data_dict)
+    if req is not None and workflow.is_applicant(_user(context), req):
+        return OK
+    return _deny(msg)
+
+
+@tk.auth_sysadmins_check
+def lyg_opendata_disclosure_amend(context, data_dict):
+    return _applicant(context, data_dict, _("Only the applicant can amend the application"))
+
+
+@tk.auth_sysadmins_check
+def lyg_opendata_disclosure_withdraw(context, data_dict):
+    return _applicant(context, data_dict, _("Only the applicant can withdraw the application"))
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_disclosure_notice_download(context, data_dict):
+    req = _req(data_dict)
+    if req is not None and workflow.sees_personal_data(_user(context), req):
+        return OK
+    return _deny(_("Not authorized to see this application"))
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_disclosure_file_download(context, data_dict):
+    return lyg_opendata_disclosure_notice_download(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def lyg_opendata_disclosure_letter_download(context, data_dict):
+    req = _req(data_dict)
+    user = _user(context)
+    if req is not None and (workflow.is_handling_staff(user, req) or roles.is_supervisor(user)):
+        return OK
+    return _deny(_("Not authorized to see this application"))

@@ -1,0 +1,80 @@
+"""Who hears about an application for disclosure (notify.notify_users: an in-portal notice
+plus an email), from the action's success signal (``workflow.after``): receivers write
+without committing. Mails never carry the applicant's personal data, only the receipt
+number and the link."""
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import notify
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.disclosure import codes
+from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+
+_ = tk._
+
+
+def _link(req: DisclosureRequest) -> str:
+    return tk.url_for("lyg_opendata_disclosure.read", id=req.id, _external=True)
+
+
+def _applicant(req: DisclosureRequest) -> list:
+    user = model.Session.get(model.User, req.user_id) if req.user_id else None
+    return [user] if user else []
+
+
+def _agency(org_id) -> list:
+    return notify.agency_staff(org_id) if org_id else []
+
+
+def _send(users, subject: str, body: str, link: str) -> None:
+    notify.notify_users(users, subject, body, link=link, commit=False)
+
+
+@shared.after(*(f"lyg_opendata_disclosure_{verb}" for verb in (
+    "create", "register", "request_correction", "amend", "extend", "transfer", "answer",
+    "withdraw")))
+def after_action(context, data_dict, result) -> None:
+    req = model.Session.get(DisclosureRequest, (result or {}).get("id") or "")
+    if req is None:
+        return
+    from ckanext.lyg_opendata.disclosure.model import DisclosureEvent
+    event = model.Session.query(DisclosureEvent).filter(
+        DisclosureEvent.request_id == req.id).order_by(
+        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
+    if event is not None:
+        transition(req, event.action, result)
+
+
+def transition(req: DisclosureRequest, action: str, result: dict) -> None:
+    link = _link(req)
+    number = req.number
+    due = result.get("deadline") or ""
+    if action in ("submit", "amend", "withdraw", "transfer"):
+        subject = {
+            "submit": _("New application for disclosure %s"),
+            "amend": _("Application for disclosure %s amended"),
+            "withdraw": _("Application for disclosure %s withdrawn"),
+            "transfer": _("Application for disclosure %s transferred to your agency"),
+        }[action] % number
+        body = subject
+        if action != "withdraw":
+            body += "\n" + _("The answer is due by %s (15 working days).") % due
+        _send(_agency(req.organization_id), subject, body, link)
+    if action == "submit":
+        subject = _("Your application for disclosure was received: %s") % number
+        body = subject + "\n" + _("The answer is due by %s (15 working days).") % due
+        _send(_applicant(req), subject, body, link)
+    elif action in ("request_correction", "extend", "transfer", "answer"):
+        subject = _("Your application for disclosure %(number)s: %(event)s") % {
+            "number": number, "event": codes.label("event", action)}
+        body = {
+            "request_correction": _("Please amend your application:\n\n%s") % (req.correction_request or ""),
+            "extend": _("The answer period was extended; the answer is now due by %s.") % due,
+            "transfer": _("Your application is now handled by %s.") % (
+                result.get("organization_title") or ""),
+            "answer": _("Answer: %s. Read it and download the answer notice on the "
+                        "application's page.") % (codes.label("outcome", req.outcome)),
+        }[action]
+        _send(_applicant(req), subject, body, link)

@@ -1,0 +1,183 @@
+"""navl schemas of disclosure on application: every field error at once, field by field."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.access.applications import credit_code_validator, phone_validator
+from ckanext.lyg_opendata.disclosure import codes
+from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+
+_ = tk._
+
+
+def v(name: str):
+    return tk.get_validator(name)
+
+
+def one_of(kind: str):
+    def validator(value, context):
+        if value not in codes.codes(kind):
+            raise tk.Invalid(_("Choose one of: %s") % ", ".join(codes.label(kind, c) for c in codes.codes(kind)))
+        return value
+    return validator
+
+
+def text(required: bool = True, minimum: int = 2, maximum: int = 5000) -> list:
+    first = [v("not_empty")] if required else [v("ignore_missing")]
+    checks = [min_length(minimum)] if required else []
+    return first + [v("unicode_safe"), v("strip_value")] + checks + [max_length(maximum), no_blocked_words]
+
+
+def short(required: bool = False, maximum: int = 200) -> list:
+    first = [v("not_empty")] if required else [v("ignore_missing")]
+    return first + [v("unicode_safe"), v("strip_value"), max_length(maximum)]
+
+
+def workdays_number(value: Any, context) -> int:
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise tk.Invalid(_("Enter a whole number of working days"))
+    if days < 1 or days > 15:
+        raise tk.Invalid(_("An extension is between 1 and %d working days") % 15)
+    return days
+
+
+def id_schema() -> dict:
+    return {"id": [v("not_empty"), v("unicode_safe")]}
+
+
+def applicant_schema() -> dict:
+    return {
+        "organization": [v("not_empty"), v("unicode_safe")],
+        "applicant_type": [v("not_empty"), v("unicode_safe"), one_of("applicant_type")],
+        "organization_kind": [v("ignore_missing"), v("unicode_safe"), one_of("organization_kind")],
+        "applicant_name": short(required=True, maximum=100),
+        "id_type": [v("ignore_missing"), v("unicode_safe"), one_of("id_type")],
+        "id_number": short(maximum=40),
+        "credit_code": [v("ignore_empty"), v("unicode_safe"), credit_code_validator],
+        "legal_representative": short(maximum=50),
+        "contact_person": short(maximum=50),
+        "phone": [v("not_empty"), v("unicode_safe"), phone_validator],
+        "email": [v("ignore_missing"), v("unicode_safe"), v("strip_value"), v("email_validator")],
+        "address": short(maximum=300),
+        "description": text(minimum=5),
+        "purpose": text(required=False, maximum=1000),
+        "delivery": [v("not_empty"), v("unicode_safe"), one_of("delivery")],
+    }
+
+
+def create_schema() -> dict:
+    return {**applicant_schema(),
+            "accept_privacy": [v("not_missing"), v("boolean_validator"), _true]}
+
+
+def register_schema() -> dict:
+    return {**applicant_schema(),
+            "channel": [v("not_empty"), v("unicode_safe"), _offline_channel],
+            "letter": [v("ignore_missing")]}
+
+
+def _offline_channel(value, context):
+    if value not in ("letter", "fax", "in_person"):
+        raise tk.Invalid(_("Choose one of: %s") % ", ".join(
+            codes.label("channel", c) for c in ("letter", "fax", "in_person")))
+    return value
+
+
+def _true(value, context):
+    if value is not True:
+        raise tk.Invalid(_("Agree to the privacy notice to apply"))
+    return value
+
+
+def cross_field_errors(data: dict) -> dict[str, list[str]]:
+    """A natural person gives an ID type and number (a resident ID checked); a legal person
+    or other organization its 统一社会信用代码, kind, legal representative and contact person."""
+    from ckanext.lyg_opendata.disclosure.workflow import check_resident_id
+    errors: dict[str, list[str]] = {}
+    missing = [_("Missing value")]
+    if data.get("applicant_type") == "individual":
+        for name in ("id_type", "id_number"):
+            if not data.get(name):
+                errors[name] = missing
+        number = re.sub(r"\s", "", data.get("id_number") or "").upper()
+        if data.get("id_type") == "resident_id" and number:
+            if not check_resident_id(number):
+                errors["id_number"] = [_("This resident identity card number is not valid "
+                                         "(18 characters with a correct check digit)")]
+            data["id_number"] = number
+        for name in ("credit_code", "legal_representative", "organization_kind"):
+            data[name] = None
+    elif data.get("applicant_type") == "organization":
+        for name in ("credit_code", "organization_kind", "legal_representative", "contact_person"):
+            if not data.get(name):
+                errors[name] = missing
+        data["id_type"] = data["id_number"] = None
+    if data.get("delivery") == "email" and not data.get("email"):
+        errors["email"] = [_("Give an email address to receive the answer by email")]
+    if data.get("delivery") == "post" and not data.get("address"):
+        errors["address"] = [_("Give a postal address to receive the answer by post")]
+    return errors
+
+
+def validate(data_dict: Any, schema: dict, cross=None) -> dict[str, Any]:
+    if not isinstance(data_dict, dict):
+        raise tk.ValidationError({"data": [_("Send the fields as an object")]})
+    data, errors = tk.navl_validate(dict(data_dict), schema)
+    errors = {k: val for k, val in errors.items() if val}
+    if cross is not None:
+        errors.update({k: val for k, val in cross(data).items() if k not in errors})
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def reason_schema(required: bool = True) -> dict:
+    return {**id_schema(), "text": text(required=required)}
+
+
+def amend_schema() -> dict:
+    return {**id_schema(), "description": text(minimum=5),
+            "purpose": text(required=False, maximum=1000)}
+
+
+def extend_schema() -> dict:
+    return {**id_schema(), "days": [v("not_empty"), workdays_number], "text": text()}
+
+
+def transfer_schema() -> dict:
+    return {**id_schema(), "organization": [v("not_empty"), v("unicode_safe")], "text": text()}
+
+
+def answer_schema() -> dict:
+    return {
+        **id_schema(),
+        "outcome": [v("not_empty"), v("unicode_safe"), one_of("outcome")],
+        "answer_text": text(),
+        "withheld_category": [v("ignore_missing"), v("unicode_safe"), one_of("withheld_category")],
+        "withheld_reason": text(required=False),
+        "legal_basis": text(required=False, maximum=1000),
+        "where_to_find": text(required=False, maximum=1000),
+        "holder_name": short(maximum=200),
+        "holder_contact": short(maximum=300),
+        "file": [v("ignore_missing")],
+    }
+
+
+def list_schema() -> dict:
+    return {
+        "organization": [v("ignore_missing"), v("unicode_safe")],
+        "status": [v("ignore_missing"), v("unicode_safe"), _status_filter],
+        "overdue": [v("ignore_missing"), v("boolean_validator")],
+    }
+
+
+def _status_filter(value, context):
+    allowed = ["open", "all", *codes.codes("status")]
+    if value not in allowed:
+        raise tk.Invalid(_("Choose one of: %s") % ", ".join(allowed))
+    return value
