@@ -177,3 +177,11 @@ def _scenario(base, page, cast, steps, tmp_path):
     page.wait_for_url("**/opendata/disclosure/*")
     assert "连云港市统计局" in page.content() and "非本机关掌握" in page.content()
     steps("letter-answered")
+
+    # 8. the agency's yearly table counts both (one natural person, one business), answered
+    page.goto(f"{base}/opendata/disclosure/report")
+    new = page.locator("tr[data-row=new] td")
+    assert new.nth(0).inner_text() == "1" and new.nth(1).inner_text() == "1"
+    assert new.nth(6).inner_text() == "2"
+    assert page.locator("tr[data-row=carried_out] td").nth(6).inner_text() == "0"
+    steps("report", phone=True)

@@ -30,6 +30,7 @@ __all__ = [
     "lyg_opendata_disclosure_transfer",
     "lyg_opendata_disclosure_answer",
     "lyg_opendata_disclosure_withdraw",
+    "lyg_opendata_disclosure_yearly_report",
 ]
 
 
@@ -232,3 +233,21 @@ def lyg_opendata_disclosure_withdraw(context, data_dict):
     :param id: the application; :param text: reason (optional)
     """
     return _move(context, data_dict, "withdraw", schema.reason_schema(required=False))
+
+
+@tk.side_effect_free
+def lyg_opendata_disclosure_yearly_report(context, data_dict):
+    """The yearly report's table of applications received and handled (national format of
+    2021, part 三), of one agency or, without ``organization``, of the whole city.
+
+    :param year: the year (default: this year)
+    :param organization: the agency (id or name; agency staff: one of theirs)
+    """
+    from ckanext.lyg_opendata.disclosure import report
+    data = schema.validate(data_dict, schema.report_schema())
+    org = _agency(data["organization"]) if data.get("organization") else None
+    if org is not None:
+        tk.check_access("lyg_opendata_disclosure_yearly_report", context, {"organization": org.id})
+    out = report.table(data.get("year") or workdays.today_beijing().year, org.id if org else None)
+    out["organization_title"] = org.title if org else None
+    return out

@@ -40,6 +40,7 @@ __all__ = [
     "lyg_opendata_disclosure_notice_download",
     "lyg_opendata_disclosure_file_download",
     "lyg_opendata_disclosure_letter_download",
+    "lyg_opendata_disclosure_yearly_report",
 ]
 
 OK = {"success": True}
@@ -171,3 +172,15 @@ def lyg_opendata_disclosure_letter_download(context, data_dict):
     if req is not None and (workflow.is_handling_staff(user, req) or roles.is_supervisor(user)):
         return OK
     return _deny(_("Not authorized to see this application"))
+
+
+def lyg_opendata_disclosure_yearly_report(context, data_dict):
+    """Supervisors: any agency and the city; agency editors and admins: their agency's."""
+    user = _user(context)
+    if roles.is_supervisor(user):
+        return OK
+    org_ref = (data_dict or {}).get("organization")
+    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
+    if org is not None and roles.is_agency_editor(user, org.id):
+        return OK
+    return _deny(_("Only supervisors see the city's table; agency staff see their agency's"))

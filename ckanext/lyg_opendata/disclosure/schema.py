@@ -181,3 +181,18 @@ def _status_filter(value, context):
     if value not in allowed:
         raise tk.Invalid(_("Choose one of: %s") % ", ".join(allowed))
     return value
+
+
+def year_validator(value: Any, context) -> int:
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise tk.Invalid(_("Enter a year, e.g. 2026"))
+    if year < 2008 or year > 2100:
+        raise tk.Invalid(_("Enter a year, e.g. 2026"))
+    return year
+
+
+def report_schema() -> dict:
+    return {"year": [v("ignore_missing"), year_validator],
+            "organization": [v("ignore_missing"), v("unicode_safe")]}

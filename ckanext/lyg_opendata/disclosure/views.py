@@ -278,10 +278,38 @@ def letter(id: str):
                      "letter_name", "letter_mimetype")
 
 
+def yearly_report():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    user = _context()["user"]
+    supervisor = roles.is_supervisor(user)
+    own = [] if supervisor else roles.editable_org_ids(user)
+    params = {k: v for k, v in tk.request.args.items() if k in ("year", "organization") and v}
+    if not supervisor and not params.get("organization") and own:
+        org = model.Session.get(model.Group, own[0])
+        params["organization"] = org.name if org else ""
+    try:
+        result = tk.get_action("lyg_opendata_disclosure_yearly_report")(_context(), params)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(m for msgs in _errors(e).values() for m in msgs))
+        params = {k: v for k, v in params.items() if k == "organization"}
+        try:
+            result = tk.get_action("lyg_opendata_disclosure_yearly_report")(_context(), params)
+        except (tk.ValidationError, tk.NotAuthorized) as e2:
+            return tk.abort(403, str(e2))
+    agencies = [a for a in _agencies()[1:] if supervisor or (
+        model.Group.get(a["value"]) and model.Group.get(a["value"]).id in own)]
+    return tk.render("lyg_opendata/disclosure/report.html", {
+        "result": result, "params": params, "agencies": agencies, "supervisor": supervisor})
+
+
 _bp = disclosure_blueprint
 _bp.add_url_rule("/opendata/disclosure/apply", view_func=apply, methods=["GET", "POST"])
 _bp.add_url_rule("/opendata/disclosure/register", view_func=register, methods=["GET", "POST"])
 _bp.add_url_rule("/opendata/disclosure", view_func=queue, endpoint="queue")
+_bp.add_url_rule("/opendata/disclosure/report", view_func=yearly_report, endpoint="report")
 _bp.add_url_rule("/opendata/my-disclosure", view_func=mine)
 _bp.add_url_rule("/opendata/disclosure/<id>", view_func=read)
 _bp.add_url_rule("/opendata/disclosure/<id>/notice.pdf", view_func=notice)
