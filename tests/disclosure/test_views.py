@@ -7,11 +7,10 @@ import io
 import pytest
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 
-from tests.disclosure.conftest import RESIDENT_ID, ctx, individual
+from tests.disclosure.conftest import RESIDENT_ID, individual
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -7,13 +7,12 @@ import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories
 
 from ckanext.lyg_opendata.disclosure import workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 from ckanext.lyg_opendata.workdays import loader
 
-from tests.disclosure.conftest import ctx, individual, organization
+from tests.disclosure.conftest import ctx, organization
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
