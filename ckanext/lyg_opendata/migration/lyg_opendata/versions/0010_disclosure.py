@@ -1,15 +1,15 @@
 """Applications for government information disclosure (依申请公开)
 
-Revision ID: 0008_disclosure
-Revises: 0007_data_scan
+Revision ID: 0010_disclosure
+Revises: 0009_evaluation
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0008_disclosure"
-down_revision = "0007_data_scan"
+revision = "0010_disclosure"
+down_revision = "0009_evaluation"
 branch_labels = None
 depends_on = None
 
