@@ -1,6 +1,6 @@
 """Tables of applications for government information disclosure (依申请公开, 政府信息公开条例
 Art 27-37, the city's 政府信息公开指南 part 二). Schema changes go through alembic
-(migration/lyg_opendata, 0010_disclosure)."""
+(migration/lyg_opendata, 0011_disclosure)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,15 +1,15 @@
 """Applications for government information disclosure (依申请公开)
 
-Revision ID: 0010_disclosure
-Revises: 0009_evaluation
+Revision ID: 0011_disclosure
+Revises: 0010_social_publisher
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0010_disclosure"
-down_revision = "0009_evaluation"
+revision = "0011_disclosure"
+down_revision = "0010_social_publisher"
 branch_labels = None
 depends_on = None
 
