@@ -112,6 +112,7 @@ lyg_opendata_rectification_issue lyg_opendata_rectification_prefill
 lyg_opendata_rectification_show lyg_opendata_rectification_list
 lyg_opendata_rectification_respond lyg_opendata_rectification_return
 lyg_opendata_rectification_escalate lyg_opendata_rectification_close
+lyg_opendata_scorecard_list
 """.split())
 
 

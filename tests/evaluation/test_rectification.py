@@ -35,6 +35,7 @@ MATRIX = [
     ("lyg_opendata_rectification_return", SUPERVISORS),
     ("lyg_opendata_rectification_escalate", SUPERVISORS),
     ("lyg_opendata_rectification_close", SUPERVISORS),
+    ("lyg_opendata_scorecard_list", LISTERS),
 ]
 
 
@@ -64,10 +65,10 @@ def test_every_auth_function_is_in_the_matrix():
     assert {name for name, _a in MATRIX} == set(rectification_auth.__all__)
 
 
-@pytest.mark.parametrize("auth_name,allowed", MATRIX, ids=[m[0].split("rectification_")[1] for m in MATRIX])
+@pytest.mark.parametrize("auth_name,allowed", MATRIX, ids=[m[0].split("opendata_")[1] for m in MATRIX])
 def test_permission_matrix(auth_name, allowed, people, issue):
     notice = issue()
-    verb = auth_name.split("rectification_")[1]
+    verb = auth_name.split("_")[-1]
     if verb == "respond":
         data = {"id": notice["id"], "text": "已整改"}
     elif verb in ("show", "return", "escalate", "close"):

@@ -24,6 +24,7 @@ __all__ = [
     "lyg_opendata_rectification_return",
     "lyg_opendata_rectification_escalate",
     "lyg_opendata_rectification_close",
+    "lyg_opendata_scorecard_list",
 ]
 
 
@@ -159,3 +160,27 @@ def lyg_opendata_rectification_close(context, data_dict):
     :param text: the conclusion
     """
     return _transition(context, data_dict, "close")
+
+
+@tk.side_effect_free
+def lyg_opendata_scorecard_list(context, data_dict):
+    """Agency scorecards for a year (evaluation/scorecards.py): supervisors get every agency,
+    ranked by score, and the average; an agency's editors and admins their own agencies'
+    cards (not ranked) and the average.
+
+    :param year: the year (Beijing dates; default: this year)
+    :returns: ``{"year", "cards": [...], "average": {...}, "ranked": bool}``
+    """
+    from ckanext.lyg_opendata.evaluation import scorecards
+    data = schema.validate(data_dict, schema.scorecard_schema())
+    user = context.get("user")
+    year = data.get("year") or workdays.today_beijing().year
+    everyone = scorecards.compute(year)
+    supervisor = roles.is_supervisor(user)
+    if supervisor:
+        cards = everyone
+    else:
+        own = set(roles.editable_org_ids(user))
+        cards = [dict(c, rank=None) for c in everyone if c["id"] in own]
+    return {"year": year, "cards": cards, "average": scorecards.average(everyone),
+            "ranked": supervisor}

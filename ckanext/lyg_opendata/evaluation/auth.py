@@ -4,7 +4,8 @@
 - respond: the editors and admins of the agency the notice is addressed to (sysadmins, as
   platform operator, too);
 - read one: supervisors and the addressed agency's editors and admins;
-- list: supervisors (all) and editors/admins of any agency (their own agencies' only).
+- list: supervisors (all) and editors/admins of any agency (their own agencies' only);
+- scorecards: supervisors (every agency, ranked) and editors/admins of any agency (their own).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ __all__ = [
     "lyg_opendata_rectification_return",
     "lyg_opendata_rectification_escalate",
     "lyg_opendata_rectification_close",
+    "lyg_opendata_scorecard_list",
 ]
 
 OK = {"success": True}
@@ -76,3 +78,10 @@ def lyg_opendata_rectification_list(context, data_dict):
     if roles.is_supervisor(user) or roles.editable_org_ids(user):
         return OK
     return _deny(_("Only supervisors and data-opening bodies see rectification notices"))
+
+
+def lyg_opendata_scorecard_list(context, data_dict):
+    user = context.get("user")
+    if roles.is_supervisor(user) or roles.editable_org_ids(user):
+        return OK
+    return _deny(_("Only supervisors and data-opening bodies see scorecards"))

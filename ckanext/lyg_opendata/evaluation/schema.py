@@ -68,6 +68,20 @@ def list_schema() -> dict:
             "overdue": [v("default")(False), v("boolean_validator")]}
 
 
+def _year(value, context):
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise tk.Invalid(_("Please enter a year such as 2026"))
+    if not 2000 <= year <= 2100:
+        raise tk.Invalid(_("Please enter a year such as 2026"))
+    return year
+
+
+def scorecard_schema() -> dict:
+    return {"year": [v("ignore_missing"), v("ignore_empty"), _year]}
+
+
 def validate(data_dict: Any, schema: dict) -> dict[str, Any]:
     data, errors = tk.navl_validate(dict(data_dict or {}) if isinstance(data_dict, dict) else {},
                                     schema)

@@ -138,6 +138,42 @@ def act(id: str, verb: str):
     return tk.redirect_to("lyg_opendata_evaluation.rectification_read", id=id)
 
 
+def scorecards():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    from ckanext.lyg_opendata.evaluation.scorecards import FIGURES
+    try:
+        result = tk.get_action("lyg_opendata_scorecard_list")(
+            _context(), {"year": tk.request.args.get("year", "")})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        return tk.abort(400, "；".join(_errors(e).values()))
+    return tk.render("lyg_opendata/evaluation/scorecards.html", {
+        "result": result, "figures": FIGURES, "labels": {k: _(v) for k, v in LABELS.items()}})
+
+
+LABELS = {
+    "datasets_unconditional": workflow.N_("Datasets open without conditions"),
+    "datasets_conditional": workflow.N_("Datasets open under conditions"),
+    "freshness_overdue": workflow.N_("Updates overdue now"),
+    "freshness_on_time_share": workflow.N_("Datasets updated on time (%)"),
+    "review_decisions": workflow.N_("Review decisions"),
+    "review_median_days": workflow.N_("Review turnaround, median (days)"),
+    "review_return_share": workflow.N_("Returned in review (%)"),
+    "applications_received": workflow.N_("Applications received"),
+    "applications_decided": workflow.N_("Applications answered"),
+    "applications_in_time_share": workflow.N_("Answered within the deadline (%)"),
+    "applications_median_workdays": workflow.N_("Answer time, median (working days)"),
+    "applications_overdue": workflow.N_("Applications overdue now"),
+    "objections_answered": workflow.N_("Objections answered"),
+    "objections_in_time_share": workflow.N_("Objections answered in time (%)"),
+    "usage_reports": workflow.N_("Usage reports received"),
+    "score": workflow.N_("Score"),
+}
+
+evaluation_blueprint.add_url_rule("/opendata/scorecards", view_func=scorecards,
+                                  endpoint="scorecards")
 evaluation_blueprint.add_url_rule("/opendata/rectifications", view_func=index,
                                   endpoint="rectification_index")
 evaluation_blueprint.add_url_rule("/opendata/rectifications/new", view_func=new,

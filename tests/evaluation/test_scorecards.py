@@ -1,0 +1,119 @@
+"""Agency scorecards: each figure equals what the tables hold for crafted records (counted
+here directly), supervisors see every agency ranked, an agency only its own; pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.lyg_opendata import workdays
+from ckanext.lyg_opendata.access.model import Application
+from ckanext.lyg_opendata.objections.model import Objection
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+YEAR = workdays.today_beijing().year
+
+
+def ctx(user):
+    return {"user": user["name"] if user else "", "model": model}
+
+
+@pytest.fixture
+def world(people, agency, published_dataset, create_dataset):
+    a = published_dataset(name="sc-bus", title="公交线路")
+    b = published_dataset(name="sc-water", title="用水户", open_type="conditional",
+                          open_conditions="仅限科研")
+    create_dataset(name="sc-draft", title="草稿")  # not counted
+    cal = workdays.Calendar()
+    jan = dt.date(YEAR, 1, 5)
+
+    def app(status, received, decided_day=None):
+        due = cal.add_workdays(received, 10)[0]
+        model.Session.add(Application(
+            package_id=b["id"], org_id=agency["id"], user_id=factories.User()["id"],
+            status=status, purpose="科研", scenario="分析", security_measures="加密",
+            term_start=received, term_end=due, received_on=received, due_on=due,
+            decided_at=(dt.datetime.combine(decided_day, dt.time(2)) if decided_day else None)))
+        return due
+    due1 = app("approved", jan, cal.add_workdays(jan, 4)[0])        # in time, 4 working days
+    app("refused", jan, cal.add_workdays(jan, 12)[0])               # late, 12 working days
+    app("submitted", jan)                                           # open and overdue
+    model.Session.add(Objection(
+        package_id=a["id"], organization_id=agency["id"], type="error", description="错误数据",
+        clock_start=jan, deadline_days=15, created=dt.datetime(YEAR, 1, 5, 2),
+        answered_at=dt.datetime.combine(cal.add_workdays(jan, 3)[0], dt.time(2))))
+    model.repo.commit()
+    return {"due1": due1}
+
+
+def test_figures_equal_the_tables(people, agency, world):
+    result = tk.get_action("lyg_opendata_scorecard_list")(ctx(people["supervisor"]), {"year": YEAR})
+    card = next(c for c in result["cards"] if c["id"] == agency["id"])
+    q = lambda sql, **kw: model.Session.execute(sa.text(sql), kw).scalar()  # noqa: E731
+    public = ("state='active' AND NOT private AND type='dataset' "
+              "AND extras->>'review_status'='published' AND owner_org=:o")
+    assert card["datasets_unconditional"] == q(
+        f"SELECT count(*) FROM package WHERE {public} AND extras->>'open_type'='unconditional'",
+        o=agency["id"]) == 1
+    assert card["datasets_conditional"] == 1
+    assert card["applications_received"] == q(
+        "SELECT count(*) FROM lyg_opendata_application WHERE org_id=:o "
+        "AND extract(year from received_on)=:y", o=agency["id"], y=YEAR) == 3
+    assert card["applications_decided"] == 2
+    assert card["applications_in_time_share"] == 50.0
+    assert card["applications_median_workdays"] == 8.0       # median of 4 and 12
+    assert card["applications_overdue"] == 1
+    assert card["objections_answered"] == 1 and card["objections_in_time_share"] == 100.0
+    # both datasets were published through review today: two approvals
+    assert card["review_decisions"] == q(
+        "SELECT count(*) FROM lyg_opendata_review_event e JOIN package p ON p.id=e.package_id "
+        "WHERE p.owner_org=:o AND e.action IN ('approve','return')", o=agency["id"]) == 2
+    assert card["review_return_share"] == 0.0
+    assert card["freshness_on_time_share"] == 100.0
+    assert card["usage_reports"] == 0
+    assert card["score"] == round((100.0 + 50.0 + 100.0) / 3, 1)
+    assert card["rank"] == 1 and result["ranked"] is True
+    # every agency but the supervising body itself, the others without a score
+    names = [c["name"] for c in result["cards"]]
+    assert tk.config.get("ckanext.lyg_opendata.supervisor_org") not in names
+    assert "lyg-other-agency" in names
+    assert result["average"]["applications_received"] == round(3 / len(names), 1)
+
+
+def test_agencies_see_their_own_card_only(people, agency, world):
+    own = tk.get_action("lyg_opendata_scorecard_list")(ctx(people["agency_editor"]), {})
+    assert [c["id"] for c in own["cards"]] == [agency["id"]]
+    assert own["ranked"] is False and own["cards"][0]["rank"] is None
+    other = tk.get_action("lyg_opendata_scorecard_list")(ctx(people["other_agency_editor"]), {})
+    assert [c["name"] for c in other["cards"]] == ["lyg-other-agency"]
+    for role in ("anonymous", "registered"):
+        with pytest.raises(tk.NotAuthorized):
+            tk.get_action("lyg_opendata_scorecard_list")(ctx(people[role]), {})
+    with pytest.raises(tk.ValidationError) as e:
+        tk.get_action("lyg_opendata_scorecard_list")(ctx(people["supervisor"]), {"year": "abc"})
+    assert "year" in e.value.error_dict
+
+
+def test_scorecard_pages(app, people, agency, world):
+    sup = BeautifulSoup(app.get("/opendata/scorecards", headers={
+        "Authorization": people["supervisor"]["token"]}).body, "html.parser")
+    rows = sup.select(".lyg-scorecards tbody tr[data-agency]")
+    assert rows[0]["data-agency"] == agency["name"]
+    assert rows[0].select_one('[data-figure="applications_overdue"]').get_text() == "1"
+    assert sup.select_one(".lyg-scorecard-average") is not None
+    own = BeautifulSoup(app.get("/opendata/scorecards", headers={
+        "Authorization": people["agency_admin"]["token"]}).body, "html.parser")
+    assert [t["data-agency"] for t in own.select(".lyg-scorecard")] == [agency["name"]]
+    assert own.select_one('.lyg-scorecard [data-figure="applications_received"]').get_text() == "3"
+    assert own.select_one(".lyg-scorecards") is None  # no ranking of the others
+    app.get("/opendata/scorecards", headers={"Authorization": people["registered"]["token"]},
+            status=403)
+    app.get("/opendata/scorecards?year=abc", headers={
+        "Authorization": people["supervisor"]["token"]}, status=400)
