@@ -129,3 +129,28 @@ def test_report_page(app, people, agency):
     assert "本年新收政府信息公开申请数量" in body and "结转下年度继续办理" in body and "商业企业" in body
     assert app.get("/opendata/disclosure/report",
                    headers={"Authorization": people["registered"]["token"]}).status_code == 403
+
+
+def test_report_xlsx_has_the_same_figures(app, people, agency, apply):
+    import io
+
+    from openpyxl import load_workbook
+    apply()
+    headers = {"Authorization": people["agency_editor"]["token"]}
+    year = dt.date.today().year
+    res = app.get(f"/opendata/disclosure/report.xlsx?year={year}&organization={agency['name']}",
+                  headers=headers)
+    assert res.status_code == 200 and res.data.startswith(b"PK")
+    sheet = load_workbook(io.BytesIO(res.data)).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    table = tk.get_action("lyg_opendata_disclosure_yearly_report")(
+        ctx(people["agency_editor"]), {"year": year, "organization": agency["name"]})
+    body = {r[0]: r[1:8] for r in values[3:] if r[0] and r[1] is not None}
+    assert len(body) == 29
+    for row in table["rows"]:
+        assert list(body[row["label"]]) == row["cells"], row["code"]
+    assert body["一、本年新收政府信息公开申请数量"][6] == 1
+    assert "市交通运输局" in values[0][0] and values[2][2] == "商业企业"
+    assert app.get(f"/opendata/disclosure/report.xlsx?year={year}", headers=headers).status_code == 403
+    assert app.get("/opendata/disclosure/report.xlsx?year=abc",
+                   headers={"Authorization": people["supervisor"]["token"]}).status_code == 400

@@ -53,6 +53,7 @@ ROWS: list[tuple[str, Term, Optional[str]]] = [
     ("total", Term("total", "（七）总计", "Total"), None),
     ("carried_out", Term("carried_out", "四、结转下年度继续办理", "Carried over to next year"), None),
 ]
+ORGANIZATION_HEADING = Term("organizations", "法人或其他组织", "Legal persons or other organizations")
 RESULTS_HEADING = Term("results", "三、本年度办理结果", "Results this year")
 RESULT_GROUPS = ("public", "partial", "withheld", "unavailable", "not_processed", "other")
 
@@ -120,3 +121,28 @@ def table(year: int, organization_id: Optional[str] = None) -> dict[str, Any]:
         "rows": [{"code": code, "label": term.label(), "sub": bool(parent),
                   "cells": [cells[code][c.code] for c in COLUMNS]} for code, term, parent in ROWS],
     }
+
+
+def to_xlsx(result: dict[str, Any], title: str) -> bytes:
+    """The table as an XLSX file: a title row, the two header rows of the format, one row per
+    table row (labels as text cells, never formulas: ``spreadsheet``)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from ckanext.lyg_opendata.spreadsheet import xlsx_text_cell
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(str(result["year"]))
+    text = lambda value: xlsx_text_cell(ws, value)  # noqa: E731
+    cols = result["columns"]
+    ws.append([text(title)])
+    ws.append([text(""), text(cols[0]["label"]), text(ORGANIZATION_HEADING.label())]
+              + [text("")] * (len(cols) - 3) + [text(cols[-1]["label"])])
+    ws.append([text(""), text("")] + [text(c["label"]) for c in cols[1:-1]] + [text("")])
+    for row in result["rows"]:
+        if row["code"] == "public":
+            ws.append([text(result["results_heading"])])
+        ws.append([text(row["label"])] + list(row["cells"]))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -278,6 +278,27 @@ def letter(id: str):
                      "letter_name", "letter_mimetype")
 
 
+def yearly_report_xlsx():
+    from ckanext.lyg_opendata.disclosure import report
+    params = {k: v for k, v in tk.request.args.items() if k in ("year", "organization") and v}
+    try:
+        result = tk.get_action("lyg_opendata_disclosure_yearly_report")(_context(), params)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e))
+    except tk.ValidationError as e:
+        return tk.abort(400, "；".join(m for msgs in _errors(e).values() for m in msgs))
+    who = result["organization_title"] or _("The whole city (all agencies)")
+    title = f"{who} {result['year']} " + _("Yearly report: applications for disclosure")
+    response = make_response(report.to_xlsx(result, title))
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"disclosure-{result['year']}-{params.get('organization') or 'city'}.xlsx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)
+
+
 def yearly_report():
     if not tk.current_user.is_authenticated:
         return _login_first()
@@ -310,6 +331,8 @@ _bp.add_url_rule("/opendata/disclosure/apply", view_func=apply, methods=["GET", 
 _bp.add_url_rule("/opendata/disclosure/register", view_func=register, methods=["GET", "POST"])
 _bp.add_url_rule("/opendata/disclosure", view_func=queue, endpoint="queue")
 _bp.add_url_rule("/opendata/disclosure/report", view_func=yearly_report, endpoint="report")
+_bp.add_url_rule("/opendata/disclosure/report.xlsx", view_func=yearly_report_xlsx,
+                 endpoint="report_xlsx")
 _bp.add_url_rule("/opendata/my-disclosure", view_func=mine)
 _bp.add_url_rule("/opendata/disclosure/<id>", view_func=read)
 _bp.add_url_rule("/opendata/disclosure/<id>/notice.pdf", view_func=notice)
