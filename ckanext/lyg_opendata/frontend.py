@@ -27,3 +27,9 @@ frontend.add_url_rule("/api/i18n/zh_Hans-CN", view_func=zh_hans_js_translations)
 def _guard_conditional_data():
     from ckanext.lyg_opendata.access.redaction import guard_request
     return guard_request()
+
+
+@frontend.after_app_request
+def _count_usage(response):
+    from ckanext.lyg_opendata.portal.usage import count_response
+    return count_response(response)

@@ -24,11 +24,11 @@ __all__ = [
     "lyg_opendata_open_type_label",
     "lyg_opendata_error_dataset",
     "lyg_opendata_activity_type_label",
+    "lyg_opendata_dataset_usage",
 ]
 
 
-def N_(msgid: str) -> str:
-    return msgid
+from ckanext.lyg_opendata.i18n import N_  # noqa: E402
 
 
 # the activity types of the activity stream's filter (core shows them as "New Package")
@@ -175,3 +175,9 @@ def lyg_opendata_error_dataset() -> Optional[dict[str, str]]:
     if (pkg.extras or {}).get("open_type") != "conditional":
         return None
     return {"name": pkg.name, "title": pkg.title or pkg.name}
+
+
+def lyg_opendata_dataset_usage(package_id: str) -> dict[str, int]:
+    """Page views, downloads and API calls of a dataset (portal/usage.py)."""
+    from ckanext.lyg_opendata.portal import usage
+    return usage.dataset_totals(package_id)
