@@ -63,3 +63,24 @@ def test_report_lists_page_newest_first(people, dataset):
         assert first["count"] == second["count"] == 3, name
         assert [r["id"] for r in first["results"] + second["results"]] == newest_first, name
     assert call("lyg_opendata_report_list", people["supervisor"], status="closed", limit=1)["count"] == 0
+
+
+def test_the_queue_and_report_pages_page(app, people, dataset, three, monkeypatch):
+    from ckanext.lyg_opendata.objections import views
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    whole = [r["id"] for r in call("lyg_opendata_objection_queue", people["agency_editor"])["results"]]
+    for path, who in (("/opendata/objections", "agency_editor"),
+                      ("/opendata/objections/moderation", "supervisor")):
+        headers = {"Authorization": people[who]["token"]}
+        first = app.get(path, headers=headers).body
+        second = app.get(path + "?page=2", headers=headers).body
+        assert all(f"/opendata/objections/{i}" in first for i in whole[:2]), path
+        assert f"/opendata/objections/{whole[2]}" not in first and f"/opendata/objections/{whole[2]}" in second
+        assert "page=2" in first  # the pager links to the rest
+    reports = [call("lyg_opendata_report_create", people["registered"], package_id=dataset["id"],
+                    reported_party=f"某网站{n}", description="网站转载有条件开放数据并收费。")
+               for n in range(3)]
+    headers = {"Authorization": people["supervisor"]["token"]}
+    second = app.get("/opendata/reports?page=2", headers=headers).body
+    assert f"/opendata/reports/{reports[0]['id']}" in second
+    assert f"/opendata/reports/{reports[2]['id']}" not in second

@@ -9,6 +9,7 @@ from flask import Blueprint, send_file
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.objections import codes, evidence, workflow
@@ -216,6 +217,22 @@ def evidence_download(id: str):
     return response
 
 
+PER_PAGE = 50
+
+
+def _paging() -> tuple[int, dict[str, int]]:
+    """The page asked for (``?page=``) and the action's ``limit``/``offset`` for it."""
+    number = tk.h.get_page_number(tk.request.args)
+    return number, {"limit": PER_PAGE, "offset": (number - 1) * PER_PAGE}
+
+
+def _pager(result: dict, number: int, endpoint: str, params: dict) -> Page:
+    def pager_url(q=None, page=None):
+        return tk.h.url_for(endpoint, page=page, **params)
+    return Page(collection=result["results"], page=number, url=pager_url,
+                item_count=result["count"], items_per_page=PER_PAGE, presliced_list=True)
+
+
 def _queue_page(template: str, moderation: bool):
     if not tk.current_user.is_authenticated:
         return _login_first()
@@ -223,19 +240,22 @@ def _queue_page(template: str, moderation: bool):
               if k in ("organization", "status", "overdue", "package_id") and v}
     if moderation and not roles.is_supervisor(_context()["user"]):
         return tk.abort(403, _("Only supervisors moderate objections"))
+    number, paging = _paging()
     try:
-        queue = tk.get_action("lyg_opendata_objection_queue")(_context(), params)
+        queue = tk.get_action("lyg_opendata_objection_queue")(_context(), {**params, **paging})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except (tk.ValidationError, tk.ObjectNotFound):
         tk.h.flash_error(_("Unknown filter; showing the open objections"))
-        params = {}
-        queue = tk.get_action("lyg_opendata_objection_queue")(_context(), {})
+        params, number, paging = {}, 1, {"limit": PER_PAGE, "offset": 0}
+        queue = tk.get_action("lyg_opendata_objection_queue")(_context(), paging)
     orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
     statuses = [{"value": "open", "text": _("Waiting for an answer")},
                 {"value": "all", "text": _("All")}] + codes.choices("status")
+    endpoint = "lyg_opendata_objections." + ("moderation" if moderation else "queue")
     return tk.render(template, {"queue": queue, "params": params, "organizations": orgs,
-                                "statuses": statuses})
+                                "statuses": statuses,
+                                "page": _pager(queue, number, endpoint, params)})
 
 
 def queue():
@@ -286,16 +306,20 @@ def reports():
     if not tk.current_user.is_authenticated:
         return _login_first()
     status = tk.request.args.get("status") or None
+    number, paging = _paging()
     try:
         result = tk.get_action("lyg_opendata_report_list")(
-            _context(), {"status": status} if status else {})
+            _context(), {"status": status, **paging} if status else paging)
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ValidationError:
-        result = tk.get_action("lyg_opendata_report_list")(_context(), {})
+        status, number, paging = None, 1, {"limit": PER_PAGE, "offset": 0}
+        result = tk.get_action("lyg_opendata_report_list")(_context(), paging)
     return tk.render("lyg_opendata/objections/reports.html",
                      {"result": result, "status": status,
-                      "statuses": codes.choices("report_status")})
+                      "statuses": codes.choices("report_status"),
+                      "page": _pager(result, number, "lyg_opendata_objections.reports",
+                                     {"status": status} if status else {})})
 
 
 def report_read(id: str):
