@@ -82,6 +82,9 @@ __all__ += _participation_ratings.__all__
 from ckanext.lyg_opendata.participation.publishers import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.participation.publishers as _participation_publishers  # noqa: E402
 __all__ += _participation_publishers.__all__
+from ckanext.lyg_opendata.participation.suggestions import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.participation.suggestions as _participation_suggestions  # noqa: E402
+__all__ += _participation_suggestions.__all__
 from ckanext.lyg_opendata.data.action import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.data.action as _data_action  # noqa: E402
 __all__ += _data_action.__all__

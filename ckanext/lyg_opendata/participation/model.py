@@ -129,3 +129,36 @@ class SocialPublisher(tk.BaseModel):
     type = sa.Column(sa.UnicodeText, nullable=False)
     marked_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
     created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+
+
+class Suggestion(tk.BaseModel):
+    """A suggestion (意见建议, Art 18) about the platform, answered by the platform operator;
+    not public (the submitter, the operator's staff and supervisors read it)."""
+    __tablename__ = "lyg_opendata_suggestion"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    category = sa.Column(sa.UnicodeText, nullable=False)
+    text = sa.Column(sa.UnicodeText, nullable=False)
+    contact = sa.Column(sa.UnicodeText)
+    submitted_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"),
+                             index=True)
+    status = sa.Column(sa.UnicodeText, nullable=False, default="submitted", index=True)
+    answer_text = sa.Column(sa.UnicodeText)
+    answered_at = sa.Column(sa.DateTime)
+    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+
+
+class SuggestionEvent(tk.BaseModel):
+    """One step in a suggestion's handling."""
+    __tablename__ = "lyg_opendata_suggestion_event"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    suggestion_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_suggestion.id",
+                                                            ondelete="CASCADE"),
+                              nullable=False, index=True)
+    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    action = sa.Column(sa.UnicodeText, nullable=False)
+    from_status = sa.Column(sa.UnicodeText)
+    to_status = sa.Column(sa.UnicodeText)
+    text = sa.Column(sa.UnicodeText)
+    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)

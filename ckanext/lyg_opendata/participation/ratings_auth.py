@@ -22,6 +22,11 @@ __all__ = [
     "lyg_opendata_publisher_mark",
     "lyg_opendata_publisher_unmark",
     "lyg_opendata_publisher_list",
+    "lyg_opendata_suggestion_create",
+    "lyg_opendata_suggestion_show",
+    "lyg_opendata_suggestion_list",
+    "lyg_opendata_suggestion_answer",
+    "lyg_opendata_suggestion_close",
 ]
 
 OK = {"success": True}
@@ -91,3 +96,53 @@ def lyg_opendata_publisher_unmark(context, data_dict):
 @tk.auth_allow_anonymous_access
 def lyg_opendata_publisher_list(context, data_dict):
     return OK
+
+
+# --- suggestions (意见建议): users send, the platform operator answers, supervisors follow ----
+
+def _suggestion(data_dict):
+    from ckanext.lyg_opendata.participation.model import Suggestion
+    sid = (data_dict or {}).get("id")
+    return model.Session.get(Suggestion, sid) if isinstance(sid, str) and sid else None
+
+
+def _operator(user) -> bool:
+    from ckanext.lyg_opendata.participation import suggestions
+    return suggestions.is_operator(user)
+
+
+def lyg_opendata_suggestion_create(context, data_dict):
+    if roles._user(context.get("user")) is None:
+        return _deny(_("Please log in to send a suggestion"))
+    return OK
+
+
+@tk.auth_sysadmins_check
+def lyg_opendata_suggestion_show(context, data_dict):
+    user = context.get("user")
+    row = _suggestion(data_dict)
+    u = roles._user(user)
+    if row is None:
+        return OK if u is not None else _deny(_("Please log in to send a suggestion"))
+    if _operator(user) or roles.is_supervisor(user) or (u is not None and row.submitted_by == u.id):
+        return OK
+    return _deny(_("Only its sender, the platform operator and supervisors read a suggestion"))
+
+
+def lyg_opendata_suggestion_list(context, data_dict):
+    if roles._user(context.get("user")) is None:
+        return _deny(_("Please log in to send a suggestion"))
+    return OK
+
+
+def lyg_opendata_suggestion_answer(context, data_dict):
+    if _operator(context.get("user")):
+        return OK
+    return _deny(_("Only the platform operator answers suggestions"))
+
+
+def lyg_opendata_suggestion_close(context, data_dict):
+    user = context.get("user")
+    if _operator(user) or roles.is_supervisor(user):
+        return OK
+    return _deny(_("Only the platform operator and supervisors close suggestions"))

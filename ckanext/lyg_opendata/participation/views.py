@@ -189,6 +189,89 @@ def publisher(id: str):
     return tk.redirect_to("organization.read", id=id)
 
 
+from ckanext.lyg_opendata.participation import suggestions as _suggestions  # noqa: E402
+
+
+def suggestion_list():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    status = tk.request.args.get("status") or None
+    try:
+        result = tk.get_action("lyg_opendata_suggestion_list")(
+            _context(), {"status": status} if status else {})
+    except tk.ValidationError:
+        status, result = None, tk.get_action("lyg_opendata_suggestion_list")(_context(), {})
+    user = _context()["user"]
+    return tk.render("lyg_opendata/participation/suggestions.html", {
+        "result": result, "status": status, "statuses": _suggestions.choices("status"),
+        "all": _suggestions.is_operator(user) or roles.is_supervisor(user)})
+
+
+def suggestion_new():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    data: dict[str, Any] = {"category": "platform"}
+    errors: dict[str, str] = {}
+    if tk.request.method == "POST":
+        data = {k: tk.request.form.get(k, "") for k in ("category", "text", "contact")}
+        try:
+            row = tk.get_action("lyg_opendata_suggestion_create")(
+                _context(), {k: v for k, v in data.items() if v})
+        except tk.ValidationError as e:
+            errors = _errors(e)
+        else:
+            tk.h.flash_success(_("Thank you. The platform operator will answer your suggestion."))
+            return tk.redirect_to("lyg_opendata_participation.suggestion_read", id=row["id"])
+    return tk.render("lyg_opendata/participation/suggestion_new.html", {
+        "data": data, "errors": errors, "categories": _suggestions.choices("category")})
+
+
+def suggestion_read(id: str):
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    try:
+        row = tk.get_action("lyg_opendata_suggestion_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Suggestion not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+
+    def can(verb):
+        try:
+            tk.check_access(f"lyg_opendata_suggestion_{verb}", _context(), {"id": id})
+        except tk.NotAuthorized:
+            return False
+        return _suggestions.TRANSITIONS.can(verb, row["status"])
+    return tk.render("lyg_opendata/participation/suggestion_read.html", {
+        "s": row, "perms": {"answer": can("answer"), "close": can("close")}})
+
+
+def suggestion_act(id: str, action: str):
+    if action not in ("answer", "close"):
+        return tk.abort(404, _("Unknown action"))
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    data = {"id": id}
+    if tk.request.form.get("text"):
+        data["text"] = tk.request.form["text"]
+    try:
+        tk.get_action(f"lyg_opendata_suggestion_{action}")(_context(), data)
+        tk.h.flash_success(_("Answer sent") if action == "answer" else _("Suggestion closed"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(_errors(e).values()))
+    return tk.redirect_to("lyg_opendata_participation.suggestion_read", id=id)
+
+
+_bp.add_url_rule("/opendata/suggestions", view_func=suggestion_list, endpoint="suggestions")
+_bp.add_url_rule("/opendata/suggestions/new", view_func=suggestion_new, endpoint="suggestion_new",
+                 methods=["GET", "POST"])
+_bp.add_url_rule("/opendata/suggestions/<id>", view_func=suggestion_read, endpoint="suggestion_read")
+_bp.add_url_rule("/opendata/suggestions/<id>/<action>", view_func=suggestion_act,
+                 endpoint="suggestion_act", methods=["POST"])
 _bp.add_url_rule("/organization/<id>/social-publisher", view_func=publisher, endpoint="publisher",
                  methods=["POST"])
 _bp.add_url_rule("/opendata/data-requests", view_func=request_list, endpoint="requests")
