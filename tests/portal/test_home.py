@@ -129,3 +129,10 @@ def test_sysadmin_saves_home_and_footer_on_the_config_form(app, sysadmin):
     assert [a.get_text(strip=True) for a in soup.select(".lyg-examples a")] == ["地铁", "学校"]
     assert "表单保存的公告 &lt;b&gt;注意&lt;/b&gt;" in home and "<b>注意</b>" not in home
     assert "连云港市数据局" in home
+
+
+def test_header_sign_up_link_keeps_cores_word(app):
+    """A workflow's own "register" (录入 a letter) must not take over core's 注册 (sign up)."""
+    soup = BeautifulSoup(app.get("/").body, "html.parser")
+    link = soup.select_one('a[href$="/user/register"]')
+    assert link is not None and link.get_text(strip=True) == "注册"
