@@ -1,14 +1,14 @@
 """Suggestions about the platform (意见建议, Art 18)
 
-Revision ID: 0012_suggestions
-Revises: 0011_disclosure
+Revision ID: 0013_suggestions
+Revises: 0012_usage
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0012_suggestions"
-down_revision = "0011_disclosure"
+revision = "0013_suggestions"
+down_revision = "0012_usage"
 branch_labels = None
 depends_on = None
 
