@@ -1,4 +1,4 @@
-"""The scorecards page in Chromium at desktop and phone width, as a supervisor (every body,
+"""The scorecards and staff filing pages in Chromium at desktop and phone width, as a supervisor (every body,
 ranked, in a table that scrolls inside itself) and as an agency (its own card):
 screenshots in test-artifacts/scorecards/."""
 from __future__ import annotations
@@ -28,3 +28,10 @@ def test_scorecards_page(live_server, page, people, published_dataset, width):
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length""")
         assert wide == 0
         page.screenshot(path=str(ARTIFACTS / "scorecards" / f"{role}-{width}.png"), full_page=True)
+        # the staff filing page (Art 35) of the same person
+        page.goto(live_server + "/opendata/staff-filing")
+        page.wait_for_selector(".lyg-staff-overview" if role == "supervisor" else ".lyg-staff-form")
+        wide = page.evaluate("""[...document.querySelectorAll('.lyg-staff-form, .lyg-staff-form *, .table-responsive')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length""")
+        assert wide == 0
+        page.screenshot(path=str(ARTIFACTS / "scorecards" / f"staff-{role}-{width}.png"), full_page=True)

@@ -62,7 +62,9 @@ def _set(row_id, **columns):
 
 
 def test_every_auth_function_is_in_the_matrix():
-    assert {name for name, _a in MATRIX} == set(rectification_auth.__all__)
+    # the staff filing's own matrix is in test_staff_filing.py
+    assert {name for name, _a in MATRIX} == {
+        n for n in rectification_auth.__all__ if "staff_filing" not in n}
 
 
 @pytest.mark.parametrize("auth_name,allowed", MATRIX, ids=[m[0].split("opendata_")[1] for m in MATRIX])

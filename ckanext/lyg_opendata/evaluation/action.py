@@ -25,7 +25,14 @@ __all__ = [
     "lyg_opendata_rectification_escalate",
     "lyg_opendata_rectification_close",
     "lyg_opendata_scorecard_list",
+    "lyg_opendata_staff_filing_submit",
+    "lyg_opendata_staff_filing_show",
+    "lyg_opendata_staff_filing_list",
 ]
+
+from ckanext.lyg_opendata.evaluation.staff import (  # noqa: E402
+    lyg_opendata_staff_filing_list, lyg_opendata_staff_filing_show,
+    lyg_opendata_staff_filing_submit)
 
 
 def _agency(name_or_id: str) -> model.Group:

@@ -5,7 +5,9 @@
   platform operator, too);
 - read one: supervisors and the addressed agency's editors and admins;
 - list: supervisors (all) and editors/admins of any agency (their own agencies' only);
-- scorecards: supervisors (every agency, ranked) and editors/admins of any agency (their own).
+- scorecards: supervisors (every agency, ranked) and editors/admins of any agency (their own);
+- staff filing (Art 35): file — the agency's editors and admins (sysadmins); read one —
+  supervisors and the agency's editors and admins; list who has filed — supervisors.
 """
 from __future__ import annotations
 
@@ -28,7 +30,14 @@ __all__ = [
     "lyg_opendata_rectification_escalate",
     "lyg_opendata_rectification_close",
     "lyg_opendata_scorecard_list",
+    "lyg_opendata_staff_filing_submit",
+    "lyg_opendata_staff_filing_show",
+    "lyg_opendata_staff_filing_list",
 ]
+
+from ckanext.lyg_opendata.evaluation.staff import (  # noqa: E402
+    auth_list as lyg_opendata_staff_filing_list, auth_show as lyg_opendata_staff_filing_show,
+    auth_submit as lyg_opendata_staff_filing_submit)
 
 OK = {"success": True}
 

@@ -54,3 +54,20 @@ class RectificationEvent(tk.BaseModel):
     to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
     created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class StaffFiling(tk.BaseModel):
+    """An agency's filing of its responsible leader and data-opening staff (Art 35). Each
+    filing is a new row: the latest is current, the earlier ones are the history. Names and
+    contacts are not public (supervisors and the agency's editors and admins only)."""
+    __tablename__ = "lyg_opendata_staff_filing"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    organization_id = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id", ondelete="CASCADE"),
+                                nullable=False, index=True)
+    leader_name = sa.Column(sa.UnicodeText, nullable=False)
+    leader_post = sa.Column(sa.UnicodeText, nullable=False)
+    leader_contact = sa.Column(sa.UnicodeText, nullable=False)
+    staff = sa.Column(JSONB, nullable=False)                   # [{"name", "post", "contact"}]
+    filed_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    filed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)

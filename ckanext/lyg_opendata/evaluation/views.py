@@ -153,6 +153,51 @@ def scorecards():
         "result": result, "figures": FIGURES, "labels": {k: _(v) for k, v in LABELS.items()}})
 
 
+STAFF_FIELDS = ("leader_name", "leader_post", "leader_contact", "staff_name", "staff_post",
+                "staff_contact")
+
+
+def staff_filing():
+    """Supervisors: every agency and whether it filed; an agency's editors and admins: the
+    form, the current filing and its history for each of their agencies."""
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    ctx = _context()
+    overview = None
+    try:
+        tk.check_access("lyg_opendata_staff_filing_list", ctx, {})
+        may_list = True
+    except tk.NotAuthorized:
+        may_list = False
+    if may_list:
+        overview = tk.get_action("lyg_opendata_staff_filing_list")(ctx, {})
+    sup = roles.supervisor_org()
+    own = [o for o in roles.editable_org_ids(ctx["user"]) if not sup or o != sup.id]
+    if tk.current_user.sysadmin:
+        own = []
+    errors: dict[str, str] = {}
+    posted = tk.request.form if tk.request.method == "POST" else {}
+    if posted:
+        org = posted.get("organization", "")
+        data = {"organization": org, **{k: posted.get(k, "") for k in STAFF_FIELDS}}
+        try:
+            tk.get_action("lyg_opendata_staff_filing_submit")(ctx, data)
+            tk.h.flash_success(_("The staff filing was saved."))
+            return tk.redirect_to("lyg_opendata_evaluation.staff_filing")
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        except tk.ObjectNotFound as e:
+            return tk.abort(404, str(e))
+        except tk.ValidationError as e:
+            errors = _errors(e)
+    if overview is None and not own:
+        return tk.abort(403, _("Staff filings are seen by supervisors and the body itself"))
+    filings = [tk.get_action("lyg_opendata_staff_filing_show")(ctx, {"organization": o})
+               for o in own]
+    return tk.render("lyg_opendata/evaluation/staff.html", {
+        "overview": overview, "filings": filings, "errors": errors, "posted": posted})
+
+
 LABELS = {
     "datasets_unconditional": workflow.N_("Datasets open without conditions"),
     "datasets_conditional": workflow.N_("Datasets open under conditions"),
@@ -172,6 +217,8 @@ LABELS = {
     "score": workflow.N_("Score"),
 }
 
+evaluation_blueprint.add_url_rule("/opendata/staff-filing", view_func=staff_filing,
+                                  methods=["GET", "POST"], endpoint="staff_filing")
 evaluation_blueprint.add_url_rule("/opendata/scorecards", view_func=scorecards,
                                   endpoint="scorecards")
 evaluation_blueprint.add_url_rule("/opendata/rectifications", view_func=index,

@@ -80,6 +80,7 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
               _rectifications(org_ids=org_ids, states=("issued", "returned"))),
         _item(_("Scorecard"), "lyg_opendata_evaluation.scorecards"),
+        _item(_("Staff filing"), "lyg_opendata_evaluation.staff_filing"),
         _item(_("Access log"), "lyg_opendata_audit.index"),
         _item(_("Add dataset"), "dataset.new"),
     ]
@@ -110,6 +111,7 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
               _rectifications(states=("responded",))),
         _item(_("Agency scorecards"), "lyg_opendata_evaluation.scorecards"),
+        _item(_("Staff filings"), "lyg_opendata_evaluation.staff_filing"),
         _item(_("Working-day calendar"), "lyg_opendata_calendar.index"),
         _item(_("Access log"), "lyg_opendata_audit.index"),
     ]
