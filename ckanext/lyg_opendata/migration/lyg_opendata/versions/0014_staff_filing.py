@@ -1,15 +1,15 @@
 """Staff filing (Art 35)
 
-Revision ID: 0013_staff_filing
-Revises: 0012_usage
+Revision ID: 0014_staff_filing
+Revises: 0013_suggestions
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0013_staff_filing"
-down_revision = "0012_usage"
+revision = "0014_staff_filing"
+down_revision = "0013_suggestions"
 branch_labels = None
 depends_on = None
 
