@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.lyg_opendata.access.model import Application
-from ckanext.lyg_opendata.audit import log as access_log
+from ckanext.lyg_opendata.portal import usage
 from ckanext.lyg_opendata.objections.model import Objection
 from ckanext.lyg_opendata.portal import figures
 
@@ -91,10 +91,9 @@ def world(published_dataset, create_dataset, sysadmin, agency):
                                 created=dt.datetime(2026, 10, 1, 3),
                                 answered_at=dt.datetime(2026, 11, 2, 3)))
     model.Session.commit()
-    for channel, when in [("ui", dt.datetime(2026, 10, 5, 3)), ("preview", dt.datetime(2026, 10, 6, 3)),
-                          ("api", dt.datetime(2026, 11, 5, 3)), ("ui", dt.datetime(2026, 11, 30, 17))]:
-        access_log.append(user=applicant["name"], package_id=b["id"], resource_id=None,
-                          channel=channel, now=when, ip="10.9.8.7")
+    for channel, day, n in [("download", dt.date(2026, 10, 5), 2), ("view", dt.date(2026, 10, 6), 5),
+                            ("api", dt.date(2026, 11, 5), 3), ("download", dt.date(2026, 12, 1), 1)]:
+        usage.add(b["id"], None, channel, n, day=day)
     figures.invalidate()
     return {"a": a, "b": b}
 
@@ -133,16 +132,15 @@ def test_each_figure_equals_the_tables(app, world):
     rows = _table(soup, "datasets_by_agency")
     assert rows == [["市交通运输局", "2", "3"]]
 
-    # downloads and API calls per month, from the access log
+    # downloads and API calls per month, from the use counts (page views are not in it)
     counts = {}
-    for month, kind, n in q(
-            "SELECT to_char(day,'YYYY-MM'), channel IN ('ui','preview'), count(*) "
-            "FROM lyg_opendata_access_log GROUP BY 1, 2"):
-        counts.setdefault(month, [0, 0])[0 if kind else 1] += n
+    for month, channel, n in q(
+            "SELECT to_char(day,'YYYY-MM'), channel, sum(count) FROM lyg_opendata_usage "
+            "WHERE channel IN ('download', 'api') GROUP BY 1, 2"):
+        counts.setdefault(month, [0, 0])[0 if channel == "download" else 1] += n
     rows = _table(soup, "usage_by_month")
     assert {r[0]: [int(r[1]), int(r[2])] for r in rows} == counts
-    # 2026-11-30 17:00 UTC is 1 December in Beijing
-    assert counts["2026-12"][0] >= 1
+    assert counts == {"2026-10": [2, 0], "2026-11": [0, 3], "2026-12": [1, 0]}
 
     # applications: received by month received, decisions by Beijing month decided
     rows = {r[0]: r[1:] for r in _table(soup, "applications_by_month")}

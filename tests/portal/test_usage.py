@@ -82,3 +82,22 @@ def test_a_broken_counter_never_breaks_the_page(app, open_table, monkeypatch):
         raise RuntimeError("database gone")
     monkeypatch.setattr(usage, "_target", broken)
     assert app.get(f"/dataset/{ds['name']}").status_code == 200
+
+
+def test_a_count_lands_on_the_beijing_day():
+    import datetime as dt
+    import freezegun
+    with freezegun.freeze_time("2026-11-30 17:00:00"):   # UTC: 1 December in Beijing
+        usage.add("pkg-day", None, "download")
+    (row,) = model.Session.query(usage.Usage).filter(usage.Usage.package_id == "pkg-day").all()
+    assert row.day == dt.date(2026, 12, 1)
+
+
+def test_home_figures_count_every_download_and_api_call(app, open_table):
+    from ckanext.lyg_opendata.portal import figures
+    ds, res = open_table
+    app.get(f"/dataset/{ds['id']}/resource/{res['id']}/download", follow_redirects=False)
+    app.get("/api/3/action/datastore_search", query_string={"resource_id": res["id"]})
+    fig = figures.refresh()
+    assert (fig["downloads"], fig["api_calls"]) == (1, 1)
+    assert fig["most_used"] == [{"name": ds["name"], "title": ds["title"], "count": 2}]

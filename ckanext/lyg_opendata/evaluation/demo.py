@@ -1,9 +1,9 @@
-"""Demo content of evaluation (``ckan lyg-opendata demo load``): a year of logged downloads
-and API calls of the public demo datasets, so that the statistics page has figures over time,
-and two rectification notices taken through the actions (one answered by the agency, one
-past its deadline). Idempotent: the usage history is written once, and only while no day of
-the access log is sealed (a sealed day never gets a record afterwards); a notice is known by
-its agency and requirement."""
+"""Demo content of evaluation (``ckan lyg-opendata demo load``): a year of use counts (page
+views, downloads, API calls: portal/usage.py) of the public demo datasets, so that the home and
+statistics pages have figures over time, and two rectification notices taken through the
+actions (one answered by the agency, one past its deadline). Idempotent: the usage history is
+written once; a notice is known by its agency and requirement. Nothing is written to the
+access log, which records only real use of conditional data (Art 21)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +17,6 @@ import ckan.plugins.toolkit as tk
 
 Progress = Callable[[str], None]
 
-HISTORY_AGENT = "lyg-opendata demo usage history"
 MONTHS = 12
 
 NOTICES = [
@@ -34,12 +33,13 @@ NOTICES = [
 
 
 def _usage_history(progress: Progress) -> int:
-    from ckanext.lyg_opendata.audit import log as access_log
-    from ckanext.lyg_opendata.audit.model import access_log as table, access_log_seal
+    """A year of daily use counts (portal/usage.py) of the public demo datasets; written once
+    (not when the table already has use older than a month)."""
+    from ckanext.lyg_opendata.portal.usage import Usage, add
+    from ckanext.lyg_opendata.workdays import today_beijing
     s = model.Session
-    if s.execute(sa.select(sa.func.count()).select_from(access_log_seal)).scalar() or \
-            s.execute(sa.select(sa.func.count()).select_from(table).where(
-                table.c.user_agent == HISTORY_AGENT)).scalar():
+    today = today_beijing()
+    if s.query(Usage).filter(Usage.day < today - dt.timedelta(days=31)).first() is not None:
         return 0
     p = model.package_table
     public = s.execute(sa.select(p.c.id).where(
@@ -50,19 +50,15 @@ def _usage_history(progress: Progress) -> int:
     if not public:
         return 0
     rng = random.Random(20261129)
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     written = 0
     for back in range(MONTHS, 0, -1):
         growth = (MONTHS - back + 1) / MONTHS      # use grows over the year
-        for channel, base in (("ui", 30), ("preview", 8), ("api", 22)):
+        for channel, base in (("view", 90), ("download", 38), ("api", 22)):
             for _i in range(int(base * growth) + rng.randint(0, 6)):
-                when = now - dt.timedelta(days=30 * back - rng.randint(0, 27),
-                                          hours=rng.randint(0, 23))
-                access_log.append(user="", package_id=rng.choice(public), resource_id=None,
-                                  channel=channel, ip="192.0.2.1", user_agent=HISTORY_AGENT,
-                                  now=when)
+                day = today - dt.timedelta(days=30 * back - rng.randint(0, 27))
+                add(rng.choice(public), None, channel, 1, day=day)
                 written += 1
-    progress(f"  usage history: {written} logged downloads and API calls over {MONTHS} months")
+    progress(f"  usage history: {written} page views, downloads and API calls over {MONTHS} months")
     return written
 
 

@@ -45,7 +45,7 @@ def _public_packages():
 
 def compute() -> dict[str, Any]:
     from ckanext.lyg_opendata.access.model import Application
-    from ckanext.lyg_opendata.audit.model import access_log
+    from ckanext.lyg_opendata.portal.usage import Usage
     from ckanext.lyg_opendata.objections.model import Objection
 
     s = model.Session
@@ -75,8 +75,12 @@ def compute() -> dict[str, Any]:
         for code in _codes(raw):
             areas[code] = areas.get(code, 0) + 1
 
-    channels = dict(s.execute(sa.select(access_log.c.channel, sa.func.count())
-                              .group_by(access_log.c.channel)).all())
+    # use of the public catalog (portal/usage.py: every successful download and API call,
+    # open and conditional data alike; the access log holds only conditional data)
+    u = Usage.__table__
+    channels = dict(s.execute(sa.select(u.c.channel, sa.func.sum(u.c.count))
+                              .select_from(u.join(p, u.c.package_id == p.c.id))
+                              .where(public).group_by(u.c.channel)).all())
 
     decided = s.query(Application).filter(Application.status.in_(("approved", "refused")))
     answered = decided.count()
@@ -88,9 +92,9 @@ def compute() -> dict[str, Any]:
         Objection.answered_at.isnot(None)).scalar()
 
     used = s.execute(
-        sa.select(p.c.name, p.c.title, sa.func.count(access_log.c.id).label("n"))
-        .select_from(p.join(access_log, access_log.c.package_id == p.c.id))
-        .where(public).group_by(p.c.name, p.c.title)
+        sa.select(p.c.name, p.c.title, sa.func.sum(u.c.count).label("n"))
+        .select_from(p.join(u, u.c.package_id == p.c.id))
+        .where(public, u.c.channel.in_(("download", "api"))).group_by(p.c.name, p.c.title)
         .order_by(sa.text("n DESC"), p.c.title).limit(6)).all()
 
     return {
@@ -101,13 +105,13 @@ def compute() -> dict[str, Any]:
         "agency_counts": [{"name": a.name, "title": a.title, "count": a[3]} for a in agencies],
         "resources": resources,
         "subject_areas": areas,
-        "downloads": channels.get("ui", 0) + channels.get("preview", 0),
-        "api_calls": channels.get("api", 0) + channels.get("datastore", 0),
+        "downloads": int(channels.get("download") or 0),
+        "api_calls": int(channels.get("api") or 0),
         "applications_answered": answered,
         "applications_in_time": in_time,
         "applications_in_time_share": round(100.0 * in_time / answered) if answered else None,
         "objections_answered": objections_answered or 0,
-        "most_used": [{"name": u.name, "title": u.title, "count": u.n} for u in used],
+        "most_used": [{"name": row.name, "title": row.title, "count": int(row.n)} for row in used],
     }
 
 
@@ -185,7 +189,7 @@ def _monthly(*queries: tuple[str, Any]) -> list[list]:
 
 def compute_stats() -> dict[str, Any]:
     from ckanext.lyg_opendata.access.model import Application
-    from ckanext.lyg_opendata.audit.model import access_log
+    from ckanext.lyg_opendata.portal.usage import Usage
     from ckanext.lyg_opendata.objections.model import Objection
 
     s = model.Session
@@ -230,12 +234,15 @@ def compute_stats() -> dict[str, Any]:
         .order_by(sa.func.count(p.c.id).desc(), g.c.title)).all()
     by_agency = [[a[0] or a[1], int(a[2]), int(a[3] or 0)] for a in agencies]
 
-    month = _day_month(access_log.c.day)
+    # downloads and API calls of every dataset (portal/usage.py counts them per Beijing
+    # day; the access log holds only conditional data, Art 21)
+    u = Usage.__table__
+    month = _day_month(u.c.day)
     usage = _monthly(
-        ("downloads", sa.select(month, sa.func.count()).where(
-            access_log.c.channel.in_(("ui", "preview"))).group_by(month)),
-        ("api_calls", sa.select(month, sa.func.count()).where(
-            access_log.c.channel.in_(("api", "datastore"))).group_by(month)))
+        ("downloads", sa.select(month, sa.func.sum(u.c.count)).where(
+            u.c.channel == "download").group_by(month)),
+        ("api_calls", sa.select(month, sa.func.sum(u.c.count)).where(
+            u.c.channel == "api").group_by(month)))
 
     A = Application.__table__
     decided_month = _beijing_month(A.c.decided_at)

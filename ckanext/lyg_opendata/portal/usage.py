@@ -14,6 +14,7 @@ delays the answer it counts (logged and dropped).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, Optional
 
@@ -46,11 +47,13 @@ DOWNLOAD_ENDPOINTS = {"resource.download", "dataset_resource.download", "datasto
 API_ACTIONS = {"datastore_search"}
 
 
-def add(package_id: str, resource_id: Optional[str], channel: str, n: int = 1) -> None:
-    """Count ``n`` uses; in its own transaction, never raising."""
+def add(package_id: str, resource_id: Optional[str], channel: str, n: int = 1,
+        day: Optional[dt.date] = None) -> None:
+    """Count ``n`` uses (today in Beijing unless ``day``); in its own transaction, never
+    raising."""
     table = Usage.__table__
     stmt = insert(table).values(package_id=package_id, resource_id=resource_id or "",
-                                day=today_beijing(), channel=channel, count=n)
+                                day=day or today_beijing(), channel=channel, count=n)
     stmt = stmt.on_conflict_do_update(index_elements=["package_id", "resource_id", "day", "channel"],
                                       set_={"count": table.c.count + stmt.excluded.count})
     try:
