@@ -23,11 +23,12 @@ from ckanext.lyg_opendata.objections import cli as objections_cli  # noqa: E402
 from ckanext.lyg_opendata.data import cli as data_cli  # noqa: E402
 from ckanext.lyg_opendata.portal import cli as portal_cli  # noqa: E402
 from ckanext.lyg_opendata.participation import cli as participation_cli  # noqa: E402
+from ckanext.lyg_opendata.disclosure import cli as disclosure_cli  # noqa: E402
 
 from ckanext.lyg_opendata.dcat import deletions as harvest_cli  # noqa: E402
 
 for _module in (application_cli, agreement_cli, audit_cli, objections_cli, data_cli, harvest_cli,
-                portal_cli, participation_cli):
+                portal_cli, participation_cli, disclosure_cli):
     for _command in _module.COMMANDS:
         lyg_opendata.add_command(_command)
 

@@ -84,12 +84,14 @@ EVENTS = [
     Term("transfer", "转交其他机关", "Transferred to another agency"),
     Term("answer", "答复", "Answered"),
     Term("withdraw", "撤回申请", "Withdrawn by the applicant"),
+    Term("remind", "催办提醒", "Reminder sent"),
 ]
 
 ROLES = [
     Term("applicant", "申请人", "Applicant"),
     Term("agency", "行政机关", "Agency"),
     Term("supervisor", "监督机关", "Supervisors"),
+    Term("system", "平台", "Platform"),
 ]
 
 _LISTS = {"status": STATUSES, "channel": CHANNELS, "applicant_type": APPLICANT_TYPES,
