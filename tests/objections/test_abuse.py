@@ -115,3 +115,17 @@ def test_evidence_type_and_size_limits_and_who_may_download(app, people, storage
             assert response.headers["X-Content-Type-Options"] == "nosniff"
     public = tk.get_action("lyg_opendata_objection_show")(ctx(None), {"id": obj["id"]})
     assert "evidence" not in public and not public["has_evidence"]
+
+
+def test_form_errors_show_whole_sentences(app, people, dataset):
+    """CKAN's form macros join a field's error list: a message given as a plain string would
+    come out one character at a time (forms.field_errors)."""
+    from bs4 import BeautifulSoup
+    page = app.post(f"/dataset/{dataset['name']}/objections/new", data={
+        "type": "error", "description": "太短"},
+        headers={"Authorization": people["registered"]["token"]}, follow_redirects=False)
+    assert page.status_code == 200
+    errors = [e.get_text(strip=True) for e in BeautifulSoup(page.body, "html.parser").select(
+        ".error-block, .error-inline, .invalid-feedback")]
+    assert any(e.startswith("请至少填写") for e in errors), errors
+    assert not any("请, 至" in e for e in errors), errors

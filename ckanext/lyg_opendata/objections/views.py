@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
 from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata.objections import codes, evidence, workflow
 from ckanext.lyg_opendata.objections.action import marker
 from ckanext.lyg_opendata.objections.corrections import dataset_changes
@@ -32,17 +33,8 @@ def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
-def _errors(e: tk.ValidationError) -> dict[str, str]:
-    out = {}
-    for key, msgs in (e.error_dict or {}).items():
-        msgs = msgs if isinstance(msgs, list) else [msgs]
-        out[key] = "；".join(str(m) for m in msgs)
-    return out
-
-
-def _login_first():
-    came_from = tk.request.full_path.rstrip("?")
-    return tk.redirect_to("user.login", came_from=came_from)
+_errors = forms.field_errors
+_login_first = forms.login_first
 
 
 def _dataset(id: str) -> dict:
@@ -191,7 +183,7 @@ def act(id: str, action: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("lyg_opendata_objections.read", id=id)
 
 
@@ -349,7 +341,7 @@ def report_update(id: str):
     except tk.ObjectNotFound:
         return tk.abort(404, _("Report not found"))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("lyg_opendata_objections.report_read", id=id)
 
 
