@@ -69,9 +69,14 @@ def test_public_pages_desktop_and_phone(live_server, browser, world):
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
         page = context.new_page()
         external = _external_requests(page, base)
+        too_wide = {}
         for name, path in pages.items():
             page.goto(base + path)
             _shoot(page, f"{name}-{suffix}")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                too_wide[name] = scroll
+        assert not too_wide, f"wider than the {width} px screen: {too_wide}"
         if suffix == "desktop":
             page.goto(base + "/")
             assert _nav_items(page) == PUBLIC_NAV

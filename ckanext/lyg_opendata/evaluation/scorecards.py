@@ -109,9 +109,9 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
     for org_id, got, due, day in decisions:
         apps[org_id].append((day <= due, cal.workdays_between(got, day)[0]))
 
-    O = Objection
-    answered = s.query(O.organization_id, O.clock_start, O.deadline_days, O.answered_at).filter(
-        O.organization_id.in_(ids), O.answered_at >= start, O.answered_at < end).all()
+    OBJ = Objection
+    answered = s.query(OBJ.organization_id, OBJ.clock_start, OBJ.deadline_days, OBJ.answered_at).filter(
+        OBJ.organization_id.in_(ids), OBJ.answered_at >= start, OBJ.answered_at < end).all()
     objections: dict[str, list] = {i: [] for i in ids}
     for org_id, clock_start, days, at in answered:
         due = cal.add_workdays(clock_start, days)[0]
