@@ -75,3 +75,15 @@ def test_support_button_and_unknown_pages(app, people, file_request):
                     headers=_auth(people["agency_admin"])).status_code == 404
     assert app.get("/opendata/data-requests", query_string={"status": "weird"}).status_code == 200
     assert app.get("/opendata/data-requests", query_string={"organization": "nope"}).status_code == 200
+
+
+def test_form_errors_show_whole_sentences(app, people):
+    """A field's error reaches CKAN's form macros as a list (forms.field_errors): as a plain
+    string it came out one character at a time."""
+    from bs4 import BeautifulSoup
+    page = app.post("/opendata/data-requests/new", data={"title": "", "description": "短"},
+                    headers=_auth(people["registered"]), follow_redirects=False)
+    assert page.status_code == 200
+    errors = [e.get_text(strip=True) for e in BeautifulSoup(page.body, "html.parser").select(
+        ".error-block, .error-inline, .invalid-feedback")]
+    assert errors and all(", " not in e for e in errors), errors

@@ -11,6 +11,7 @@ from flask import Blueprint, make_response, send_file
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.disclosure import codes, pdf, workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
@@ -32,13 +33,7 @@ def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
-def _errors(e: tk.ValidationError) -> dict[str, list[str]]:
-    """Field -> its messages (a list: CKAN's form macros join it)."""
-    out = {}
-    for key, msgs in (e.error_dict or {}).items():
-        msgs = msgs if isinstance(msgs, list) else [msgs]
-        out[key] = [str(m) for m in msgs]
-    return out
+_errors = forms.field_errors
 
 
 def _login_first():

@@ -10,6 +10,7 @@ from flask import Blueprint
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.evaluation import workflow
 
@@ -29,13 +30,10 @@ def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
-def _errors(e: tk.ValidationError) -> dict[str, str]:
-    return {key: "；".join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
-            for key, msgs in (e.error_dict or {}).items()}
+_errors = forms.field_errors
 
 
-def _login_first():
-    return tk.redirect_to("user.login", came_from=tk.request.full_path.rstrip("?"))
+_login_first = forms.login_first
 
 
 def _can(name: str, data: dict) -> bool:
@@ -67,7 +65,7 @@ def index():
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ValidationError as e:
-        return tk.abort(400, "；".join(_errors(e).values()))
+        return tk.abort(400, forms.error_text(e))
     return tk.render("lyg_opendata/evaluation/index.html", {
         "rows": rows, "filters": data, "can_issue": _can("issue", {}),
         "statuses": [("open", _("Open")), ("all", _("All"))] + [
@@ -134,7 +132,7 @@ def act(id: str, verb: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("lyg_opendata_evaluation.rectification_read", id=id)
 
 
@@ -148,7 +146,7 @@ def scorecards():
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ValidationError as e:
-        return tk.abort(400, "；".join(_errors(e).values()))
+        return tk.abort(400, forms.error_text(e))
     return tk.render("lyg_opendata/evaluation/scorecards.html", {
         "result": result, "figures": FIGURES, "labels": {k: _(v) for k, v in LABELS.items()}})
 

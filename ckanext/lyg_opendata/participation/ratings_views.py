@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.participation import ratings
@@ -18,9 +19,7 @@ def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
-def _errors(e: tk.ValidationError) -> dict[str, str]:
-    return {k: "；".join(str(m) for m in (v if isinstance(v, list) else [v]))
-            for k, v in (e.error_dict or {}).items()}
+_errors = forms.field_errors
 
 
 def _dataset(id: str) -> dict:
@@ -86,7 +85,7 @@ def rating_act(id: str, rating_id: str, action: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("lyg_opendata_participation.ratings", id=id)
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.participation import codes, ratings_views, workflow
@@ -24,16 +25,10 @@ def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
-def _errors(e: tk.ValidationError) -> dict[str, str]:
-    out = {}
-    for key, msgs in (e.error_dict or {}).items():
-        msgs = msgs if isinstance(msgs, list) else [msgs]
-        out[key] = "；".join(str(m) for m in msgs)
-    return out
+_errors = forms.field_errors
 
 
-def _login_first():
-    return tk.redirect_to("user.login", came_from=tk.request.full_path.rstrip("?"))
+_login_first = forms.login_first
 
 
 def _organizations() -> list[dict]:
@@ -161,7 +156,7 @@ def request_act(id: str, action: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("lyg_opendata_participation.request_read", id=id)
 
 
@@ -185,7 +180,7 @@ def publisher(id: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("organization.read", id=id)
 
 
@@ -262,7 +257,7 @@ def suggestion_act(id: str, action: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(_errors(e).values()))
+        tk.h.flash_error(forms.error_text(e))
     return tk.redirect_to("lyg_opendata_participation.suggestion_read", id=id)
 
 
