@@ -209,3 +209,12 @@ def test_figures_are_cached_until_refreshed(app, world, published_dataset, cli):
     result = cli.invoke(ckan, ["lyg-opendata", "portal", "refresh-figures"])
     assert result.exit_code == 0, result.output
     assert figures.stats_cached()["series"]["datasets_by_open_type"][0][1] == 2
+
+
+def test_the_computed_time_is_shown_in_beijing_time(app):
+    import freezegun
+    with freezegun.freeze_time("2026-11-28 20:00:00"):   # UTC: 04:00 on the 29th in Beijing
+        figures.invalidate()
+        body = app.get("/opendata/stats").body
+    assert "2026年11月29日 04:00" in body and "UTC" not in BeautifulSoup(body, "html.parser").select_one(
+        ".lyg-meta").get_text()

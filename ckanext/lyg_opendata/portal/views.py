@@ -3,6 +3,8 @@ description), 使用指南, the Measures' full text, privacy and accessibility s
 the public statistics page, the locally generated QR code for sharing a page on WeChat."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pathlib
 import re
 
@@ -100,6 +102,10 @@ def slug():
 def stats():
     from ckanext.lyg_opendata.portal import stats as stats_module
     series, computed = stats_module.all_series()
+    try:  # stored as UTC ("…Z"); shown in the display time zone (Beijing)
+        computed = dt.datetime.strptime(computed, "%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError):
+        computed = None
     return tk.render("lyg_opendata/portal/stats.html", {"series": series, "computed": computed})
 
 
