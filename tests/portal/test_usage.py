@@ -52,6 +52,9 @@ def test_views_downloads_and_api_calls_are_counted_and_shown(app, open_table):
     assert usage.dataset_totals(ds["id"]) == {"view": 2, "download": 2, "api": 2}
     # the page shows the counts (its own view counted after it was rendered)
     assert _figures(app, ds["name"]) == ["2", "2", "2"]
+    # the resource page: its own counts (its view counted after rendering, as above)
+    soup = BeautifulSoup(app.get(f"/dataset/{ds['id']}/resource/{res['id']}").body, "html.parser")
+    assert [dd.get_text(strip=True) for dd in soup.select(".lyg-usage-figures dd")] == ["1", "2", "2"]
     rows = model.Session.query(usage.Usage).filter(usage.Usage.package_id == ds["id"]).all()
     assert {r.day for r in rows} == {today_beijing()}
     assert {(r.resource_id, r.channel) for r in rows} == {

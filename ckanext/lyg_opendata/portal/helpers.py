@@ -25,6 +25,7 @@ __all__ = [
     "lyg_opendata_error_dataset",
     "lyg_opendata_activity_type_label",
     "lyg_opendata_dataset_usage",
+    "lyg_opendata_resource_usage",
 ]
 
 
@@ -181,3 +182,9 @@ def lyg_opendata_dataset_usage(package_id: str) -> dict[str, int]:
     """Page views, downloads and API calls of a dataset (portal/usage.py)."""
     from ckanext.lyg_opendata.portal import usage
     return usage.dataset_totals(package_id)
+
+
+def lyg_opendata_resource_usage(resource_id: str) -> dict[str, int]:
+    """Page views, downloads and API calls of one resource (portal/usage.py)."""
+    from ckanext.lyg_opendata.portal import usage
+    return usage.resource_totals(resource_id)

@@ -72,6 +72,15 @@ def dataset_totals(package_id: str) -> dict[str, int]:
     return totals
 
 
+def resource_totals(resource_id: str) -> dict[str, int]:
+    """``{"view": n, "download": n, "api": n}`` for one resource, all days."""
+    rows = model.Session.query(Usage.channel, sa.func.sum(Usage.count)).filter(
+        Usage.resource_id == resource_id).group_by(Usage.channel).all()
+    totals = {channel: 0 for channel in CHANNELS}
+    totals.update({channel: int(n) for channel, n in rows})
+    return totals
+
+
 def _target(endpoint: str, view_args: dict[str, Any]) -> tuple[Optional[str], Optional[str]]:
     """(package id, resource id) of a counted request, or (None, None)."""
     if endpoint == "dataset.read":
