@@ -175,3 +175,21 @@ def test_activity_type_filter_is_in_chinese(app, published_dataset, sysadmin):
     options = [o.get_text(strip=True) for o in soup.select("#activity_types_filter_select option")]
     assert "新建数据集" in options and "修改数据集" in options, options
     assert "New Package" not in body and "Changed Package" not in body
+
+
+def test_workbench_counts_data_requests_for_supervisors_agencies_and_requesters(app, people, agency):
+    ctx = {"user": people["registered"]["name"]}
+    req = tk.get_action("lyg_opendata_data_request_create")(ctx, {
+        "title": "公共充电桩实时状态", "description": "需要全市公共充电桩的位置和实时空闲状态。"})
+
+    def count(role, path):
+        soup = _soup(_get(app, "/opendata/workbench", people[role]))
+        link = soup.select_one(f'.lyg-workbench a[href*="{path}"]')
+        badge = link.find_parent("li").select_one("[data-count]")  # no badge: nothing waits
+        return int(badge["data-count"]) if badge else 0
+    assert count("supervisor", "/opendata/data-requests?status=submitted") == 1
+    tk.get_action("lyg_opendata_data_request_route")({"user": people["supervisor"]["name"]}, {
+        "id": req["id"], "organization": agency["name"]})
+    assert count("supervisor", "/opendata/data-requests?status=submitted") == 0
+    assert count("agency_editor", "/opendata/data-requests?status=assigned") == 1
+    assert count("registered", "/opendata/data-requests?mine=1") == 0

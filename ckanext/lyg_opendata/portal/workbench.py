@@ -42,6 +42,8 @@ def _own(user: model.User) -> list[dict]:
         _item(_("My applications"), "lyg_opendata_applications.my_applications", info_asked),
         _item(_("My objections"), "lyg_opendata_objections.mine"),
         _item(_("My applications for disclosure"), "lyg_opendata_disclosure.mine"),
+        _item(_("My data requests"), "lyg_opendata_participation.requests",
+              _data_requests(("need_info",), requested_by=user.id), mine="1"),
         *grants,
         _item(_("Notices"), "lyg_opendata_applications.notices", notify.unread_count(user.id)),
         _item(_("Profile settings"), "user.edit", id=user.name),
@@ -76,6 +78,8 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
         _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
         _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
               _disclosure_open(org_ids)),
+        _item(_("Data requests to answer"), "lyg_opendata_participation.requests",
+              _data_requests(("assigned",), org_ids=org_ids), status="assigned"),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
               _rectifications(org_ids=org_ids, states=("issued", "returned"))),
@@ -106,6 +110,9 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
               _disclosure_open(None)),
         _item(_("Reports of misuse"), "lyg_opendata_objections.reports", reports),
+        _item(_("Data requests to route"), "lyg_opendata_participation.requests",
+              _data_requests(("submitted",)), status="submitted"),
+        _item(_("Suggestions"), "lyg_opendata_participation.suggestions", _suggestions_open()),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),  # revocation, Art 40
         _item(_("Overdue updates"), "lyg_opendata_freshness.overdue"),
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
@@ -125,6 +132,25 @@ def _rectifications(states: tuple[str, ...], org_ids: Optional[list[str]] = None
     if org_ids is not None:
         q = q.filter(Rectification.organization_id.in_(org_ids))
     return _count(q)
+
+
+def _data_requests(states: tuple[str, ...], org_ids: Optional[list[str]] = None,
+                   requested_by: Optional[str] = None) -> int:
+    """Data requests in ``states`` (of these agencies; of this requester; else all)."""
+    from ckanext.lyg_opendata.participation.model import DataRequest
+    q = model.Session.query(sa.func.count(DataRequest.id)).filter(DataRequest.status.in_(states))
+    if org_ids is not None:
+        q = q.filter(DataRequest.organization_id.in_(org_ids))
+    if requested_by is not None:
+        q = q.filter(DataRequest.requested_by == requested_by)
+    return _count(q)
+
+
+def _suggestions_open() -> int:
+    """Suggestions (意见建议) not answered or closed yet."""
+    from ckanext.lyg_opendata.participation.model import Suggestion
+    return _count(model.Session.query(sa.func.count(Suggestion.id)).filter(
+        Suggestion.status == "submitted"))
 
 
 def _sysadmin() -> list[dict]:
