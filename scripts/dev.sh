@@ -12,7 +12,7 @@ write_config() {
   local overrides="$LOCAL/dev.overrides.ini"
   sed -e "s#@PG_PORT@#$PG_PORT#g" -e "s#@SOLR_PORT@#$SOLR_PORT#g" \
       -e "s#@REDIS_PORT@#$REDIS_PORT#g" -e "s#@WEB_PORT@#$WEB_PORT#g" \
-      -e "s#@SMTP_PORT@#$SMTP_PORT#g" -e "s#@LOCAL@#$LOCAL#g" \
+      -e "s#@SMTP_PORT@#$SMTP_PORT#g" -e "s#@OIDC_PORT@#$OIDC_PORT#g" -e "s#@LOCAL@#$LOCAL#g" \
       "$ROOT/config/dev.ini.in" > "$overrides"
   ckan_cli config-tool "$DEV_INI" -f "$overrides" >/dev/null || die "could not merge config/dev.ini.in into $DEV_INI"
   mkdir -p "$LOCAL/storage"

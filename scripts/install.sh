@@ -83,15 +83,17 @@ solr_jars() {
 }
 
 axe_core() {
-  # axe-core for the browser tests' accessibility checks (package.json), from the npm
-  # registry into node_modules/; the tests inject it from there, no CDN
+  # axe-core for the browser tests' accessibility checks and oidc-provider, the local OpenID
+  # Connect provider of dev and tests (package.json), from the npm registry into
+  # node_modules/; the tests inject axe from there, no CDN
   local stamp
   stamp="$STAMPS/npm-$(hash_of "$ROOT/package.json" "$ROOT/package-lock.json")"
-  if [ -f "$stamp" ] && [ -f "$ROOT/node_modules/axe-core/axe.min.js" ]; then info "    up to date"; return; fi
+  if [ -f "$stamp" ] && [ -f "$ROOT/node_modules/axe-core/axe.min.js" ] \
+     && [ -f "$ROOT/node_modules/oidc-provider/package.json" ]; then info "    up to date"; return; fi
   info "    npm ci (log: $LOGS/npm.log)"
   if ! (cd "$ROOT" && npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1; then
     tail -n 5 "$LOGS/npm.log" >&2
-    die "npm could not install axe-core (is the npm registry reachable? see $LOGS/npm.log)"
+    die "npm could not install axe-core and oidc-provider (is the npm registry reachable? see $LOGS/npm.log)"
   fi
   rm -f "$STAMPS"/npm-*; touch "$stamp"
 }
@@ -100,4 +102,4 @@ step "Debian packages" apt_packages
 step "Java" check_java
 step "Python virtualenv (.venv)" venv
 step "Apache Solr jars" solr_jars
-step "axe-core (node_modules)" axe_core
+step "axe-core, oidc-provider (node_modules)" axe_core

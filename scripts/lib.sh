@@ -16,6 +16,9 @@ REDIS_PORT="${LYG_REDIS_PORT:-63799}"
 SOLR_PORT="${LYG_SOLR_PORT:-18983}"
 SMTP_PORT="${LYG_SMTP_PORT:-8025}"
 WEB_PORT="${LYG_WEB_PORT:-5000}"
+# the local OpenID Connect provider (identity/provider/server.mjs), one for the dev portal and
+# every test slot (like PostgreSQL and Solr)
+OIDC_PORT="${LYG_OIDC_PORT:-9180}"
 # A second test run beside the first (e.g. a helper working in parallel) uses its own
 # database, Solr core and Redis database: LYG_TEST_SLOT=2..9 -> ckan_test2, core ckan_test2, redis db 2..9.
 # Slot 1 is the default slot by another name (ckan_test, core ckan_test, redis db 1).

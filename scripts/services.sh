@@ -178,9 +178,27 @@ start_mailsink() {
   info "    started on 127.0.0.1:$SMTP_PORT, mail stored in $MAIL_DIR"
 }
 
+oidc_ping() { curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" >/dev/null; }
+
+# The local OpenID Connect provider with the demo identities (docs/identity.md); its signing
+# key is kept in .local/oidc
+start_oidc() {
+  [ -f "$ROOT/node_modules/oidc-provider/package.json" ] || die "the OIDC provider (npm oidc-provider) is not installed (run make install)"
+  if pid_alive oidc && oidc_ping; then
+    info "    already running on http://127.0.0.1:$OIDC_PORT"; return
+  fi
+  stop_bg oidc
+  require_free_port "$OIDC_PORT" "the OIDC provider" LYG_OIDC_PORT
+  mkdir -p "$LOCAL/oidc"
+  start_bg oidc "$LOGS/oidc.log" env LYG_OIDC_PORT="$OIDC_PORT" LYG_OIDC_STATE_DIR="$LOCAL/oidc" \
+    node "$ROOT/ckanext/lyg_opendata/identity/provider/server.mjs"
+  wait_for "the OIDC provider" 30 oidc "$LOGS/oidc.log" oidc_ping
+  info "    started on http://127.0.0.1:$OIDC_PORT (demo identities: docs/identity.md)"
+}
+
 status() {
   pg_running && info "postgresql: running on 127.0.0.1:$PG_PORT ($PGDATA)" || info "postgresql: stopped"
-  for s in redis solr mailsink; do
+  for s in redis solr mailsink oidc; do
     if [ -f "$RUN/$s.pid" ] && kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null; then info "$s: running (pid $(cat "$RUN/$s.pid"))"; else info "$s: stopped"; fi
   done
 }
@@ -191,9 +209,10 @@ case "${1:-}" in
     step "Redis" start_redis
     step "Apache Solr 9" start_solr
     step "SMTP sink" start_mailsink
+    step "OIDC provider" start_oidc
     ;;
   stop)
-    stop_bg mailsink; stop_bg solr; stop_bg redis; stop_postgres ;;
+    stop_bg oidc; stop_bg mailsink; stop_bg solr; stop_bg redis; stop_postgres ;;
   status) status ;;
   pgdata) echo "$PGDATA" ;;
   # the DataStore databases of the dev portal and of this test slot (scripts/test.sh runs it)

@@ -39,3 +39,6 @@ __all__ += _data_views.__all__
 from ckanext.lyg_opendata.evaluation.views import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.evaluation.views as _evaluation_views  # noqa: E402
 __all__ += _evaluation_views.__all__
+from ckanext.lyg_opendata.identity.oidc_views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.identity.oidc_views as _identity_oidc_views  # noqa: E402
+__all__ += _identity_oidc_views.__all__

@@ -1,0 +1,2 @@
+"""Fixtures of the identity tests."""
+from tests.identity.oidc_fixtures import running_provider  # noqa: F401
