@@ -20,7 +20,7 @@ PUBLIC_NAV = ["数据目录", "数据领域", "数据开放主体", "开放清�
 
 @pytest.fixture
 def world(people, agency, published_dataset, sysadmin):
-    for user in ("agency_editor", "supervisor", "registered"):
+    for user in ("agency_editor", "agency_admin", "supervisor", "registered", "sysadmin"):
         tk.get_action("user_patch")({"ignore_auth": True}, {
             "id": people[user]["id"], "password": BROWSER_PASSWORD})
     # the factories give organizations a dummyimage.com logo: data, not the portal's doing
@@ -93,7 +93,9 @@ def test_public_pages_desktop_and_phone(live_server, browser, world):
 @pytest.mark.parametrize("role, sections", [
     ("registered", ["own"]),
     ("agency_editor", ["agency", "own"]),
+    ("agency_admin", ["agency", "own"]),
     ("supervisor", ["supervisor", "own"]),
+    ("sysadmin", ["supervisor", "own", "sysadmin"]),
 ])
 def test_workbench_per_role(live_server, page, world, role, sections):
     base = live_server
@@ -119,3 +121,32 @@ def test_elder_mode_is_remembered(live_server, page, world):
     page.goto(live_server + "/dataset/")
     assert "lyg-elder" in page.locator("html").get_attribute("class")
     _shoot(page, "search-elder-desktop")
+
+
+def test_lists_read_as_cards_on_a_phone(live_server, page, world, people):
+    """On a 390 px phone the supervisors' lists (disclosure queue, scorecards, review queue,
+    open list) show each row as a card whose cells are labelled with their column's
+    heading, and no page is wider than the screen."""
+    base = live_server
+    from tests.disclosure.conftest import individual
+    tk.get_action("lyg_opendata_disclosure_create")(
+        {"user": people["registered"]["name"]}, individual(organization=world["open"]["owner_org"]))
+    browser_login(page, base, people["supervisor"]["name"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, path, table in (
+            ("disclosure", "/opendata/disclosure", "table.lyg-disclosure-table"),
+            ("scorecards", "/opendata/scorecards", "table.lyg-scorecards"),
+            ("open-list", "/opendata/list", "table.lyg-open-list-table")):
+        page.goto(base + path)
+        page.wait_for_selector(table + ".lyg-cards-ready")
+        row = page.locator(table + " tbody tr").first
+        assert row.evaluate("r => getComputedStyle(r).display") == "block", name
+        labels = row.locator("[data-label]").evaluate_all("cells => cells.map(c => c.dataset.label)")
+        assert labels and all(labels), (name, labels)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        _shoot(page, f"cards-{name}-phone")
+    # at desktop width the same list is an ordinary table
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(base + "/opendata/disclosure")
+    row = page.locator("table.lyg-disclosure-table tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "table-row"

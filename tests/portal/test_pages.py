@@ -193,3 +193,36 @@ def test_workbench_counts_data_requests_for_supervisors_agencies_and_requesters(
     assert count("supervisor", "/opendata/data-requests?status=submitted") == 0
     assert count("agency_editor", "/opendata/data-requests?status=assigned") == 1
     assert count("registered", "/opendata/data-requests?mine=1") == 0
+
+
+def test_organisations_have_local_emblems_and_the_measures_words(app, people, agency, sysadmin):
+    """The agencies' list and page show a local emblem (two characters of the agency's name on
+    a colour of its own) instead of CKAN's grey placeholder picture, an uploaded picture where
+    there is one, and the sidebar explains a data-opening body in the Measures' words."""
+    tk.get_action("organization_patch")({"user": sysadmin["name"]}, {
+        "id": agency["id"], "title": "市发展和改革委员会", "image_url": ""})
+    tk.get_action("organization_patch")({"user": sysadmin["name"]}, {
+        "id": "lyg-other-agency", "image_url": "http://127.0.0.1/logo.png"})
+    tk.get_action("organization_patch")({"user": sysadmin["name"]}, {  # factories give a logo
+        "id": tk.config["ckanext.lyg_opendata.supervisor_org"], "image_url": ""})
+    soup = _soup(_get(app, "/organization/"))
+    assert "placeholder-organization" not in str(soup)
+    emblems = {e["aria-label"]: e.get_text(strip=True) for e in soup.select(".lyg-org-emblem")}
+    assert emblems["市发展和改革委员会"] == "发改"
+    assert emblems["市大数据管理局"] == "大数据"
+    assert soup.select_one('img.lyg-org-image[alt="市统计局"]')["src"] == "http://127.0.0.1/logo.png"
+    helper = soup.select_one(".lyg-org-helper").get_text(" ", strip=True)
+    assert "CKAN" not in helper and "第三条" in helper
+    page = _soup(_get(app, f"/organization/{agency['name']}"))
+    assert page.select_one("#organization-info .lyg-org-emblem").get_text(strip=True) == "发改"
+    assert "placeholder-organization" not in str(page)
+
+
+@pytest.mark.parametrize("title, short", [
+    ("市交通运输局", "交通"), ("连云港市统计局", "统计"), ("市信息中心", "信息"),
+    ("市工业和信息化局", "工信"), ("市政府办公室", "政府"), ("Port Authority", "PA"), ("", "?"),
+])
+def test_organisation_emblem_words(title, short):
+    from ckanext.lyg_opendata.portal.helpers import lyg_opendata_org_emblem
+    html = str(lyg_opendata_org_emblem({"title": title, "name": ""}))
+    assert f'<span class="lyg-org-emblem-text">{short}</span>' in html

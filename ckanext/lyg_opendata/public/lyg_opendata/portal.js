@@ -55,3 +55,29 @@
     });
   });
 })();
+
+/* Lists as cards on phones: each cell of a table.lyg-cards is labelled with its column's
+   heading (data-label), which portal.css shows before the value below 576 px. */
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.lyg-cards").forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[0];
+      if (!head) { return; }
+      var labels = [];
+      Array.prototype.forEach.call(head.cells, function (cell) {
+        for (var i = 0; i < (cell.colSpan || 1); i++) { labels.push(cell.textContent.trim()); }
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr, tfoot tr"), function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var span = cell.colSpan || 1;
+          if (span === 1 && labels[col] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", labels[col]);
+          }
+          col += span;
+        });
+      });
+      table.classList.add("lyg-cards-ready");
+    });
+  });
+})();
