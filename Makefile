@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help docs install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench-search bench-suggest i18n fuzz
+.PHONY: help docs install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench bench-search bench-suggest i18n fuzz
 
 help:
 	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make docs | make bench-search | make bench-suggest"
@@ -68,6 +68,12 @@ ckan:
 # Re-index every dataset of the dev portal (after a Solr schema change)
 reindex:
 	@.venv/bin/ckan -c .local/dev.ini search-index rebuild
+
+# This portal against vanilla CKAN 2.12 + scheming + dcat, side by side (bench/versus_vanilla.py,
+# issue 19): BENCH_DATASETS synthetic datasets in each (default 10000; loaded once, kept in
+# .local/bench/), gunicorn -w 2 each, interleaved requests; prints one table of ratios and goals
+bench: services
+	@nice -n 10 .venv/bin/python bench/versus_vanilla.py
 
 # Recall / precision of the Chinese analysis choices on the demo content (see bench/)
 bench-search: services

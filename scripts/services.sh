@@ -120,6 +120,8 @@ sync_solr_conf() {
   local home="$LOCAL/solr/home" core
   for core in $(ls "$home"); do
     [ -f "$home/$core/core.properties" ] || continue
+    # bench/versus_vanilla.py's vanilla core keeps CKAN's stock schema
+    [ -f "$home/$core/stock-schema" ] && continue
     if ! diff -rq "$ROOT/solr/configset/conf" "$home/$core/conf" >/dev/null 2>&1; then
       cp -r "$ROOT/solr/configset/conf/." "$home/$core/conf/"
       curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=$core" >/dev/null \
@@ -215,6 +217,25 @@ case "${1:-}" in
     stop_bg oidc; stop_bg mailsink; stop_bg solr; stop_bg redis; stop_postgres ;;
   status) status ;;
   pgdata) echo "$PGDATA" ;;
+  # bench/versus_vanilla.py: a database and a Solr core NAME for vanilla CKAN (CKAN's stock
+  # schema.xml; sync_solr_conf leaves that core alone), idempotent
+  bench-vanilla)
+    name="${2:?usage: services.sh bench-vanilla NAME}"
+    pg_running || die "PostgreSQL is not running (make services)"
+    psql_su -d postgres <<SQL
+SELECT 'CREATE DATABASE $name OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$name')\gexec
+SQL
+    if ! solr_ping "$name"; then
+      dir="$LOCAL/solr/home/$name"
+      mkdir -p "$dir/conf"
+      cp -r "$ROOT/solr/configset/conf/." "$dir/conf/"
+      cp "$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))')/config/solr/schema.xml" "$dir/conf/schema.xml"
+      touch "$dir/stock-schema"
+      curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$name&instanceDir=$name" >/dev/null \
+        || die "Solr could not create core $name; see $LOGS/solr.log"
+      info "    created core $name (CKAN's stock schema)"
+    fi
+    ;;
   # the DataStore databases of the dev portal and of this test slot (scripts/test.sh runs it)
   datastore) pg_running || die "PostgreSQL is not running (make services)"; prepare_datastore ;;
   *) echo "usage: $0 start|stop|status|datastore" >&2; exit 2 ;;
