@@ -53,7 +53,9 @@ venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$py" -m venv "$VENV" || die "could not create the virtualenv in $VENV"
   fi
-  stamp="$STAMPS/pip-$(hash_of "$ROOT/pyproject.toml" "$ROOT/constraints.txt" "$ROOT/scripts/install.sh")"
+  # the stamp lives in the virtualenv it describes (a .local shared by several checkouts must
+  # not make one checkout's .venv look up to date because another one's was installed)
+  stamp="$VENV/.lyg-pip-$(hash_of "$ROOT/pyproject.toml" "$ROOT/constraints.txt" "$ROOT/scripts/install.sh")"
   if [ -f "$stamp" ] && [ -x "$VENV/bin/ckan" ]; then info "    up to date"; return; fi
   info "    pip install -c constraints.txt -e .[test] (log: $LOGS/pip.log)"
   if ! { "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81' \
@@ -62,7 +64,7 @@ venv() {
     grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
     die "pip could not install the Python packages (is PyPI reachable? see $LOGS/pip.log)"
   fi
-  rm -f "$STAMPS"/pip-*; touch "$stamp"
+  rm -f "$VENV"/.lyg-pip-*; touch "$stamp"
 }
 
 solr_jars() {

@@ -20,10 +20,10 @@ WEB_PORT="${LYG_WEB_PORT:-5000}"
 # every test slot (like PostgreSQL and Solr)
 OIDC_PORT="${LYG_OIDC_PORT:-9180}"
 # A second test run beside the first (e.g. a helper working in parallel) uses its own
-# database, Solr core and Redis database: LYG_TEST_SLOT=2..9 -> ckan_test2, core ckan_test2, redis db 2..9.
+# database, Solr core and Redis database: LYG_TEST_SLOT=2..15 -> ckan_test2, core ckan_test2, redis db 2..15.
 # Slot 1 is the default slot by another name (ckan_test, core ckan_test, redis db 1).
 TEST_SLOT="${LYG_TEST_SLOT:-}"
-case "$TEST_SLOT" in ""|[2-9]) ;; 1) TEST_SLOT="" ;; *) echo "ERROR: LYG_TEST_SLOT must be empty or 1..9" >&2; exit 1 ;; esac
+case "$TEST_SLOT" in ""|[2-9]|1[0-5]) ;; 1) TEST_SLOT="" ;; *) echo "ERROR: LYG_TEST_SLOT must be empty or 1..15 (Redis has 16 databases)" >&2; exit 1 ;; esac
 TEST_DB="ckan_test$TEST_SLOT"
 TEST_CORE="ckan_test$TEST_SLOT"
 TEST_REDIS_DB="${TEST_SLOT:-1}"

@@ -78,6 +78,7 @@ def test_figures_equal_the_tables(people, agency, world):
     assert card["review_return_share"] == 0.0
     assert card["freshness_on_time_share"] == 100.0
     assert card["usage_reports"] == 0
+    assert card["ratings"] == 0 and card["ratings_average"] is None
     assert card["score"] == round((100.0 + 50.0 + 100.0) / 3, 1)
     assert card["rank"] == 1 and result["ranked"] is True
     # every agency but the supervising body itself, the others without a score
@@ -85,6 +86,28 @@ def test_figures_equal_the_tables(people, agency, world):
     assert tk.config.get("ckanext.lyg_opendata.supervisor_org") not in names
     assert "lyg-other-agency" in names
     assert result["average"]["applications_received"] == round(3 / len(names), 1)
+
+
+def test_ratings_feed_the_scorecard(people, agency, world):
+    """Ratings given to an agency's datasets (Art 18, 25) count on its card: how many, and
+    their mean over the three dimensions; another agency's card is untouched."""
+    rate = tk.get_action("lyg_opendata_rating_rate")
+    rate(ctx(people["registered"]), {"package_id": "sc-bus", "quality": 5, "timeliness": 4,
+                                     "usability": 3, "comment": "数据很有用"})
+    rate(ctx(people["other_agency_editor"]), {"package_id": "sc-water", "quality": 2,
+                                              "timeliness": 2, "usability": 2})
+    result = tk.get_action("lyg_opendata_scorecard_list")(ctx(people["supervisor"]), {"year": YEAR})
+    card = next(c for c in result["cards"] if c["id"] == agency["id"])
+    q = lambda sql, **kw: model.Session.execute(sa.text(sql), kw).scalar()  # noqa: E731
+    assert card["ratings"] == q(
+        "SELECT count(*) FROM lyg_opendata_rating r JOIN package p ON p.id=r.package_id "
+        "WHERE p.owner_org=:o", o=agency["id"]) == 2
+    assert card["ratings_average"] == 3.0                    # (12/3 + 6/3) / 2
+    other = next(c for c in result["cards"] if c["name"] == "lyg-other-agency")
+    assert other["ratings"] == 0 and other["ratings_average"] is None
+    # a past year counts none of them
+    past = tk.get_action("lyg_opendata_scorecard_list")(ctx(people["supervisor"]), {"year": YEAR - 1})
+    assert next(c for c in past["cards"] if c["id"] == agency["id"])["ratings"] == 0
 
 
 def test_agencies_see_their_own_card_only(people, agency, world):

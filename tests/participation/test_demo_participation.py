@@ -28,3 +28,13 @@ def test_demo_data_requests(cli, tmp_path):
     again = tk.get_action("lyg_opendata_data_request_list")({"user": ""}, {"status": "all"})
     assert again["count"] == 4
     assert {r["support_count"] for r in again["results"]} == {r["support_count"] for r in listed["results"]}
+    # ratings (one answered by the agency) and suggestions (one answered by the operator),
+    # each made through its action once, not again by the second load
+    assert "ratings +5, suggestions +2" in first.output
+    assert "ratings +0, suggestions +0" in second.output
+    parking = tk.get_action("lyg_opendata_rating_list")({"user": ""}, {"package_id": "lyg-parking-lots"})
+    assert parking["summary"]["count"] == 2
+    answered = [r for r in parking["results"] if r.get("answer_text")]
+    assert len(answered) == 1 and "实时泊位" in answered[0]["answer_text"]
+    mine = tk.get_action("lyg_opendata_suggestion_list")({"user": "xxzx-operator"}, {})
+    assert sorted(r["status"] for r in mine["results"]) == ["answered", "submitted"]

@@ -11,7 +11,9 @@ in time, objections answered in time) and ranks the agencies for supervisors.
   decision on or before the due day, Art 19), median working days from receipt to decision;
   open and past their due day now;
 - objections: answered in the year, in time (on or before their working-day deadline);
-- usage reports submitted in the year (grants of the agency's applications).
+- usage reports submitted in the year (grants of the agency's applications);
+- ratings (评价, Art 18/25) given in the year to the agency's datasets: how many, and their
+  mean over the three dimensions (1–5; hidden comments still count as ratings).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ FIGURES = ("datasets_unconditional", "datasets_conditional", "freshness_overdue"
            "review_return_share", "applications_received", "applications_decided",
            "applications_in_time_share", "applications_median_workdays",
            "applications_overdue", "objections_answered", "objections_in_time_share",
-           "usage_reports", "score")
+           "usage_reports", "ratings", "ratings_average", "score")
 
 
 def _share(part: int, whole: int) -> Optional[float]:
@@ -122,7 +124,17 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
         A.org_id.in_(ids), UsageReport.submitted_at >= start,
         UsageReport.submitted_at < end).group_by(A.org_id).all())
 
+    from ckanext.lyg_opendata.participation.model import Rating
+    R = Rating
+    rated = {org_id: (n, mean) for org_id, n, mean in s.query(
+        p.c.owner_org, sa.func.count(R.id),
+        sa.func.avg((R.quality + R.timeliness + R.usability) / 3.0)).join(
+        p, p.c.id == R.package_id).filter(
+        p.c.owner_org.in_(ids), R.created >= start, R.created < end).group_by(p.c.owner_org)}
+
     for org_id, card in cards.items():
+        card["ratings"], mean = rated.get(org_id, (0, None))
+        card["ratings_average"] = round(float(mean), 2) if mean is not None else None
         public = card["datasets_unconditional"] + card["datasets_conditional"]
         card["freshness_on_time_share"] = _share(public - card["freshness_overdue"], public)
         card["review_decisions"] = len(review[org_id])

@@ -212,6 +212,8 @@ LABELS = {
     "objections_answered": workflow.N_("Objections answered"),
     "objections_in_time_share": workflow.N_("Objections answered in time (%)"),
     "usage_reports": workflow.N_("Usage reports received"),
+    "ratings": workflow.N_("Ratings received"),
+    "ratings_average": workflow.N_("Average rating (1–5)"),
     "score": workflow.N_("Score"),
 }
 

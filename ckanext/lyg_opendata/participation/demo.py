@@ -76,5 +76,56 @@ def _advance(req, entry: dict[str, Any]) -> None:
     model.Session.refresh(req)
 
 
+def ensure_ratings(entries: list[dict[str, Any]], progress: Progress) -> int:
+    """Each entry rated once through the rating action (a rating that exists is left as it
+    is); the agency's answer given through its action when the entry has one."""
+    from ckanext.lyg_opendata.participation.model import Rating
+    made = 0
+    for entry in entries:
+        user, pkg = model.User.get(entry["user"]), model.Package.get(entry["dataset"])
+        if user is None or pkg is None:
+            continue
+        if model.Session.query(Rating).filter(Rating.package_id == pkg.id,
+                                              Rating.user_id == user.id).first():
+            continue
+        try:
+            rating = _act("lyg_opendata_rating_rate", user.name, {
+                "package_id": pkg.id, **{k: entry[k] for k in ("quality", "timeliness",
+                                                              "usability", "comment") if k in entry}})
+            if entry.get("answer") and entry.get("answered_by"):
+                _act("lyg_opendata_rating_answer", entry["answered_by"],
+                     {"id": rating["id"], "text": entry["answer"]})
+        except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as e:
+            progress(f"  rating of {entry['dataset']} by {entry['user']}: not made ({e})")
+            continue
+        made += 1
+    return made
+
+
+def ensure_suggestions(entries: list[dict[str, Any]], progress: Progress) -> int:
+    """Each suggestion sent once (known by its sender and text), answered by the operator's
+    staff when the entry has an answer."""
+    from ckanext.lyg_opendata.participation.model import Suggestion
+    made = 0
+    for entry in entries:
+        user = model.User.get(entry["user"])
+        if user is None or model.Session.query(Suggestion).filter(
+                Suggestion.submitted_by == user.id, Suggestion.text == entry["text"]).first():
+            continue
+        try:
+            sent = _act("lyg_opendata_suggestion_create", user.name,
+                        {"category": entry["category"], "text": entry["text"]})
+            if entry.get("answer") and entry.get("answered_by"):
+                _act("lyg_opendata_suggestion_answer", entry["answered_by"],
+                     {"id": sent["id"], "text": entry["answer"]})
+        except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as e:
+            progress(f"  suggestion by {entry['user']}: not made ({e})")
+            continue
+        made += 1
+    return made
+
+
 def load(data: dict[str, Any], progress: Progress, counts: dict[str, int]) -> None:
     counts["data_requests"] = ensure_data_requests(data.get("data_requests", []), progress)
+    counts["ratings"] = ensure_ratings(data.get("ratings", []), progress)
+    counts["suggestions"] = ensure_suggestions(data.get("suggestions", []), progress)
