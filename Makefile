@@ -7,10 +7,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help docs install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench bench-search bench-suggest i18n fuzz
+.PHONY: help docs install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench bench-search bench-suggest bench-access-log bench-harvest i18n fuzz
 
 help:
-	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make docs | make bench-search | make bench-suggest"
+	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make docs | make bench-search | make bench-suggest | make bench-harvest"
 
 install:
 	@scripts/install.sh
@@ -86,6 +86,12 @@ bench-suggest: services
 # Download time with and without the access log (bench/access_log.py; docs/audit.md)
 bench-access-log: services
 	@.venv/bin/python bench/access_log.py
+
+# Harvest at scale: a 5,000-dataset paged catalog over loopback, ckanext-dcat's harvester
+# and ours (bench/harvest_scale.py; docs/dcat.md). HARVEST_DATASETS=N for a smaller run.
+HARVEST_DATASETS ?= 5000
+bench-harvest: services
+	@nice -n 10 .venv/bin/python bench/harvest_scale.py --datasets $(HARVEST_DATASETS)
 
 # Property-based fuzzing of every lyg_opendata_* and chained core action, as every role
 # (tests/security/fuzzing.py): FUZZ_EXAMPLES generated calls per action (default 10000);

@@ -17,6 +17,7 @@ Not a test: numbers depend on the machine (figures in the README, "DCAT and harv
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.server
 import json
 import os
@@ -80,8 +81,9 @@ def serve(n_total: int, size: int):
     return server, base
 
 
-def child(ini: str, source_type: str, url: str) -> None:
-    """One harvest of ``url`` with ``source_type``; prints a JSON line with the figures."""
+def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
+    """One harvest of ``url`` with ``source_type``; prints a JSON line with the figures.
+    With ``profile``, writes the job's cProfile statistics to ``profile.<source_type>``."""
     app = benchslot.make_app(ini)
     with app._wsgi_app.test_request_context():
         import ckan.model as model
@@ -99,8 +101,14 @@ def child(ini: str, source_type: str, url: str) -> None:
             "source_type": source_type, "owner_org": org["id"],
             "config": json.dumps({"rdf_format": "text/turtle", "bench": source_type})})
         job = tk.get_action("harvest_job_create")(ctx, {"source_id": source["id"], "run": False})
+        profiler = cProfile.Profile() if profile else None
         started = time.monotonic()
+        if profiler:
+            profiler.enable()
         run_harvest_job(HarvestJob.get(job["id"]), get_harvester(source_type))
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(f"{profile}.{source_type}")
         elapsed = time.monotonic() - started
         imported = model.Session.query(HarvestObject).filter(
             HarvestObject.harvest_job_id == job["id"], HarvestObject.state == "COMPLETE",
@@ -119,7 +127,9 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--harvesters", nargs="+", default=["dcat_rdf", "lyg_dcat_rdf"],
                         help="source types, in this order (ckanext-dcat's first)")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", default="",
+                        help="write each harvester's cProfile statistics to PROFILE.<type>")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -136,7 +146,8 @@ def main() -> None:
     log(f"catalog: {args.datasets} datasets, {args.page_size} a page, at {base}/catalog.ttl")
     results = []
     for source_type in args.harvesters:
-        done = subprocess.run([PYTHON, __file__, "--child", str(ini), source_type, base + "/catalog.ttl"],
+        done = subprocess.run([PYTHON, __file__, "--child", str(ini), source_type,
+                               base + "/catalog.ttl", args.profile],
                               cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"{source_type} failed:\n" + done.stderr[-3000:])

@@ -61,6 +61,10 @@ def test_imports_wait_for_review(source, sysadmin, app):
     assert sorted(c["name"] for c in copies.values()) == [
         "gong-jiao-xian-lu-shi-shi-shu-ju", "lian-yun-gang-shi-gong-gong-ting-che-chang-xin-xi"]
     assert tk.get_action("package_search")({}, {"q": "*:*"})["count"] == 0
+    # indexed without a Solr commit each, committed by the job's last object: the reviewer
+    # finds them as soon as the job is done
+    assert tk.get_action("package_search")({"user": sysadmin["name"]}, {
+        "q": "*:*", "include_private": True})["count"] == 2
     # the conditional copy keeps its source's landing page; its "apply" link leads to the
     # source's application page (the access URL as given)
     bus = tk.get_action("package_show")({"user": sysadmin["name"]},

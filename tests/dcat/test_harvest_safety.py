@@ -13,6 +13,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.lyg_opendata.dcat import fetch
 from ckanext.lyg_opendata.dcat.harvester import LygDCATRDFHarvester
 
 from . import third_party as tp
@@ -222,6 +223,47 @@ def test_private_and_non_http_targets_are_refused(agencies, sysadmin, url):
     assert results == {}
     errors = tp.gather_errors(job_id, sysadmin)
     assert any(m.startswith("Refused") for m in errors), errors
+
+
+@pytest.mark.ckan_config("ckanext.lyg_opendata.harvest.allow_private_targets", False)
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_dns_rebinding_is_refused_on_the_connected_address(rdf_server, agencies, sysadmin,
+                                                           monkeypatch, host):
+    """The name's first resolution says public, the connection reaches loopback (a name
+    rebound between the check and the connect): the connected socket's address is refused
+    before the request is sent."""
+    base, documents = rdf_server
+    asked = []
+    tp.serve(documents, "/served.ttl", catalog(1))
+    documents["/catalog.ttl"] = lambda handler: (asked.append(handler.path),
+                                                 documents["/served.ttl"](handler))
+    looked_up = []
+
+    def public(name, port):
+        looked_up.append(name)
+        return ["93.184.215.14"]   # a global address, as a rebinding name first answers
+    monkeypatch.setattr(fetch, "resolve", public)
+    url = base.replace("127.0.0.1", host) + "/catalog.ttl"
+    job_id, results = tp.run(tp.source(url, agencies[0], sysadmin, "rebind"), sysadmin)
+    assert looked_up == [host]           # the first check passed...
+    assert results == {} and asked == []  # ...but nothing was requested nor imported
+    errors = tp.gather_errors(job_id, sysadmin)
+    assert any(m.startswith("Refused") and "(127.0.0.1)" in m for m in errors), errors
+
+
+@pytest.mark.ckan_config("ckanext.lyg_opendata.harvest.allow_private_targets", False)
+def test_redirect_to_a_rebound_name_is_refused(rdf_server, monkeypatch):
+    """A redirect's target is checked on connect as well."""
+    base, documents = rdf_server
+
+    def redirect(handler):
+        handler.send_response(302)
+        handler.send_header("Location", base.replace("127.0.0.1", "localhost") + "/inner.ttl")
+        handler.end_headers()
+    documents["/catalog.ttl"] = redirect
+    monkeypatch.setattr(fetch, "resolve", lambda name, port: ["93.184.215.14"])
+    with pytest.raises(fetch.FetchError, match=r"^Refused .*\(127\.0\.0\.1\)"):
+        fetch.fetch(base + "/catalog.ttl")
 
 
 def test_unknown_remote_json_ld_context_is_refused_not_fetched(rdf_server, agencies, sysadmin):

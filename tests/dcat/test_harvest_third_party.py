@@ -105,7 +105,9 @@ def test_sweden_daily_frequency_and_licence(rdf_server, org, sysadmin):
     copy = copies["http://nobelprize.org/datasets/dcat#ds1"]
     assert copy["title"] == "Linked Nobel prizes"
     assert copy["update_frequency"] == "daily"          # purl.org/cld/freq/daily
-    assert {r["format"] for r in copy["resources"]} >= {"API"} or copy["resources"]
+    # the distributions' licence, creativecommons.org/licenses/by-nc/3.0 (the catalog's
+    # CC0 is the catalog's own)
+    assert copy["license_id"] == "cc-nc"
 
 
 def test_gob_es_format_from_imt(rdf_server, org, sysadmin):
@@ -177,3 +179,53 @@ def test_dataset_without_title_does_not_stop_the_others(rdf_server, org, sysadmi
     errors = tp.object_errors(job_id, sysadmin)
     assert errors == ["Dataset https://data.gov.gr/id/dataset/BeePopulation has no title "
                       "(dct:title): not imported; the other datasets of the source are."]
+
+
+def test_chinese_over_english_and_each_exported_with_its_own_tag(rdf_server, org, sysadmin, app):
+    """Item 3: the portal locale zh_Hans_CN matches ``@zh-CN`` (not the first literal
+    found, English); the export tags each text with the language it came with, never the
+    English one ``@zh``."""
+    base, documents = rdf_server
+    tp.serve(documents, "/catalog.ttl", (
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+        "<https://data.js.example.cn/dataset/bus-stops> a dcat:Dataset ;\n"
+        '  dct:title "Bus stops"@en, "公交站点"@zh-CN ;\n'
+        '  dct:description "Every bus stop."@en, "全部公交站点。"@zh-CN ;\n'
+        "  dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> .\n"
+    ).encode())
+    job_id, results = tp.run(tp.source(base + "/catalog.ttl", org, sysadmin, "zh-en"), sysadmin)
+    (copy,) = [tp.show(r["dataset"]["id"]) for r in results.values()]
+    assert (copy["title"], copy["notes"]) == ("公交站点", "全部公交站点。")
+    translations = json.loads(tp.extra(copy, "translations"))
+    assert translations["title"] == {"en": "Bus stops", "zh-CN": "公交站点"}
+    assert translations["lang"] == {"title": "zh-CN", "notes": "zh-CN"}
+    g = Graph().parse(data=app.get(f"/dataset/{copy['name']}.ttl",
+                                   headers={"Authorization": sysadmin["token"]}).get_data(as_text=True),
+                      format="turtle")
+    ref = next(g.subjects(PROV.wasDerivedFrom, URIRef("https://data.js.example.cn/dataset/bus-stops")))
+    assert {(str(t), t.language.lower()) for t in g.objects(ref, DCT.title)} == {
+        ("公交站点", "zh-cn"), ("Bus stops", "en")}
+    assert {(str(t), t.language.lower()) for t in g.objects(ref, DCT.description)} == {
+        ("全部公交站点。", "zh-cn"), ("Every bus stop.", "en")}
+
+
+def test_chinese_titles_with_digits_get_readable_unique_names(rdf_server, org, sysadmin):
+    """Item 9: titles such as 130 or 2025年… gave names like ``1_`` or ``130``; names come
+    from the pinyin of the title (or the source's short identifier), unique and kept on
+    the next sync."""
+    base, documents = rdf_server
+    lines = ["@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> ."]
+    for n, title in enumerate(["2025年公交线路", "2025年公交线路", "130", "1号线站点"], start=1):
+        lines.append(f'<https://data.js.example.cn/dataset/{n}> a dcat:Dataset ; dct:title "{title}"@zh ; '
+                     f"dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> .")
+    tp.serve(documents, "/catalog.ttl", "\n".join(lines).encode())
+    src = tp.source(base + "/catalog.ttl", org, sysadmin, "digits")
+    _, results = tp.run(src, sysadmin)
+    names = {guid.rsplit("/", 1)[1]: tp.show(r["dataset"]["id"])["name"] for guid, r in results.items()}
+    # "130" and the IRI's "3" are not names: the source's name, which the harvest source
+    # itself holds, hence -2
+    assert names == {"1": "2025-nian-gong-jiao-xian-lu", "2": "2025-nian-gong-jiao-xian-lu-2",
+                     "3": "digits-2", "4": "1-hao-xian-zhan-dian"}
+    _, again = tp.run(src, sysadmin)
+    assert {guid.rsplit("/", 1)[1]: tp.show(r["dataset"]["id"])["name"]
+            for guid, r in again.items()} == names

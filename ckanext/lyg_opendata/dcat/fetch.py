@@ -6,6 +6,11 @@
 - Only ``http`` and ``https``; a host that resolves to a loopback, private, link-local or
   otherwise non-public address is refused unless
   ``ckanext.lyg_opendata.harvest.allow_private_targets`` is on (tests, a closed network).
+  The address is checked twice: when the name is first resolved (a clear error before any
+  connection) and on the socket actually connected (``GuardedAdapter``), so a name that
+  resolves to a public address for the check and to an internal one for the connection
+  (DNS rebinding) is refused before a byte is sent. Addresses of proxies taken from the
+  environment are not checked: a proxy fetches the target itself.
 - JSON-LD: remote ``@context`` documents are never fetched. The common ones are shipped in
   ``contexts/``; any other remote context is an error.
 """
@@ -21,6 +26,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 import ckan.plugins.toolkit as tk
 
@@ -49,24 +57,87 @@ def max_bytes() -> int:
     return int(tk.config.get("ckanext.dcat.max_file_size")) * 1024 * 1024
 
 
+def private_targets_allowed() -> bool:
+    return tk.asbool(tk.config.get("ckanext.lyg_opendata.harvest.allow_private_targets"))
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to (the first check; a hook for tests)."""
+    return [info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+
+
+def _refuse_non_public(address: str, url: str, host: str) -> None:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if not ip.is_global:
+        raise FetchError(
+            f"Refused {url}: {host} is a loopback, private or reserved address "
+            f"({ip}); see ckanext.lyg_opendata.harvest.allow_private_targets")
+
+
 def check_target(url: str) -> None:
     """Refuses what is not http(s) and, unless allowed, non-public addresses."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"Refused {url}: only http and https addresses are harvested")
-    if tk.asbool(tk.config.get("ckanext.lyg_opendata.harvest.allow_private_targets")):
+    if private_targets_allowed():
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
+        addresses = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     except socket.gaierror as e:
         raise FetchError(f"Could not resolve {parts.hostname}: {e}") from e
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            raise FetchError(
-                f"Refused {url}: {parts.hostname} is a loopback, private or reserved address "
-                f"({address}); see ckanext.lyg_opendata.harvest.allow_private_targets")
+    for address in addresses:
+        _refuse_non_public(address, url, parts.hostname)
+
+
+# --- the check on the connected socket (DNS rebinding) -------------------------------------
+
+class _PeerCheck:
+    """Checks the address of the socket urllib3 has just connected, before TLS or a request
+    is sent on it."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        if not private_targets_allowed():
+            try:
+                _refuse_non_public(sock.getpeername()[0], f"{self.host}:{self.port}",
+                                   f"{self.host} (connected to)")
+            except BaseException:
+                sock.close()
+                raise
+        return sock
+
+
+class _GuardedHTTPConnection(_PeerCheck, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_PeerCheck, HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A requests adapter whose direct connections are refused when the peer address is
+    loopback, private or reserved (unless allowed)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
+                                                   "https": _GuardedHTTPSPool}
+
+
+def guarded_session() -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", GuardedAdapter())
+    session.mount("https://", GuardedAdapter())
+    return session
 
 
 def fetch(url: str, session: requests.Session | None = None,
@@ -76,7 +147,7 @@ def fetch(url: str, session: requests.Session | None = None,
     limit_b = max_bytes()
     check_target(url)
     started = time.monotonic()
-    session = session or requests.Session()
+    session = session or guarded_session()
     state: dict[str, Any] = {"response": None, "expired": False}
 
     def expire():

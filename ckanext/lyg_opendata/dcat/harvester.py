@@ -333,6 +333,12 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
     # --- import --------------------------------------------------------------------------
 
     def import_stage(self, harvest_object):
+        try:
+            return self._import(harvest_object)
+        finally:
+            self._commit_index_after_the_last(harvest_object)
+
+    def _import(self, harvest_object):
         status = self._get_object_extra(harvest_object, "status")
         if status == "delete":
             # the object was marked current=False with the others of its guid
@@ -368,6 +374,11 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
         source_identifier = dataset.pop("source_identifier", None)
         dataset = self.modify_package_dict(dataset, {}, harvest_object)
         context = {"user": self._get_user_name(), "return_id_only": True, "ignore_auth": True}
+        created = existing is None
+        if created:
+            # the entry, its review event, activity and harvest object are committed below,
+            # together; it is indexed after, without a Solr commit of its own (see _index)
+            context["defer_commit"] = True
         package_plugin = lib_plugins.lookup_package_plugin(dataset.get("type"))
         try:
             if existing is not None:
@@ -417,29 +428,59 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
         harvest_object.add()
         model.Session.commit()
 
-        if is_trusted(harvest_object.job.source):
-            flags = dataset.get(HARVEST_FLAGS) or next(
-                (e["value"] for e in dataset.get("extras", []) if e["key"] == HARVEST_FLAGS), "")
-            if flags:
-                return True   # e.g. no access rights stated: the reviewer decides
-            try:
-                self._publish(harvest_object.package_id)
-            except (tk.ValidationError, tk.ObjectNotFound) as e:
-                model.Session.rollback()
-                self._save_object_error(
-                    f"Imported, but not published from this trusted source: "
-                    f"{getattr(e, 'error_summary', e)}", harvest_object, "Import")
-                return False
-        return True
+        published = False
+        try:
+            if is_trusted(harvest_object.job.source):
+                flags = dataset.get(HARVEST_FLAGS) or next(
+                    (e["value"] for e in dataset.get("extras", []) if e["key"] == HARVEST_FLAGS), "")
+                if flags:
+                    return True   # e.g. no access rights stated: the reviewer decides
+                try:
+                    published = self._publish(harvest_object.package_id)
+                except (tk.ValidationError, tk.ObjectNotFound) as e:
+                    model.Session.rollback()
+                    self._save_object_error(
+                        f"Imported, but not published from this trusted source: "
+                        f"{getattr(e, 'error_summary', e)}", harvest_object, "Import")
+                    return False
+            return True
+        finally:
+            if created and not published:
+                self._index(harvest_object)
 
-    def _publish(self, package_id: str) -> None:
+    def _index(self, harvest_object) -> None:
+        """Index a new entry without a Solr commit per dataset (Solr's soft commit,
+        ``solr/configset``, makes it searchable within a second)."""
+        from ckan.logic import index_update_package
+        index_update_package({"ignore_auth": True}, harvest_object.package_id, defer_commit=True)
+
+    def _commit_index_after_the_last(self, harvest_object) -> None:
+        """The job's last object commits the index: a finished job's entries are all
+        searchable."""
+        from ckan.lib import search
+        try:
+            pending = model.Session.query(HarvestObject.id).filter(
+                HarvestObject.harvest_job_id == harvest_object.harvest_job_id,
+                HarvestObject.id != harvest_object.id,
+                HarvestObject.state.in_(("WAITING", "FETCH", "IMPORT"))).first()
+            if pending is None:
+                search.commit()
+        except Exception:  # the import's own outcome stands; Solr's soft commit follows
+            log.exception("Could not commit the search index after job %s",
+                          harvest_object.harvest_job_id)
+
+    def _publish(self, package_id: str) -> bool:
         """A trusted source's entries are published by the harvest user: a new import is
-        approved, a change held on a published entry is applied."""
+        approved, a change held on a published entry is applied. True when it wrote (and
+        so indexed) the entry."""
         from ckanext.lyg_opendata.catalog import review
         from ckanext.lyg_opendata.catalog.model import PendingChange
         context = {"user": self._get_user_name(), "ignore_auth": True}
         status = review.current_values(model.Package.get(package_id))["review_status"]
         if status == "pending":
             tk.get_action("lyg_opendata_review_approve")(context, {"id": package_id})
-        elif status == "published" and model.Session.get(PendingChange, package_id):
+            return True
+        if status == "published" and model.Session.get(PendingChange, package_id):
             tk.get_action("lyg_opendata_review_change_approve")(context, {"id": package_id})
+            return True
+        return False
