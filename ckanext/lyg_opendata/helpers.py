@@ -156,3 +156,6 @@ __all__ += _portal_helpers.__all__
 from ckanext.lyg_opendata.identity.oidc_helpers import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.identity.oidc_helpers as _identity_oidc_helpers  # noqa: E402
 __all__ += _identity_oidc_helpers.__all__
+
+from ckanext.lyg_opendata.identity.security.third_party import user_image  # noqa: F401,E402
+__all__ += ["user_image"]

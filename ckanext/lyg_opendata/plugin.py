@@ -41,11 +41,26 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
     p.implements(IXloader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IAuthenticator, inherit=True)
 
-    # ISignal: side effects of workflow transitions run after the action (workflow.after)
+    # ISignal: side effects of workflow transitions run after the action (workflow.after);
+    # account security records sign-ins, failures, tokens and role changes (identity/security)
     def get_signal_subscriptions(self):
         from ckanext.lyg_opendata import workflow
-        return workflow.signal_subscriptions()
+        from ckanext.lyg_opendata.identity.security import hooks as security_hooks
+        subscriptions = workflow.signal_subscriptions()
+        for signal, receivers in security_hooks.signal_subscriptions().items():
+            subscriptions[signal] = subscriptions.get(signal, []) + receivers
+        return subscriptions
+
+    # IAuthenticator: lock-out after failed sign-ins, the second factor (identity/security)
+    def login(self):
+        from ckanext.lyg_opendata.identity.security import hooks as security_hooks
+        return security_hooks.login()
+
+    def authenticate(self, identity):
+        from ckanext.lyg_opendata.identity.security import hooks as security_hooks
+        return security_hooks.authenticate(identity)
 
     # IMiddleware: CSRF protection no earlier request can switch off (csrf.py); the bulk
     # page shows a refused bulk change instead of a 500 (catalog/bulk.py)
@@ -53,8 +68,14 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
         if hasattr(app, "before_request") and hasattr(app, "extensions"):
             from ckanext.lyg_opendata import csrf
             from ckanext.lyg_opendata.catalog import bulk
+            from ckanext.lyg_opendata.identity.security import sessions
             csrf.install(app)
             bulk.install(app)
+            # a session whose password was changed elsewhere is signed out
+            app.before_request(sessions.check_session)
+            # no third-party images, fonts or media on any page
+            from ckanext.lyg_opendata.identity.security import third_party
+            app.after_request(third_party.add_policy)
         return app
 
     # IConfigurer

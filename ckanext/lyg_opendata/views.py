@@ -42,3 +42,7 @@ __all__ += _evaluation_views.__all__
 from ckanext.lyg_opendata.identity.oidc_views import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.identity.oidc_views as _identity_oidc_views  # noqa: E402
 __all__ += _identity_oidc_views.__all__
+
+from ckanext.lyg_opendata.identity.security.views import *  # noqa: F401,F403,E402
+import ckanext.lyg_opendata.identity.security.views as _identity_security_views  # noqa: E402
+__all__ += _identity_security_views.__all__

@@ -128,6 +128,7 @@ lyg_opendata_disclosure_extend lyg_opendata_disclosure_my_list lyg_opendata_disc
 lyg_opendata_disclosure_register lyg_opendata_disclosure_request_correction
 lyg_opendata_disclosure_show lyg_opendata_disclosure_transfer lyg_opendata_disclosure_withdraw
 lyg_opendata_disclosure_yearly_report
+lyg_opendata_security_event_list
 """.split())
 # (reviewed when they landed: data requests name their linked datasets by id, name and title
 # only, and only published ones outside the routed agency (participation.workflow.datasets_of);

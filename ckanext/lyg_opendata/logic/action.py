@@ -99,6 +99,11 @@ __all__ += _evaluation_action.__all__
 from ckanext.lyg_opendata.dcat.deletions import lyg_opendata_harvest_deletions_confirm  # noqa: F401,E402
 __all__ += ["lyg_opendata_harvest_deletions_confirm"]
 
+from ckanext.lyg_opendata.identity.security.audit import (  # noqa: F401,E402
+    api_token_revoke, lyg_opendata_security_event_list)
+from ckanext.lyg_opendata.identity.security.password import user_create, user_update  # noqa: F401,E402
+__all__ += ["lyg_opendata_security_event_list", "user_create", "user_update", "api_token_revoke"]
+
 # every lyg_opendata_* action authorises before it validates (authz.py)
 from ckanext.lyg_opendata import authz as _authz  # noqa: E402
 _authz.wrap_actions(globals(), list(__all__))

@@ -78,6 +78,10 @@ from ckanext.lyg_opendata.disclosure.auth import *  # noqa: F401,F403,E402
 import ckanext.lyg_opendata.disclosure.auth as _disclosure_auth  # noqa: E402
 __all__ += _disclosure_auth.__all__
 
+from ckanext.lyg_opendata.identity.security.audit import (  # noqa: E402
+    auth_event_list as lyg_opendata_security_event_list)
+__all__ += ["lyg_opendata_security_event_list"]
+
 # chains of other plugins' functions (DataStore, DCAT) are listed only while those are loaded
 from ckanext.lyg_opendata.dcat.deletions import (  # noqa: E402
     auth_confirm as lyg_opendata_harvest_deletions_confirm)
