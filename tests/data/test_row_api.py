@@ -78,3 +78,55 @@ def test_resource_page_shows_the_exact_call_and_it_works(app, open_table):
     assert result["resource_id"] == open_table and len(result["records"]) == 5
     for fmt in ("csv", "xlsx", "json"):
         assert f"/datastore/dump/{open_table}?format={fmt}" in html.unescape(page)
+
+
+CHINESE_ROWS = [
+    {"parking_name": "苏宁广场地下停车场", "district": "海州区", "note": "Open 24h"},
+    {"parking_name": "万达广场地面停车场", "district": "连云区", "note": ""},
+    {"parking_name": "市第一人民医院停车场", "district": "海州区", "note": "parking for visitors"},
+    {"parking_name": "花果山景区游客中心", "district": "连云区", "note": "100%_满"},
+    {"parking_name": "停车场12号", "district": "赣榆区", "note": ""},
+]
+
+
+def test_chinese_q_finds_substrings_of_cells(app, published_dataset, sysadmin):
+    """PostgreSQL's text search does not split Chinese: q=停车场 found only a cell that is
+    exactly 停车场. A q with Chinese characters is a substring search of the row
+    (data/fulltext.py): every term must occur; Latin terms keep the usual text search."""
+    ds = published_dataset(name="parking-zh")
+    res = tk.get_action("resource_create")({"user": sysadmin["name"]}, {
+        "package_id": ds["id"], "name": "停车场名录", "format": "CSV",
+        "url": "https://data.example.invalid/parking.csv", "desensitized": True})
+    tk.get_action("datastore_create")({"user": sysadmin["name"]}, {
+        "resource_id": res["id"], "force": True,
+        "fields": [{"id": "parking_name", "type": "text"}, {"id": "district", "type": "text"},
+                   {"id": "note", "type": "text"}],
+        "records": CHINESE_ROWS})
+    api = "/api/3/action/datastore_search"
+
+    def names(**params):
+        resp = app.get(api, query_string=dict(params, resource_id=res["id"]))
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        result = resp.json["result"]
+        assert result["total"] == len(result["records"])
+        return [r["parking_name"] for r in result["records"]]
+
+    assert names(q="停车场") == ["苏宁广场地下停车场", "万达广场地面停车场", "市第一人民医院停车场",
+                                 "停车场12号"]
+    assert names(q="海州区 停车场") == ["苏宁广场地下停车场", "市第一人民医院停车场"]
+    assert names(q="广场", sort="parking_name desc") == ["苏宁广场地下停车场", "万达广场地面停车场"]
+    assert names(q="停车场 visitors") == ["市第一人民医院停车场"]
+    assert names(q="景区") == ["花果山景区游客中心"]
+    assert names(q="机场") == []
+    # LIKE's wildcards in the query are plain characters
+    assert names(q="满") == ["花果山景区游客中心"]
+    assert names(q="停_场") == [] and names(q="%停车场") == []
+    # q is echoed as given; Latin-only q and tsquery syntax stay the DataStore's own
+    echoed = app.get(api, query_string={"resource_id": res["id"], "q": "停车场"}).json["result"]
+    assert echoed["q"] == "停车场"
+    assert names(q="visitors") == ["市第一人民医院停车场"]
+    assert names(q="停车场:*", plain="false") == ["停车场12号"]
+    # a POSTed query, and with filters
+    posted = app.post(api, json={"resource_id": res["id"], "q": "停车场",
+                                 "filters": {"district": "海州区"}}).json["result"]
+    assert [r["parking_name"] for r in posted["records"]] == ["苏宁广场地下停车场", "市第一人民医院停车场"]

@@ -56,6 +56,66 @@ def test_detector_finds_valid_numbers_and_not_invalid_ones():
     assert found[("手机", "mobile")].samples[0][3:7] == "****"
 
 
+def _reference_counts(header, rows):
+    """The detector cell by cell, without the column pre-filter: what every cell matches."""
+    nonempty, hits = [0] * len(header), {}
+    for row in rows:
+        for i, cell in enumerate(row[:len(header)]):
+            text = "" if cell is None else str(cell).strip()
+            if not text:
+                continue
+            nonempty[i] += 1
+            for kind in detect.matches(text):
+                hits[(i, kind)] = hits.get((i, kind), 0) + 1
+    return nonempty, hits
+
+
+def test_column_prefilter_loses_no_match_of_the_cell_by_cell_detector():
+    """The block pre-filter (``detect._candidates``) only skips cells that cannot match:
+    on a generated table mixing every kind (in free text too, cards with spaces and
+    hyphens, +86 numbers, credit codes), ordinary numbers, numbers as ints, empty and short
+    rows and a cell holding the block separator, its counts equal the cell-by-cell ones."""
+    from stdnum.cn import uscc
+    rng = random.Random(21)
+
+    def card_spaced():
+        from stdnum import luhn
+        body = "622848" + "".join(str(rng.randint(0, 9)) for _ in range(9))
+        c = rng.choice([make_card(rng), body + luhn.calc_check_digit(body)])  # 19 or 16 digits
+        sep = rng.choice([" ", "-"])
+        return sep.join(c[k:k + 4] for k in range(0, len(c), 4))
+
+    def credit_code():
+        body = "91320700" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+        return body + uscc.calc_check_digit(body)
+
+    header = ["ric", "note", "card", "spaced", "mobile", "mail", "uscc", "amount", "order",
+              "int", "mixed"]
+    rows = []
+    for i in range(3000):
+        row = [make_ric(rng), f"申请人身份证号：{make_ric(rng)}，住海州区" if i % 3 else "无",
+               make_card(rng), card_spaced(),
+               rng.choice(["+86 ", "86-", ""]) + f"1{rng.choice('3589')}{rng.randint(0, 10 ** 9 - 1):09d}",
+               f"user{i}@example.cn" if i % 2 else "", credit_code(),
+               f"{rng.uniform(0, 10 ** 7):.2f}", str(rng.randint(10 ** 15, 10 ** 19)),
+               rng.randint(10 ** 10, 10 ** 12),
+               rng.choice([None, "  ", "Lianyungang harbour", f"tel 1{rng.randint(3, 9)}{rng.randint(0, 10 ** 9 - 1):09d} x",
+                           make_ric(rng).lower(), "a\x00b " + make_ric(rng)])]
+        if i % 97 == 0:
+            row = row[:rng.randint(1, len(header))]
+        if i % 101 == 0:
+            row = row + ["extra", make_ric(rng)]
+        rows.append(row)
+    nonempty, hits = _reference_counts(header, rows)
+    table = detect.TableScan(header).feed_all(iter(rows))
+    assert table.nonempty == nonempty
+    assert table.hits == hits
+    # every kind was there to be found
+    assert {k for _, k in hits} == set(detect.KINDS)
+    assert {f.column for f in table.findings() if f.personal} >= {
+        "ric", "note", "card", "spaced", "mobile", "mail"}
+
+
 def test_credit_codes_are_a_note_not_personal_data():
     found = detect.scan_rows(["code"], [["91320700MA1WGC202R"], ["12320700MB1L0Y9A2L"]])
     assert [(f.kind, f.personal) for f in found] == [("uscc", False)]

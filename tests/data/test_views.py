@@ -23,7 +23,7 @@ def _views(res_id):
     return [v["view_type"] for v in tk.get_action("resource_view_list")({"user": ""}, {"id": res_id})]
 
 
-def test_pdf_and_geojson_get_their_views(app, published_dataset, sysadmin):
+def test_pdf_and_geojson_get_their_views(app, run_jobs, published_dataset, sysadmin):
     ds = published_dataset(name="parking-docs")
     admin = {"user": sysadmin["name"]}
     pdf = tk.get_action("resource_create")(dict(admin), {
@@ -44,7 +44,8 @@ def test_pdf_and_geojson_get_their_views(app, published_dataset, sysadmin):
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
     assert any("lyg_opendata" in s and "map" in s for s in scripts), scripts
     assert not [s for s in scripts if s.startswith("http") and "test.lyg-opendata.invalid" not in s]
-    # the GeoJSON itself downloads (what the map view draws)
+    # the GeoJSON itself downloads (what the map view draws), once scanned (data/hold.py)
+    run_jobs()
     dl = app.get(f"/dataset/parking-docs/resource/{geo['id']}/download/lots.geojson")
     assert dl.status_code == 200 and dl.json["type"] == "FeatureCollection"
     assert len(dl.json["features"]) == len(body)

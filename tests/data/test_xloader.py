@@ -79,3 +79,34 @@ def test_xlsx_upload_loads(xloader, run_jobs, create_dataset, sysadmin):
         "resource_id": res["id"], "filters": {"parking_name": "万达广场地面停车场"}})
     assert found["total"] == 1 and found["records"][0]["fee"] == "首小时4元"
     assert found["records"][0]["spaces"] == 330  # the 数据项 type (integer)
+
+
+def test_dictionary_types_all_columns_at_once_and_keeps_text_where_a_value_does_not_fit(
+        create_dataset, sysadmin):
+    """One ALTER TABLE changes every column (one rewrite); when one column's values do not
+    fit the 数据项's type (泊位数 with a 约300), that column stays text and the others are
+    still typed (data/dictionary.py)."""
+    from ckanext.lyg_opendata.data import dictionary
+    ds = create_dataset(name="parking", data_items=ITEMS)
+    admin = {"user": sysadmin["name"]}
+    res = tk.get_action("resource_create")(dict(admin), {
+        "package_id": ds["id"], "name": "停车场名录", "format": "CSV",
+        "url": "https://data.example.invalid/parking.csv"})
+    tk.get_action("datastore_create")(dict(admin), {
+        "resource_id": res["id"], "force": True,
+        "fields": [{"id": c, "type": "text"} for c in ("parking_name", "spaces", "amount", "zip", "total")],
+        "records": [{"parking_name": "苏宁广场", "spaces": "620", "amount": "10.5", "zip": "0518",
+                     "total": "7"},
+                    {"parking_name": "万达广场", "spaces": "约300", "amount": " 3 ", "zip": "222000",
+                     "total": ""}]})
+    fields = {f["id"]: f["type"] for f in dictionary.apply(res["id"])}
+    assert fields == {"parking_name": "text", "spaces": "text", "amount": "numeric",
+                      "zip": "text", "total": "int"}
+    info = tk.get_action("datastore_info")(dict(admin), {"id": res["id"]})
+    by_id = {f["id"]: f for f in info["fields"]}
+    assert by_id["amount"]["type"] == "numeric" and by_id["total"]["type"] == "int4"
+    assert by_id["spaces"]["type"] == "text" and by_id["spaces"]["info"]["label"] == "泊位数"
+    rows = tk.get_action("datastore_search")(dict(admin), {"resource_id": res["id"], "sort": "_id"})
+    assert [r["amount"] for r in rows["records"]] == [10.5, 3] or \
+        [str(r["amount"]) for r in rows["records"]] == ["10.5", "3"]
+    assert [r["total"] for r in rows["records"]] == [7, None]

@@ -54,6 +54,7 @@ def test_public_previews_table_and_chart_and_runs_the_api_call(
     assert {"datatables_view", "lyg_chart_view"} <= set(kinds), kinds
 
     page.context.clear_cookies()
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{base}/dataset/lyg-parking-lots/resource/{res['id']}?view_id={kinds['datatables_view']}")
     frame = page.frame_locator("iframe").first if page.locator("iframe").count() else page
     frame.locator("table tbody td", has_text="苏宁广场").first.wait_for()
@@ -80,6 +81,27 @@ def test_public_previews_table_and_chart_and_runs_the_api_call(
     for fmt in ("csv", "xlsx"):
         dump = requests.get(f"{base}/datastore/dump/{res['id']}?format={fmt}", timeout=30)
         assert dump.status_code == 200 and len(dump.content) > 100
+    # in the browser: the file's own download button (CSV) and the page's XLSX link
+    page.goto(f"{base}/dataset/lyg-parking-lots/resource/{res['id']}")
+    href = page.locator("a.resource-url-analytics").first.get_attribute("href")
+    got = page.request.get(href)
+    assert got.status == 200 and "苏宁广场" in got.body().decode("utf-8")
+    xlsx = page.locator("a[href*='format=xlsx']").first.get_attribute("href")
+    got = page.request.get(xlsx.replace(tk.config["ckan.site_url"], base))
+    assert got.status == 200 and got.body()[:2] == b"PK"
+    _shot(page, "data_resource_page_1366")
+    # a phone's width: the resource page, the table and the chart fit (no sideways scrolling)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, view in (("resource_page", None), ("table", "datatables_view"),
+                       ("chart", "lyg_chart_view")):
+        url = f"{base}/dataset/lyg-parking-lots/resource/{res['id']}"
+        page.goto(url + (f"?view_id={kinds[view]}" if view else ""))
+        if view == "lyg_chart_view":
+            page.locator(".lyg-chart[data-lyg-drawn=true]").wait_for()
+        page.wait_for_load_state("networkidle")
+        _shot(page, f"data_{name}_390")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, (name, width)
 
 
 def test_clerk_sees_the_scan_findings(xloader, run_jobs, page, agency, create_dataset):

@@ -7,13 +7,19 @@
   (no remote tiles).
 
 Each is one plugin (IResourceView describes one view type); the rows and files they read
-go through the same guarded endpoints as everything else (datastore_search, download)."""
+go through the same guarded endpoints as everything else (datastore_search, download).
+
+``lyg_chart_view`` also answers a Chinese ``q`` in ``datastore_search`` (IDatastore,
+``fulltext.py``): the DataStore refuses to start unless its own plugin is the first
+IDatastore plugin, and ``lyg_opendata`` is loaded before it; the chart view is loaded
+after it and exists only with the DataStore."""
 from __future__ import annotations
 
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckanext.datastore.interfaces import IDatastore
 
 _ = tk._
 
@@ -26,6 +32,12 @@ def _fmt(resource: dict[str, Any]) -> str:
 
 class LygChartView(p.SingletonPlugin):
     p.implements(p.IResourceView, inherit=True)
+    p.implements(IDatastore, inherit=True)
+
+    # IDatastore: a Chinese q (fulltext.py)
+    def datastore_search(self, context, data_dict, fields_types, query_dict):
+        from ckanext.lyg_opendata.data import fulltext
+        return fulltext.datastore_search(context, data_dict, fields_types, query_dict)
 
     def info(self) -> dict[str, Any]:
         ignore_missing = tk.get_validator("ignore_missing")

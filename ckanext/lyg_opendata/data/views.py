@@ -19,6 +19,30 @@ def _row_api_limit():
     return ratelimit.check()
 
 
+@data_blueprint.before_app_request
+def _xloader_retry_needs_the_agency():
+    """xloader's retry button (POST to its DataStore tab) calls ``xloader_submit`` without
+    catching a refusal: an outsider's POST ended in an unhandled NotAuthorized (a 500).
+    Refused here with a 403 first; the agency's POST goes on to xloader."""
+    if tk.request.endpoint != "xloader.resource_data" or tk.request.method != "POST":
+        return None
+    rid = (tk.request.view_args or {}).get("resource_id") or ""
+    try:
+        tk.check_access("xloader_submit", _context(), {"resource_id": rid})
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Only the editors of the dataset's data-opening body load its "
+                               "files into the DataStore"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Resource not found"))
+    return None
+
+
+@data_blueprint.before_app_request
+def _hold_until_scanned():
+    from ckanext.lyg_opendata.data import hold
+    return hold.check()
+
+
 def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
