@@ -62,6 +62,15 @@ RDF_FORMATS = {
 }
 
 
+# msgids ckanext-harvest's pages look up at run time, outside its .pot: ``_(f.title())`` of
+# the update frequencies (new-source form), ``_(action)`` of a job's counts (job pages), the
+# ``config`` key of a source's details (its about page). Listed so that our catalog has them.
+HARVEST_RUNTIME_MSGIDS = (
+    N_("Manual"), N_("Monthly"), N_("Weekly"), N_("Biweekly"), N_("Daily"), N_("Always"),
+    N_("added"), N_("updated"), N_("not modified"), N_("config"),
+)
+
+
 class GatherFailed(Exception):
     pass
 

@@ -1,4 +1,5 @@
-/* 长者模式 toggle (remembered in this browser) and "copy link" buttons. No third-party code. */
+/* 长者模式 toggle (remembered in this browser), "copy link" buttons, server-rendered dates.
+   No third-party code. */
 (function () {
   var KEY = "lyg-elder-mode";
   function apply(on) {
@@ -9,6 +10,14 @@
   }
   try { apply(localStorage.getItem(KEY) === "1"); } catch (e) {}
   document.addEventListener("DOMContentLoaded", function () {
+    // Dates stay as the server wrote them (Chinese, Beijing time; i18n/display.py): CKAN's
+    // main.js would rewrite every .automatic-local-datetime (used by ckanext-harvest's job
+    // pages) with moment.js in English word order and the browser's time zone. This runs
+    // first (registered in <head>, before main.js's ready handler).
+    document.querySelectorAll(".automatic-local-datetime").forEach(function (e) {
+      e.classList.remove("automatic-local-datetime");
+      e.classList.add("lyg-datetime");
+    });
     try { apply(localStorage.getItem(KEY) === "1"); } catch (e) {}
     document.querySelectorAll("[data-lyg-elder-toggle]").forEach(function (b) {
       b.addEventListener("click", function () {
