@@ -165,3 +165,20 @@ def test_unconditional_data_stays_open_to_everyone(app, published_dataset, sysad
     assert found["records"][0]["name"] == "海州区停车场"
     assert "海州区停车场" in app.get(f"/datastore/dump/{rid}").get_data(as_text=True)
     assert access_log(ds["id"], sysadmin) == []
+
+
+@pytest.mark.parametrize("who,rows", [("grantee", True), ("registered", False), ("anonymous", False)])
+def test_table_preview_rows_for_the_grantee_only(app, world, who, rows):
+    """The preview's rows (the DataTables view's ajax call, as its page makes it): the
+    grantee of the resource gets them, a user without a grant does not (issue 14)."""
+    w = world
+    form = {"draw": "1", "search[value]": "", "start": "0", "length": "10",
+            "order[0][column]": "0", "order[0][dir]": "asc",
+            "columns[0][data]": "name", "columns[0][name]": "name"}
+    resp = app.post(f"/datatables/ajax/{w.view_id}", data=form, headers=w.headers(who))
+    if rows:
+        assert resp.status_code == 200, resp.status_code
+        data = json.loads(resp.get_data(as_text=True))["data"]
+        assert len(data) == 1 and ROW_VALUE in json.dumps(data, ensure_ascii=False)
+    else:
+        assert resp.status_code == 403 and ROW_VALUE not in resp.get_data(as_text=True)
