@@ -1,5 +1,5 @@
 """The harvest pages in Chromium, in Chinese, at desktop (1366 px) and phone (390 px)
-width, as a sysadmin: the new-source form, a source's page, its admin page, the job list
+width, as a sysadmin: the new-source and edit forms, a source's page, its admin page, the job list
 and a job report with an object error. No English UI word (the words of the stored job
 messages, the source's name and addresses are data); nothing wider than the screen.
 Screenshots in test-artifacts/harvest/."""
@@ -70,6 +70,7 @@ def test_harvest_pages_in_chinese(front_end, page, sysadmin, harvested, width):
     name = src["name"]
     pages = {
         "new-source": ("/harvest/new", "#field-url"),
+        "edit-source": (f"/harvest/edit/{name}", "#field-url"),
         "source": (f"/harvest/{name}", "[role=main]"),
         "about": (f"/harvest/about/{name}", "[role=main]"),
         "admin": (f"/harvest/admin/{name}", "[role=main]"),
