@@ -74,7 +74,7 @@ def test_failed_load_shows_the_reason(xloader, app, run_jobs, published_dataset,
 
 @pytest.mark.parametrize("who,allowed", [
     ("anonymous", False), ("registered", False), ("other_agency_editor", False),
-    ("agency_editor", True), ("agency_admin", True), ("sysadmin", True)])
+    ("supervisor", False), ("agency_editor", True), ("agency_admin", True), ("sysadmin", True)])
 def test_who_sees_and_triggers_the_load(app, loaded, run_jobs, people, who, allowed):
     ds, res = loaded
     run_jobs()  # loaded: a retry queues a new load (a waiting one is not queued twice)
