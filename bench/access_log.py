@@ -56,7 +56,7 @@ def prepare() -> dict:
     """Agency, editor, grantee, a published conditional dataset, a signed agreement."""
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from ckanext.lyg_opendata.access import agreements
+    from ckanext.lyg_opendata.access.agreements import workflow
     from ckanext.lyg_opendata.access.model import Application
     from ckanext.lyg_opendata.workdays import add_workdays, today_beijing
 
@@ -101,7 +101,7 @@ def prepare() -> dict:
         applicant_type="individual", applicant_name="测试个人")
     model.Session.add(application)
     model.Session.flush()
-    agreement = agreements.create_for_application(application, users["editor"]["name"])
+    agreement = workflow.create_for_application(application, users["editor"]["name"])
     model.Session.commit()
     grant = tk.get_action("lyg_opendata_agreement_sign")(
         {"user": users["grantee"]["name"]}, {"id": agreement.id, "accept": True})

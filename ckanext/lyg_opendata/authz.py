@@ -18,6 +18,44 @@ import ckan.plugins.toolkit as tk
 _ = tk._
 
 
+# --- the pieces of every auth function (roles.py says who is who) -------------------------
+
+OK = {"success": True}
+
+
+def deny(msg: str) -> dict:
+    return {"success": False, "msg": msg}
+
+
+def row(model_class: Any, data_dict: Any) -> Any:
+    """The row named by ``data_dict["id"]``, or None (the action answers 404 for it)."""
+    from ckanext.lyg_opendata import workflow
+    return workflow.find(model_class, (data_dict or {}).get("id"))
+
+
+def logged_in(context: dict) -> bool:
+    from ckanext.lyg_opendata import roles
+    return roles._user(context.get("user")) is not None
+
+
+def can_read_dataset(context: dict, package_id: Any) -> bool:
+    """Whether the caller may see the dataset (core's ``package_show`` auth)."""
+    import ckan.model as model
+    try:
+        tk.check_access("package_show", {"user": context.get("user"), "model": model},
+                        {"id": package_id})
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def supervisors_only(context: dict, data_dict: Any = None) -> dict:
+    from ckanext.lyg_opendata import roles
+    if roles.is_supervisor(context.get("user")):
+        return OK
+    return deny(_("Only supervisors may do this"))
+
+
 def raw_view(data_dict: Any) -> dict[str, Any]:
     """The request as an auth function may read it before validation: a dict; text with a
     NUL character, or an ``id``-like value that is not text, reads as absent."""
@@ -65,8 +103,8 @@ def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None)
 
 
 def _finders() -> dict[str, Callable[[str], Any]]:
-    from ckanext.lyg_opendata.access import applications
-    from ckanext.lyg_opendata.objections import action as objections_action
+    from ckanext.lyg_opendata.access.applications import workflow as applications
+    from ckanext.lyg_opendata.objections import reports as objection_reports
     from ckanext.lyg_opendata.objections import workflow
     finders: dict[str, Callable[[str], Any]] = {}
     for name in ("show", "events", "withdraw", "request_info", "supply_info", "approve",
@@ -76,7 +114,7 @@ def _finders() -> dict[str, Callable[[str], Any]]:
                  "affected_users", "return_to_agency", "hide", "merge", "reassign", "close"):
         finders[f"lyg_opendata_objection_{name}"] = workflow.get
     for name in ("show", "update"):
-        finders[f"lyg_opendata_report_{name}"] = objections_action._report
+        finders[f"lyg_opendata_report_{name}"] = objection_reports.get_report
     from ckanext.lyg_opendata.participation import workflow as participation
     for name in ("show", "route", "claim", "answer", "supplement", "withdraw", "hide", "support"):
         finders[f"lyg_opendata_data_request_{name}"] = participation.get
@@ -96,9 +134,9 @@ def _finders() -> dict[str, Callable[[str], Any]]:
     return finders
 
 
-def wrap_actions(namespace: dict[str, Any], names: list[str]) -> None:
-    """Wrap the module's ``lyg_opendata_*`` actions in place (logic/action.py)."""
+def authorizing_first(actions: dict[str, Any]) -> dict[str, Any]:
+    """The actions, each ``lyg_opendata_*`` one wrapped in ``authorize_first`` (registry.py)."""
     finders = _finders()
-    for name in names:
-        if name.startswith("lyg_opendata_") and callable(namespace.get(name)):
-            namespace[name] = authorize_first(name, finders.get(name))(namespace[name])
+    return {name: authorize_first(name, finders.get(name))(action)
+            if name.startswith("lyg_opendata_") else action
+            for name, action in actions.items()}

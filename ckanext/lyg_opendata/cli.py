@@ -1,10 +1,11 @@
-"""``ckan lyg-opendata …`` commands (registered with ``tk.blanket.cli``)."""
+"""The ``ckan lyg-opendata`` group and its plugin-wide commands (demo, freshness); each
+domain's commands are added to it from registry.py (``tk.blanket.cli``)."""
 from __future__ import annotations
 
 import click
 
+from ckanext.lyg_opendata import registry
 from ckanext.lyg_opendata.clitools import request_scope
-from ckanext.lyg_opendata.workdays.cli import calendar
 
 __all__ = ["lyg_opendata"]
 
@@ -14,23 +15,8 @@ def lyg_opendata():
     pass
 
 
-lyg_opendata.add_command(calendar)
-
-# Per-domain command groups: each module lists its click commands in COMMANDS.
-from ckanext.lyg_opendata.access import agreement_cli, application_cli  # noqa: E402
-from ckanext.lyg_opendata.audit import cli as audit_cli  # noqa: E402
-from ckanext.lyg_opendata.objections import cli as objections_cli  # noqa: E402
-from ckanext.lyg_opendata.data import cli as data_cli  # noqa: E402
-from ckanext.lyg_opendata.portal import cli as portal_cli  # noqa: E402
-from ckanext.lyg_opendata.participation import cli as participation_cli  # noqa: E402
-from ckanext.lyg_opendata.disclosure import cli as disclosure_cli  # noqa: E402
-
-from ckanext.lyg_opendata.dcat import deletions as harvest_cli  # noqa: E402
-
-for _module in (application_cli, agreement_cli, audit_cli, objections_cli, data_cli, harvest_cli,
-                portal_cli, participation_cli, disclosure_cli):
-    for _command in _module.COMMANDS:
-        lyg_opendata.add_command(_command)
+for _command in registry.commands():
+    lyg_opendata.add_command(_command)
 
 
 @lyg_opendata.group()

@@ -128,34 +128,3 @@ def lyg_opendata_did_you_mean(q: str) -> Optional[str]:
     """"Did you mean" for a search without result (search.did_you_mean)."""
     from ckanext.lyg_opendata import search
     return search.did_you_mean(q)
-
-
-# Per-domain modules: each lists what it registers in its __all__.
-from ckanext.lyg_opendata.access.application_helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.access.application_helpers as _access_application_helpers  # noqa: E402
-__all__ += _access_application_helpers.__all__
-from ckanext.lyg_opendata.access.agreement_helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.access.agreement_helpers as _access_agreement_helpers  # noqa: E402
-__all__ += _access_agreement_helpers.__all__
-
-from ckanext.lyg_opendata.audit.helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.audit.helpers as _audit_helpers  # noqa: E402
-__all__ += _audit_helpers.__all__
-from ckanext.lyg_opendata.objections.helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.objections.helpers as _objections_helpers  # noqa: E402
-__all__ += _objections_helpers.__all__
-from ckanext.lyg_opendata.participation.helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.participation.helpers as _participation_helpers  # noqa: E402
-__all__ += _participation_helpers.__all__
-from ckanext.lyg_opendata.data.helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.data.helpers as _data_helpers  # noqa: E402
-__all__ += _data_helpers.__all__
-from ckanext.lyg_opendata.portal.helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.portal.helpers as _portal_helpers  # noqa: E402
-__all__ += _portal_helpers.__all__
-from ckanext.lyg_opendata.identity.oidc_helpers import *  # noqa: F401,F403,E402
-import ckanext.lyg_opendata.identity.oidc_helpers as _identity_oidc_helpers  # noqa: E402
-__all__ += _identity_oidc_helpers.__all__
-
-from ckanext.lyg_opendata.identity.security.third_party import user_image  # noqa: F401,E402
-__all__ += ["user_image"]

@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.lyg_opendata import search
+from ckanext.lyg_opendata import registry, search
 from ckanext.lyg_opendata.access import redaction
 from ckanext.lyg_opendata.catalog import index
 from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
@@ -23,13 +23,13 @@ CORE_PACKAGE_KEYS = ("author", "author_email", "maintainer", "maintainer_email",
                      "url", "version", "license_id")
 
 
-@tk.blanket.actions
-@tk.blanket.auth_functions
-@tk.blanket.blueprints
-@tk.blanket.cli
+@tk.blanket.actions(registry.get_actions)
+@tk.blanket.auth_functions(registry.get_auth_functions)
+@tk.blanket.blueprints(registry.get_blueprints)
+@tk.blanket.cli(registry.get_commands)
 @tk.blanket.config_declarations
-@tk.blanket.helpers
-@tk.blanket.validators
+@tk.blanket.helpers(registry.get_helpers)
+@tk.blanket.validators(registry.get_validators)
 class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable, inherit=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 
 import ckan.plugins.toolkit as tk
 
@@ -25,6 +25,29 @@ class Term:
 
     def choice(self) -> dict:
         return {"value": self.code, "label": {"zh_Hans_CN": self.zh, "en": self.en}}
+
+
+class CodeLists:
+    """A domain's named code lists (``{"status": [Term…], …}``): the codes of a list, a
+    code's label in the UI language (the code itself when unknown) and form choices."""
+
+    def __init__(self, lists: Mapping[str, Sequence[Term]]):
+        self._lists = dict(lists)
+
+    def terms(self, kind: str) -> Sequence[Term]:
+        return self._lists[kind]
+
+    def codes(self, kind: str) -> list[str]:
+        return [t.code for t in self._lists[kind]]
+
+    def label(self, kind: str, code: Optional[str]) -> str:
+        for term in self._lists[kind]:
+            if term.code == code:
+                return term.label()
+        return code or ""
+
+    def choices(self, kind: str) -> list[dict]:
+        return [{"value": t.code, "text": t.label()} for t in self._lists[kind]]
 
 
 def _current_lang() -> str:

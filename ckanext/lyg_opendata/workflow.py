@@ -24,13 +24,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import workdays
 from ckanext.lyg_opendata.i18n import N_  # noqa: F401  (re-exported: workflow.N_)
+from ckanext.lyg_opendata.tables import utcnow  # noqa: F401  (re-exported: workflow.utcnow)
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> dt.datetime:
-    """Naive UTC, as every timestamp column of the extension stores it."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class Transitions(Mapping):
@@ -85,6 +81,16 @@ class Transitions(Mapping):
             fail(self.field, message % {"status": self.status_label(status),
                                         "action": self.action_label(verb)})
         return to
+
+
+def find(model_class: Any, row_id: Any, not_found: Optional[str] = None) -> Any:
+    """The row with this id (not locked); None when there is none — or, given ``not_found``,
+    ``ObjectNotFound(not_found)``. An id that is not a non-empty text finds nothing."""
+    row = (model.Session.get(model_class, row_id)
+           if isinstance(row_id, str) and row_id else None)
+    if row is None and not_found is not None:
+        raise tk.ObjectNotFound(not_found)
+    return row
 
 
 def locked(model_class: Any, row_id: Optional[str], not_found: str) -> Any:

@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.lyg_opendata.access import agreements
+from ckanext.lyg_opendata.access.agreements import texts, workflow
 from ckanext.lyg_opendata.access.model import Agreement, AgreementTemplate, Application
 from ckanext.lyg_opendata.workdays import add_workdays, today_beijing
 
@@ -70,7 +70,7 @@ def approve(cond_dataset, people, grantee):
     def run(user=None, dataset=None, interval=None, **kwargs):
         application = make_application(dataset or cond_dataset, user or grantee, **kwargs)
         application.decided_by = people["agency_editor"]["id"]
-        agreement = agreements.create_for_application(
+        agreement = workflow.create_for_application(
             application, people["agency_editor"]["name"], report_interval_months=interval)
         model.Session.commit()
         return agreement.id
@@ -97,7 +97,7 @@ def test_create_for_application_fills_the_model_text_and_freezes_it(cond_dataset
     assert model.Session.query(AgreementTemplate).count() == 0
     application = make_application(cond_dataset, grantee)
     application.decided_by = people["agency_editor"]["id"]
-    agreement = agreements.create_for_application(application, people["agency_editor"]["name"])
+    agreement = workflow.create_for_application(application, people["agency_editor"]["name"])
     assert agreement in model.Session.new  # added, not committed
     model.Session.commit()
 
@@ -109,7 +109,7 @@ def test_create_for_application_fills_the_model_text_and_freezes_it(cond_dataset
                      "320700/JTJ/0042", "2024年明细（CSV）", "2025年明细（CSV）",
                      "城市停车诱导研究", "停车诱导应用的算法训练", "专用服务器", "仅向科研机构开放",
                      "不得向第三方提供", stored.number, "王五 13800000000 wangwu@example.com",
-                     agreements.cn_date(application.granted_term_end)):
+                     workflow.cn_date(application.granted_term_end)):
         assert expected in text, expected
     assert "2026年明细" not in text  # not granted
     assert "{" not in text and "}" not in text
@@ -121,11 +121,11 @@ def test_create_for_application_fills_the_model_text_and_freezes_it(cond_dataset
 
 
 def test_an_individual_applicant_and_the_latest_template(cond_dataset, people, grantee, sysadmin):
-    agreements.create_template("新示范文本", "协议 {agreement_number}：{applicant}（{applicant_type}）"
+    texts.create_template("新示范文本", "协议 {agreement_number}：{applicant}（{applicant_type}）"
                                "使用 {dataset_title} 的 {resources}，{report_schedule}", "v2",
                                sysadmin["id"])
     application = make_application(cond_dataset, grantee, org=False, resources=(2,))
-    agreement = agreements.create_for_application(application, people["agency_admin"]["name"],
+    agreement = workflow.create_for_application(application, people["agency_admin"]["name"],
                                                   report_interval_months=3)
     model.Session.commit()
     assert agreement.template_version == 2
@@ -145,7 +145,7 @@ def test_create_for_application_refuses_what_it_cannot_fill(cond_dataset, people
     for key, value in change.items():
         setattr(application, key, value)
     with pytest.raises(tk.ValidationError) as err:
-        agreements.create_for_application(application, people["agency_editor"]["name"])
+        workflow.create_for_application(application, people["agency_editor"]["name"])
     assert field in err.value.error_dict
     model.Session.rollback()
 
@@ -153,7 +153,7 @@ def test_create_for_application_refuses_what_it_cannot_fill(cond_dataset, people
 def test_a_periodic_interval_out_of_range_is_a_field_error(cond_dataset, people, grantee):
     application = make_application(cond_dataset, grantee)
     with pytest.raises(tk.ValidationError) as err:
-        agreements.create_for_application(application, people["agency_editor"]["name"],
+        workflow.create_for_application(application, people["agency_editor"]["name"],
                                           report_interval_months=0, report_schedule="periodic")
     assert "report_interval_months" in err.value.error_dict
     model.Session.rollback()

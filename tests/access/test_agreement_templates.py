@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access import agreements
+from ckanext.lyg_opendata.access.agreements import texts
 from ckanext.lyg_opendata.access.model import Agreement, AgreementTemplate
 
 from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
@@ -40,7 +40,7 @@ def test_versions_are_added_never_edited_and_old_agreements_keep_their_text(
     versions = act("lyg_opendata_agreement_template_list", people["supervisor"])
     assert [v["version"] for v in versions] == [2, 1]
     assert act("lyg_opendata_agreement_template_show", people["supervisor"], version=1)["body"] \
-        == agreements.default_text()
+        == texts.default_text()
     assert act("lyg_opendata_agreement_template_show", people["supervisor"])["version"] == 2
     assert model.Session.query(AgreementTemplate).count() == 2
 
@@ -74,14 +74,14 @@ def test_literal_braces_and_required_fields(sysadmin):
 
 def test_current_version_before_any_is_stored_is_the_shipped_text(people):
     shown = act("lyg_opendata_agreement_template_show", people["supervisor"])
-    assert shown["version"] == 1 and shown["body"] == agreements.default_text()
+    assert shown["version"] == 1 and shown["body"] == texts.default_text()
     assert model.Session.query(AgreementTemplate).count() == 0
     with pytest.raises(tk.ObjectNotFound):
         act("lyg_opendata_agreement_template_show", people["supervisor"], version=7)
 
 
 def test_the_shipped_text_uses_only_known_placeholders():
-    assert agreements.template_errors(agreements.default_text()) == []
+    assert texts.template_errors(texts.default_text()) == []
 
 
 # --- the admin page -------------------------------------------------------------------

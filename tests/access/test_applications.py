@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.lyg_opendata import notify
-from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.applications import workflow
 from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
 from ckanext.lyg_opendata.workdays import loader, today_beijing
 from tests.access.conftest import SECRET, act, ctx, form_data
@@ -192,13 +192,13 @@ def _move_to(status, apply, people, applicant):
     return app_id
 
 
-@pytest.mark.parametrize("status", apps.STATUSES)
-@pytest.mark.parametrize("action", sorted(apps.TRANSITIONS))
+@pytest.mark.parametrize("status", workflow.STATUSES)
+@pytest.mark.parametrize("action", sorted(workflow.TRANSITIONS))
 def test_every_action_from_every_state(status, action, apply, people, applicant):
     app_id = _move_to(status, apply, people, applicant)
     who, data = DECIDE[action]
     user = applicant if who == "applicant" else people[who]
-    allowed, target = apps.TRANSITIONS[action]
+    allowed, target = workflow.TRANSITIONS[action]
     before = len(act("lyg_opendata_application_events", applicant, id=app_id))
     if status in allowed:
         result = act(f"lyg_opendata_application_{action}", user, id=app_id, **data)
@@ -467,7 +467,7 @@ def _row(received, **kwargs):
                                           ("2026-02-13", "2026-03-05")])
 def test_deadline_on_known_2026_dates(received, due):
     loader.load_library_year(2026)
-    info = apps.deadline(_row(dt.date.fromisoformat(received)), today=dt.date(2026, 1, 5))
+    info = workflow.deadline(_row(dt.date.fromisoformat(received)), today=dt.date(2026, 1, 5))
     assert info["due_on"] == due and info["provisional"] is False
 
 
@@ -493,21 +493,21 @@ def test_pause_while_waiting_for_information_moves_the_due_date():
     loader.load_library_year(2026)
     # received Mon 2026-06-01, due after 10 working days: Mon 2026-06-15
     row = _row(dt.date(2026, 6, 1))
-    assert apps.deadline(row, today=dt.date(2026, 6, 2))["due_on"] == "2026-06-15"
+    assert workflow.deadline(row, today=dt.date(2026, 6, 2))["due_on"] == "2026-06-15"
     # asked on Wed 06-03; still waiting on Tue 06-09: paused, days left stand still
     row.status, row.info_requested_on = "info_requested", dt.date(2026, 6, 3)
-    waiting = apps.deadline(row, today=dt.date(2026, 6, 9))
+    waiting = workflow.deadline(row, today=dt.date(2026, 6, 9))
     assert waiting["paused"] is True and waiting["overdue"] is False
     assert waiting["pause_workdays"] == 4
-    asked = apps.deadline(row, today=dt.date(2026, 6, 3))
+    asked = workflow.deadline(row, today=dt.date(2026, 6, 3))
     assert waiting["days_left"] == asked["days_left"] == 8
     # replied on Thu 06-11: 6 working days paused, due Wed 06-24 (Fri 06-19 is 端午节)
     row.status, row.info_supplied_on = "submitted", dt.date(2026, 6, 11)
-    resumed = apps.deadline(row, today=dt.date(2026, 6, 11))
+    resumed = workflow.deadline(row, today=dt.date(2026, 6, 11))
     assert resumed["pause_workdays"] == 6 and resumed["due_on"] == "2026-06-24"
     assert resumed["days_left"] == 8 and not resumed["paused"]
-    assert apps.deadline(row, today=dt.date(2026, 6, 24))["overdue"] is False
-    assert apps.deadline(row, today=dt.date(2026, 6, 25))["overdue"] is True
+    assert workflow.deadline(row, today=dt.date(2026, 6, 24))["overdue"] is False
+    assert workflow.deadline(row, today=dt.date(2026, 6, 25))["overdue"] is True
 
 
 def test_deadline_count_is_kept_from_the_day_of_receipt(apply, applicant, ckan_config, monkeypatch):

@@ -10,7 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, workflow as shared
-from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.applications import workflow as app_workflow
 from ckanext.lyg_opendata.access.model import (
     Agreement, Application, ApplicationEvent, Grant, UsageReport)
 from ckanext.lyg_opendata.workdays import today_beijing
@@ -35,9 +35,9 @@ def notices_down(monkeypatch):
 
 
 def test_the_application_table_is_a_shared_transitions_table():
-    assert isinstance(apps.TRANSITIONS, shared.Transitions)
-    assert apps.TRANSITIONS.allowed("submitted") == ["withdraw", "request_info", "approve", "refuse"]
-    assert apps.TRANSITIONS.allowed("approved") == []
+    assert isinstance(app_workflow.TRANSITIONS, shared.Transitions)
+    assert app_workflow.TRANSITIONS.allowed("submitted") == ["withdraw", "request_info", "approve", "refuse"]
+    assert app_workflow.TRANSITIONS.allowed("approved") == []
 
 
 def test_defer_commit_leaves_the_transaction_to_the_caller(apply, people, applicant):

@@ -9,6 +9,7 @@ import ckan.model as model
 from ckan.tests import factories
 
 from ckanext.lyg_opendata.audit import log
+from ckanext.lyg_opendata.audit import seals as audit_seals
 from ckanext.lyg_opendata.audit.model import access_log, access_log_purge, access_log_seal
 from ckanext.lyg_opendata.cli import lyg_opendata as lyg_cli
 
@@ -132,4 +133,4 @@ def test_purge_refuses_a_retention_under_six_months(cli, cond, ckan_config, monk
 def test_default_retention_keeps_records_three_years(cli, cond):
     write(None, cond, days_ago=400)
     assert "records purged: 0" in run(cli, "purge")
-    assert log.retention_days() == 1095
+    assert audit_seals.retention_days() == 1095

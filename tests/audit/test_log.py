@@ -10,7 +10,7 @@ import ckan.model as model
 from ckan.tests import factories
 
 from ckanext.lyg_opendata import audit
-from ckanext.lyg_opendata.audit import log
+from ckanext.lyg_opendata.audit import log, reading, seals
 from ckanext.lyg_opendata.audit.model import access_log, access_log_seal
 
 from tests.audit.conftest import write
@@ -94,7 +94,7 @@ def _refused(sql, params=None):
 
 def test_the_database_refuses_update_delete_truncate(cond):
     write(None, cond, days_ago=300)
-    log.seal()
+    seals.seal()
     for table in ("lyg_opendata_access_log", "lyg_opendata_access_log_seal"):
         _refused(f"UPDATE {table} SET day = day")
         _refused(f"DELETE FROM {table}")
@@ -106,7 +106,7 @@ def test_only_the_purge_setting_deletes_and_only_sealed_days_older_than_six_mont
     old = write(None, cond, days_ago=200)
     unsealed_old = None
     recent = write(None, cond, days_ago=10)
-    log.seal()
+    seals.seal()
     unsealed_old = write(None, cond, days_ago=190)  # written after its day was sealed
     purge_on = "SET LOCAL lyg_opendata.access_log_purge = 'on'; "
     _refused(purge_on + "DELETE FROM lyg_opendata_access_log WHERE id = :id", {"id": recent})
@@ -124,11 +124,11 @@ def test_only_the_purge_setting_deletes_and_only_sealed_days_older_than_six_mont
 
 
 def test_masking_rules():
-    assert log.mask_name("张三丰") == "张*丰" and log.mask_name("张三") == "张*"
-    assert log.mask_name("zhangsan") == "z******n"
-    assert log.mask_ip("10.1.2.3") == "10.1.2.*"
-    assert log.mask_ip("2001:db8:85a3::8a2e:370:7334") == "2001:db8:85a3:*"
-    rec = log.masked({"user_id": "u", "user_name": "zhangsan", "user_fullname": "张三丰",
+    assert reading.mask_name("张三丰") == "张*丰" and reading.mask_name("张三") == "张*"
+    assert reading.mask_name("zhangsan") == "z******n"
+    assert reading.mask_ip("10.1.2.3") == "10.1.2.*"
+    assert reading.mask_ip("2001:db8:85a3::8a2e:370:7334") == "2001:db8:85a3:*"
+    rec = reading.masked({"user_id": "u", "user_name": "zhangsan", "user_fullname": "张三丰",
                       "ip": "10.1.2.3", "user_agent": "Mozilla"})
     assert rec == {"user_id": None, "user_name": "z******n", "user_fullname": "张*丰",
                    "ip": "10.1.2.*", "user_agent": None}

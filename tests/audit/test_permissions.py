@@ -6,7 +6,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.lyg_opendata.audit import log
+from ckanext.lyg_opendata.audit import log, reading
 
 from tests.audit.conftest import write
 from tests.conftest import ROLES, catalog_fields
@@ -73,17 +73,17 @@ def test_unmasked_only_for_supervisors_and_sysadmins_with_a_reason(records, peop
     if SEES[role] != "all":
         with pytest.raises(tk.NotAuthorized):
             call(role, people, unmasked=True, reason="核查数据泄露线索")
-        assert log.disclosures() == []
+        assert reading.disclosures() == []
         return
     with pytest.raises(tk.ValidationError) as e:
         call(role, people, unmasked=True)
     assert "reason" in e.value.error_dict
-    assert log.disclosures() == []
+    assert reading.disclosures() == []
     result = call(role, people, unmasked=True, reason="核查数据泄露线索", package="cond-audit")
     assert result["masked"] is False
     assert {r["user_name"] for r in result["results"]} == {records["user"]["name"]}
     assert {r["user_id"] for r in result["results"]} == {records["user"]["id"]}
-    [noted] = log.disclosures()
+    [noted] = reading.disclosures()
     assert noted["user_name"] == people[role]["name"] and noted["reason"] == "核查数据泄露线索"
     assert noted["how"] == "api" and noted["filters"] == {"package": "cond-audit"}
 

@@ -7,7 +7,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.lyg_opendata.audit import log
+from ckanext.lyg_opendata.audit import log, reading
 
 from tests.audit.conftest import write
 
@@ -83,7 +83,7 @@ def test_csv_is_masked_by_default(app, records, people):
     assert "z**********g" in text and "张*丰" in text and "10.20.30.*" in text
     assert "zhangsanfeng" not in text and "10.20.30.40" not in text and "LygTest" not in text
     assert records["id"] not in text and "g-1" in text
-    assert log.disclosures() == []
+    assert reading.disclosures() == []
 
 
 def test_csv_unmasked_for_a_supervisor_with_a_reason_and_recorded(app, records, people):
@@ -92,12 +92,12 @@ def test_csv_unmasked_for_a_supervisor_with_a_reason_and_recorded(app, records, 
     app.post(CSV, data=form, headers=headers(sup), status=400)          # no reason
     app.post(CSV, data=dict(form, reason="追查泄露"), headers=headers(people["agency_admin"]),
              status=403)
-    assert log.disclosures() == []
+    assert reading.disclosures() == []
     resp = app.post(CSV, data=dict(form, reason="追查泄露线索"), headers=headers(sup))
     text = "\n".join(",".join(r) for r in read_csv(resp))
     assert "zhangsanfeng" in text and "10.20.30.40" in text and "LygTest" in text
     assert records["id"] in text
-    [noted] = log.disclosures()
+    [noted] = reading.disclosures()
     assert noted["how"] == "csv" and noted["user_name"] == sup["name"]
     assert noted["reason"] == "追查泄露线索" and noted["filters"] == {"package": "cond-audit"}
 

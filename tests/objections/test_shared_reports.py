@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import audit, notify, workflow as shared
 from ckanext.lyg_opendata.catalog.model import ReviewEvent
-from ckanext.lyg_opendata.objections import action as objection_action
+from ckanext.lyg_opendata.objections import reports as objection_action
 from ckanext.lyg_opendata.objections.model import ObjectionEvent, Report, ReportEvent
 
 from tests.objections.conftest import ctx

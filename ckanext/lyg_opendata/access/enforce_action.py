@@ -1,26 +1,20 @@
 """Chained core actions that keep conditional data from leaking (Art 17) and write its use
-by grantees to the access log (Art 21). The rules themselves live in ``redaction``.
+by grantees to the access log (Art 21). The rules themselves live in ``rights`` and
+``redaction``; the activity stream's chains in ``enforce_activity``.
 
 - ``package_show``: a conditional dataset is never answered from the index cache (the
   index stores it redacted), so the agency and grantees get their addresses; an API answer
   carrying a grantee's addresses is logged (channel ``api``). ``resource_show`` likewise.
 - ``resource_search`` reads addresses straight from the database: results are redacted,
   and a query on an address field (``url:…``) never matches what the user may not use.
-- the activity stream (lists, ``activity_show``, ``activity_data_show``, ``activity_diff``):
-  snapshots of conditional datasets — including those taken before the dataset became
-  conditional — are redacted for whoever is outside the agency.
 - ``resource_view_list`` / ``resource_view_show``: no previews (nor their configuration)
   of a resource the user may not use.
 - ``dataset_followee_list`` / ``followee_list`` dictize datasets themselves: redacted.
 - ``datastore_search`` (when the DataStore is enabled): a grantee's query is logged
-  (channel ``datastore``); who may query is decided by ``enforce_auth``.
-"""
+  (channel ``datastore``); who may query is decided by ``enforce_auth``."""
 from __future__ import annotations
 
 import contextvars
-import difflib
-import json
-import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +24,8 @@ from sqlalchemy.orm import Session
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access import redaction
+from ckanext.lyg_opendata.access import guard, redaction, rights
+
 
 __all__ = [
     "package_show",
@@ -41,32 +36,7 @@ __all__ = [
     "resource_view_show",
     "dataset_followee_list",
     "followee_list",
-    "package_activity_list",
-    "user_activity_list",
-    "group_activity_list",
-    "organization_activity_list",
-    "recently_changed_packages_activity_list",
-    "dashboard_activity_list",
-    "activity_show",
-    "activity_data_show",
-    "activity_diff",
-    "activity_create",
 ]
-
-
-class PluginAwareNames(list):
-    """A registration list (``logic/action.py``'s and ``logic/auth.py``'s ``__all__``) whose
-    chains of another plugin's functions are listed only while that plugin is loaded: CKAN
-    refuses a chained function without its parent, and the plugins change per test and
-    deployment (read when CKAN collects the functions, after the plugins are loaded)."""
-    REQUIRES = {"datastore_search": "datastore", "datastore_info": "datastore",
-                "datastore_search_sql": "datastore", "dcat_dataset_show": "dcat",
-                "activity_create": "activity"}
-
-    def __iter__(self):
-        from ckan.plugins import plugin_loaded
-        return (name for name in list.__iter__(self)
-                if name not in self.REQUIRES or plugin_loaded(self.REQUIRES[name]))
 
 
 # --- show and the API access log ----------------------------------------------------------
@@ -83,22 +53,22 @@ def _top_level_api_call(action: str) -> bool:
 def _log_api(context, pkg_id: str, resource_ids: list[str]) -> None:
     """A grantee was served these resources' addresses through the API."""
     pkg = model.Package.get(pkg_id)
-    if pkg is None or not redaction.is_conditional(pkg):
+    if pkg is None or not rights.is_conditional(pkg):
         return
-    r = redaction.rights_for_package(context.get("user"), pkg)
+    r = rights.rights_for_package(context.get("user"), pkg)
     if r.all:
         return
     for rid in resource_ids:
-        if rid in r.granted and not redaction.already_recorded(pkg.id, rid):
-            redaction.mark_recorded(pkg.id, rid)
-            redaction.record(context.get("user"), pkg, rid, "api", r.granted[rid])
+        if rid in r.granted and not guard.already_recorded(pkg.id, rid):
+            guard.mark_recorded(pkg.id, rid)
+            guard.record(context.get("user"), pkg, rid, "api", r.granted[rid])
 
 
 @tk.chained_action
 @tk.side_effect_free
 def package_show(next_, context, data_dict):
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name_or_id") or "")
-    if pkg is not None and redaction.is_conditional(pkg):
+    if pkg is not None and rights.is_conditional(pkg):
         # the index holds the redacted dict: build it from the database, per user
         context["use_cache"] = False
     result = next_(context, data_dict)
@@ -141,7 +111,7 @@ _USABLE = contextvars.ContextVar("lyg_opendata_usable_resources", default=None)
 
 def _usable_resources(user) -> Any:
     """SQL criterion on ``resource``: not a resource of a conditional dataset, unless the user
-    is a member of its data-opening body or holds a valid grant for it (``redaction.rights``);
+    is a member of its data-opening body or holds a valid grant for it (``rights.rights``);
     None for sysadmins (who may use everything)."""
     from ckanext.lyg_opendata import roles
     from ckanext.lyg_opendata.access.grants import _valid
@@ -180,8 +150,8 @@ def _resource_visible(user, res: dict[str, Any], cache: dict) -> bool:
     pkg_id = res.get("package_id")
     if pkg_id not in cache:
         pkg = model.Package.get(pkg_id) if pkg_id else None
-        cache[pkg_id] = (pkg, redaction.rights_for_package(user, pkg)
-                         if pkg is not None and redaction.is_conditional(pkg) else None)
+        cache[pkg_id] = (pkg, rights.rights_for_package(user, pkg)
+                         if pkg is not None and rights.is_conditional(pkg) else None)
     _pkg, r = cache[pkg_id]
     return r is None or r.may_use(res.get("id"))
 
@@ -275,8 +245,8 @@ def resource_view_list(next_, context, data_dict):
     resource page then renders no preview, whose data tables would query the DataStore)."""
     views = next_(context, data_dict)
     res = model.Resource.get(data_dict.get("id") or "")
-    if res is not None and redaction.is_conditional(res.package) and not \
-            redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
+    if res is not None and rights.is_conditional(res.package) and not \
+            rights.rights_for_package(context.get("user"), res.package).may_use(res.id):
         return []
     return views
 
@@ -288,8 +258,8 @@ def resource_view_show(next_, context, data_dict):
     refused to whoever may not use the resource."""
     view = next_(context, data_dict)
     res = model.Resource.get(view.get("resource_id") or "")
-    if res is not None and redaction.is_conditional(res.package) and not \
-            redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
+    if res is not None and rights.is_conditional(res.package) and not \
+            rights.rights_for_package(context.get("user"), res.package).may_use(res.id):
         raise tk.NotAuthorized(tk._(redaction.CONDITIONAL_DATA_MESSAGE))
     return view
 
@@ -312,122 +282,6 @@ def followee_list(next_, context, data_dict):
     return result
 
 
-# --- the activity stream ------------------------------------------------------------------
-
-def _redact_activities(context, activities):
-    cache: dict = {}
-    for activity in activities or []:
-        if isinstance(activity, dict):
-            redaction.redact_activity(context.get("user"), activity, cache)
-    return activities
-
-
-def _list_chain(name):
-    @tk.chained_action
-    @tk.side_effect_free
-    def chained(next_, context, data_dict):
-        return _redact_activities(context, next_(context, data_dict))
-    chained.__name__ = name
-    chained.__doc__ = f"``{name}`` with conditional data redacted from the snapshots."
-    return chained
-
-
-package_activity_list = _list_chain("package_activity_list")
-user_activity_list = _list_chain("user_activity_list")
-group_activity_list = _list_chain("group_activity_list")
-organization_activity_list = _list_chain("organization_activity_list")
-recently_changed_packages_activity_list = _list_chain("recently_changed_packages_activity_list")
-dashboard_activity_list = _list_chain("dashboard_activity_list")
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_show(next_, context, data_dict):
-    activity = next_(context, data_dict)
-    _redact_activities(context, [activity])
-    return activity
-
-
-def _activity_record(activity_id: str) -> dict[str, Any]:
-    """The stored activity, as a copy (its snapshot is redacted, never written back)."""
-    from ckanext.activity.model import Activity
-    obj = model.Session.get(Activity, activity_id)
-    if obj is None:
-        raise tk.ObjectNotFound()
-    return {"object_id": obj.object_id, "data": json.loads(json.dumps(obj.data or {}))}
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_data_show(next_, context, data_dict):
-    data = next_(context, data_dict)
-    record = _activity_record(tk.get_or_bust(data_dict, "id"))
-    object_type = data_dict.get("object_type")
-    wrapper = {"object_id": record["object_id"],
-               "data": {object_type: data} if object_type else data}
-    redaction.redact_activity(context.get("user"), wrapper, {})
-    return wrapper["data"][object_type] if object_type else wrapper["data"]
-
-
-def _diff(objs: list[Any], diff_type: str) -> str:
-    """The diff activity_diff computes, over the redacted snapshots."""
-    lines = [json.dumps(obj, indent=2, sort_keys=True).split("\n") for obj in objs]
-    if diff_type == "unified":
-        return "\n".join(difflib.unified_diff(*lines))
-    if diff_type == "context":
-        return "\n".join(difflib.context_diff(*lines))
-    for i in (0, 1):
-        wrapped = []
-        for line in lines[i]:
-            wrapped.extend(re.findall(r".{1,70}(?:\s+|$)", line))
-        lines[i] = wrapped
-    return difflib.HtmlDiff().make_table(*lines)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_diff(next_, context, data_dict):
-    """Core diffs the stored snapshots; for whoever may not see a conditional dataset's
-    addresses the diff is made again over the redacted snapshots."""
-    result = next_(context, data_dict)
-    object_type = tk.get_or_bust(data_dict, "object_type")
-    cache: dict = {}
-    redacted = []
-    changed = False
-    activities = result.get("activities") or []
-    for i, activity in enumerate(activities):
-        record = _activity_record(activity["id"])
-        before = json.dumps(record["data"], sort_keys=True)
-        redaction.redact_activity(context.get("user"), record, cache)
-        changed = changed or json.dumps(record["data"], sort_keys=True) != before
-        redacted.append(record["data"].get(object_type))
-        activities[i] = redaction.redact_activity(context.get("user"), activity, cache)
-    if changed:
-        result["diff"] = _diff(redacted, data_dict.get("diff_type", "unified"))
-    return result
-
-
-@tk.chained_action
-def activity_create(next_, context, data_dict):
-    """The stored snapshot keeps the real data addresses, as in vanilla CKAN: the activity
-    plugin takes it with ``package_show`` as nobody, which redacts it; for whoever may create
-    activities (core: sysadmins and the internal signal handlers) the dataset is read again
-    with the extension's full-data key. Redaction happens when an activity is read (the
-    chained readers above and ``redaction._redact_history_snapshot``)."""
-    data = data_dict.get("data") if isinstance(data_dict, dict) else None
-    pkg = data.get("package") if isinstance(data, dict) else None
-    if isinstance(pkg, dict) and pkg.get("lyg_data_redacted") and str(
-            data_dict.get("activity_type") or "").endswith("package"):
-        tk.check_access("activity_create", context, data_dict)
-        try:
-            data["package"] = tk.get_action("package_show")(
-                redaction.full_data_context(for_view=False),
-                {"id": data_dict.get("object_id") or pkg.get("id"), "include_tracking": False})
-        except tk.ObjectNotFound:
-            pass
-    return next_(context, data_dict)
-
-
 # --- DataStore (registered only when the DataStore plugin is enabled) ----------------------
 
 @tk.chained_action
@@ -445,11 +299,11 @@ def datastore_search(next_, context, data_dict):
     if str(data_dict.get("limit")) == "0":
         return result
     res = model.Resource.get(result.get("resource_id") or data_dict.get("resource_id") or "")
-    if res is not None and redaction.is_conditional(res.package):
-        r = redaction.rights_for_package(context.get("user"), res.package)
-        if not r.all and r.may_use(res.id) and not redaction.already_recorded(res.package_id, res.id):
-            redaction.mark_recorded(res.package_id, res.id)
-            redaction.record(context.get("user"), res.package, res.id, "datastore", r.granted[res.id])
+    if res is not None and rights.is_conditional(res.package):
+        r = rights.rights_for_package(context.get("user"), res.package)
+        if not r.all and r.may_use(res.id) and not guard.already_recorded(res.package_id, res.id):
+            guard.mark_recorded(res.package_id, res.id)
+            guard.record(context.get("user"), res.package, res.id, "datastore", r.granted[res.id])
     return result
 
-__all__.append("datastore_search")  # registered while the DataStore is loaded (PluginAwareNames)
+__all__.append("datastore_search")  # registered while the DataStore is loaded (registry.REQUIRES)

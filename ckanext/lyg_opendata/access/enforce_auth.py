@@ -17,8 +17,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access import redaction
-from ckanext.lyg_opendata.access.enforce_action import PluginAwareNames  # noqa: F401
+from ckanext.lyg_opendata.access import guard, redaction, rights
 
 __all__ = ["permission_read_file", "permission_download_file"]
 
@@ -28,10 +27,10 @@ def _refusal() -> dict[str, Any]:
 
 
 def _may_use_file(context, file_id: str) -> bool:
-    pkg, resource_id = redaction._file_target(model.Session.get(model.File, file_id or ""))
-    if pkg is None or not redaction.is_conditional(pkg):
+    pkg, resource_id = guard._file_target(model.Session.get(model.File, file_id or ""))
+    if pkg is None or not rights.is_conditional(pkg):
         return True
-    r = redaction.rights_for_package(context.get("user"), pkg)
+    r = rights.rights_for_package(context.get("user"), pkg)
     return r.all or (resource_id is not None and r.may_use(resource_id))
 
 
@@ -73,8 +72,8 @@ def _may_query(context, data_dict) -> bool:
     the caller gave (``resource_id``, ``id``) must be usable."""
     for key in ("resource_id", "id"):
         res = resource_of_datastore_name((data_dict or {}).get(key))
-        if res is not None and redaction.is_conditional(res.package) and not \
-                redaction.rights_for_package(context.get("user"), res.package).may_use(res.id):
+        if res is not None and rights.is_conditional(res.package) and not \
+                rights.rights_for_package(context.get("user"), res.package).may_use(res.id):
             return False
     return True
 
@@ -102,5 +101,5 @@ def datastore_search_sql(next_auth, context, data_dict):
             "msg": tk._("SQL queries of the DataStore are turned off on this portal.")}
 
 
-# registered while the DataStore is loaded (enforce_action.PluginAwareNames)
+# registered while the DataStore is loaded (registry.REQUIRES)
 __all__ += ["datastore_search", "datastore_info", "datastore_search_sql"]

@@ -8,21 +8,14 @@ at query time from stored dates, never stored as a flag.
 """
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.plugins.toolkit as tk
 
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
+from ckanext.lyg_opendata.tables import EventColumns
+from ckanext.lyg_opendata.tables import new_id as _uuid
+from ckanext.lyg_opendata.tables import utcnow as _utcnow
 
 
 class Application(tk.BaseModel):
@@ -88,21 +81,15 @@ class Application(tk.BaseModel):
     modified = sa.Column(sa.DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
 
 
-class ApplicationEvent(tk.BaseModel):
+class ApplicationEvent(EventColumns, tk.BaseModel):
     """One transition of an application (who, when, from, to, reason)."""
     __tablename__ = "lyg_opendata_application_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     application_id = sa.Column(sa.UnicodeText,
                                sa.ForeignKey("lyg_opendata_application.id", ondelete="CASCADE"),
                                nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     reason = sa.Column(sa.UnicodeText)
     data = sa.Column(JSONB)
-    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
 
 
 class AgreementTemplate(tk.BaseModel):

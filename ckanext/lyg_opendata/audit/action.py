@@ -8,7 +8,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.audit import log
+from ckanext.lyg_opendata.audit import reading
 from ckanext.lyg_opendata.audit.model import CHANNELS
 
 __all__ = ["lyg_opendata_access_log_list"]
@@ -116,8 +116,8 @@ def scope_org_ids(user) -> Optional[list[str]]:
     return roles.editable_org_ids(user)
 
 
-def filters_for(user, data: dict[str, Any]) -> log.Filters:
-    return log.Filters(package_id=data.get("package_id"), org_id=data.get("org_id"),
+def filters_for(user, data: dict[str, Any]) -> reading.Filters:
+    return reading.Filters(package_id=data.get("package_id"), org_id=data.get("org_id"),
                        user_id=data.get("user_id"), user_name=data.get("user_name"),
                        channel=data.get("channel"), date_from=data.get("date_from"),
                        date_to=data.get("date_to"), scope_org_ids=scope_org_ids(user))
@@ -129,7 +129,7 @@ def disclosure_filters(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def present(record: dict[str, Any], unmasked: bool) -> dict[str, Any]:
-    record = record if unmasked else log.masked(record)
+    record = record if unmasked else reading.masked(record)
     out = {}
     for key, value in record.items():
         if isinstance(value, dt.datetime):
@@ -165,9 +165,9 @@ def lyg_opendata_access_log_list(context, data_dict):
     user = context.get("user")
     filters = filters_for(user, data)
     if data["unmasked"]:
-        log.note_disclosure(user=user, reason=data["reason"].strip(), how="api",
+        reading.note_disclosure(user=user, reason=data["reason"].strip(), how="api",
                             filters=disclosure_filters(data))
-    rows = log.query(filters, data["limit"], data["offset"])
-    return {"count": log.count(filters), "limit": data["limit"], "offset": data["offset"],
+    rows = reading.query(filters, data["limit"], data["offset"])
+    return {"count": reading.count(filters), "limit": data["limit"], "offset": data["offset"],
             "masked": not data["unmasked"],
             "results": [present(r, data["unmasked"]) for r in rows]}

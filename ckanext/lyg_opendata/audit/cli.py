@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.lyg_opendata.audit import log
+from ckanext.lyg_opendata.audit import seals as audit_seals
 
 
 @click.group(short_help="Access log (Art 21): seal, verify, purge")
@@ -16,7 +16,7 @@ def audit():
 def seal_command():
     """Seal every closed Beijing day not sealed yet: its root (a hash over the day's record
     hashes) chained to the previous day's seal. Run daily after midnight (config/crontab)."""
-    sealed = log.seal(progress=click.echo)
+    sealed = audit_seals.seal(progress=click.echo)
     click.echo(f"days sealed: {len(sealed)}, records: {sum(s['record_count'] for s in sealed)}")
 
 
@@ -25,7 +25,7 @@ def seal_command():
 def verify_command(quiet):
     """Check every record's hash, every sealed day's root and the chain of seals. Exits
     with status 1 and names the first broken record (or day) when anything is wrong."""
-    result = log.verify(progress=(lambda s: None) if quiet else click.echo)
+    result = audit_seals.verify(progress=(lambda s: None) if quiet else click.echo)
     click.echo(f"records checked: {result.records} ({result.unsealed_records} not sealed yet), "
                f"days sealed: {result.days_sealed}, days purged: {result.days_purged}")
     if result.ok:
@@ -43,7 +43,7 @@ def purge_command():
     """Seal, then delete the records of days older than
     ckanext.lyg_opendata.access_log.retention_days (at least 183). Run daily."""
     try:
-        report = log.purge(progress=click.echo)
+        report = audit_seals.purge(progress=click.echo)
     except ValueError as e:
         raise click.ClickException(str(e))
     click.echo(f"records purged: {report['records']} (days before {report['before_day']}, "

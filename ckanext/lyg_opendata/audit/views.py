@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.spreadsheet import safe_row
-from ckanext.lyg_opendata.audit import action, log
+from ckanext.lyg_opendata.audit import action, reading
 from ckanext.lyg_opendata.audit.helpers import lyg_opendata_access_channel_label
 from ckanext.lyg_opendata.workdays.calendar import BEIJING, today_beijing
 
@@ -94,7 +94,7 @@ CSV_FIELDS = [
 MASKED_OUT = {"user_id", "user_agent"}
 
 
-def _rows(filters: log.Filters, unmasked: bool, fields) -> Iterator[str]:
+def _rows(filters: reading.Filters, unmasked: bool, fields) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -106,8 +106,8 @@ def _rows(filters: log.Filters, unmasked: bool, fields) -> Iterator[str]:
 
     writer.writerow(safe_row(_(label) for _key, label in fields))
     yield "\ufeff" + flush()  # BOM: spreadsheet programs read UTF-8 Chinese
-    for n, record in enumerate(log.iterate(filters), 1):
-        record = record if unmasked else log.masked(record)
+    for n, record in enumerate(reading.iterate(filters), 1):
+        record = record if unmasked else reading.masked(record)
         record["created"] = local_time(record["created"])
         record["package_title"] = record.get("package_title") or record.get("package_name") or ""
         record["org_title"] = record.get("org_title") or record.get("org_name") or ""
@@ -136,7 +136,7 @@ def export():
         messages = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in e.error_dict.items())
         return tk.abort(400, messages)
     if unmasked:
-        log.note_disclosure(user=user, reason=data["reason"].strip(), how="csv",
+        reading.note_disclosure(user=user, reason=data["reason"].strip(), how="csv",
                             filters=action.disclosure_filters(data))
     fields = [f for f in CSV_FIELDS if unmasked or f[0] not in MASKED_OUT]
     name = f"access-log-{today_beijing().strftime('%Y%m%d')}{'-unmasked' if unmasked else ''}.csv"

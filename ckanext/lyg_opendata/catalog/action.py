@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import roles, validation
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.catalog import review
 from ckanext.lyg_opendata.catalog.model import PendingChange, ReviewEvent
@@ -18,9 +18,7 @@ _ = tk._
 
 
 def _validate(data_dict: dict, schema: dict) -> dict:
-    data, errors = tk.navl_validate(data_dict, schema)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = validation.validate(data_dict, schema)
     if "id" in schema:
         pkg = model.Package.get(data["id"])
         if pkg is None or pkg.state == "deleted" or pkg.type != "dataset":

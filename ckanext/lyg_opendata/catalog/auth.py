@@ -4,6 +4,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.catalog import review
 
@@ -14,8 +15,7 @@ def _pkg(data_dict) -> model.Package | None:
     return model.Package.get((data_dict or {}).get("id") or "")
 
 
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+_deny = authz.deny
 
 
 def lyg_opendata_review_submit(context, data_dict):

@@ -6,6 +6,8 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
+
 _ = tk._
 
 
@@ -26,8 +28,7 @@ REVIEW_ACTIONS = {
 }
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+_context = forms.context
 
 
 def review_action(id: str, action: str):

@@ -15,7 +15,7 @@ While held, the download and file routes, the previews, ``/datastore/dump``, the
 table's rows and the action API's ``datastore_search``/``datastore_info`` answer 403 with
 the reason to everybody but the dataset's agency, the supervisors and sysadmins (who
 review the file). Conditional datasets are outside this rule: their files reach only the
-agency and grantees (access/redaction.py). A scan that failed keeps the file held; the
+agency and grantees (access/guard.py). A scan that failed keeps the file held; the
 agency sees the error on the resource page and scans again.
 """
 from __future__ import annotations
@@ -69,8 +69,8 @@ def applies(res: Optional[model.Resource], user: Any) -> bool:
     pkg = res.package
     if pkg is None or pkg.private:
         return False  # only the agency sees a private dataset anyway
-    from ckanext.lyg_opendata.access import redaction
-    if redaction.is_conditional(pkg):
+    from ckanext.lyg_opendata.access import rights
+    if rights.is_conditional(pkg):
         return False
     if user is not None and (roles.is_supervisor(user) or roles.agency_role(user, pkg.owner_org)):
         return False
@@ -94,17 +94,17 @@ def _api_resource() -> Optional[model.Resource]:
 
 def check():
     """``before_app_request``: None to go on, or the 403 answer."""
-    from ckanext.lyg_opendata.access import redaction
+    from ckanext.lyg_opendata.access import guard
     endpoint = tk.request.endpoint or ""
     api = endpoint == "api.action" and \
         (tk.request.view_args or {}).get("logic_function") in API_ACTIONS
-    if not api and (endpoint not in redaction.GUARDED_ENDPOINTS
-                    or endpoint in redaction.MANAGE_VIEWS_ENDPOINTS):
+    if not api and (endpoint not in guard.GUARDED_ENDPOINTS
+                    or endpoint in guard.MANAGE_VIEWS_ENDPOINTS):
         return None
     if api:
         res = _api_resource()
     else:
-        _pkg, resource_id = redaction._target()
+        _pkg, resource_id = guard._target()
         res = model.Resource.get(resource_id) if resource_id else None
     user = tk.current_user if tk.current_user and tk.current_user.is_authenticated else None
     if not applies(res, user):

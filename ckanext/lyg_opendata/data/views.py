@@ -6,6 +6,8 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
+
 _ = tk._
 
 __all__ = ["data_blueprint"]
@@ -43,8 +45,7 @@ def _hold_until_scanned():
     return hold.check()
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+_context = forms.context
 
 
 def _back(id: str, resource_id: str):

@@ -206,7 +206,7 @@ def to_pdf(title: str, paragraphs: list[str]) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
     from xml.sax.saxutils import escape
 
-    from ckanext.lyg_opendata.access.agreement_pdf import font_name
+    from ckanext.lyg_opendata.access.agreements.pdf import font_name
     font = font_name()
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK",
                           firstLineIndent=22)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.disclosure import workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
@@ -43,24 +44,18 @@ __all__ = [
     "lyg_opendata_disclosure_yearly_report",
 ]
 
-OK = {"success": True}
-
-
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+OK, _deny = authz.OK, authz.deny
 
 
 def _req(data_dict) -> DisclosureRequest | None:
-    rid = (data_dict or {}).get("id")
-    return model.Session.get(DisclosureRequest, rid) if isinstance(rid, str) and rid else None
+    return authz.row(DisclosureRequest, data_dict)
 
 
 def _user(context):
     return context.get("user")
 
 
-def _logged_in(context) -> bool:
-    return roles._user(_user(context)) is not None
+_logged_in = authz.logged_in
 
 
 @tk.auth_allow_anonymous_access

@@ -4,9 +4,7 @@ The outcomes follow the city's guide (part 二 (三), six kinds of answer) and t
 national yearly report (2021 format: 予以公开, 部分公开, 不予公开, 无法提供, 不予处理)."""
 from __future__ import annotations
 
-from typing import Optional
-
-from ckanext.lyg_opendata.vocab import Term
+from ckanext.lyg_opendata.vocab import CodeLists, Term
 
 STATUSES = [
     Term("received", "办理中", "Being handled"),
@@ -94,22 +92,9 @@ ROLES = [
     Term("system", "平台", "Platform"),
 ]
 
-_LISTS = {"status": STATUSES, "channel": CHANNELS, "applicant_type": APPLICANT_TYPES,
-          "organization_kind": ORGANIZATION_KINDS, "id_type": ID_TYPES, "delivery": DELIVERY,
-          "outcome": OUTCOMES, "withheld_category": WITHHELD_CATEGORIES, "event": EVENTS,
-          "role": ROLES}
+_LISTS = CodeLists({"status": STATUSES, "channel": CHANNELS, "applicant_type": APPLICANT_TYPES,
+                    "organization_kind": ORGANIZATION_KINDS, "id_type": ID_TYPES, "delivery": DELIVERY,
+                    "outcome": OUTCOMES, "withheld_category": WITHHELD_CATEGORIES, "event": EVENTS,
+                    "role": ROLES})
+terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
 
-
-def codes(kind: str) -> list[str]:
-    return [t.code for t in _LISTS[kind]]
-
-
-def label(kind: str, code: Optional[str]) -> str:
-    for term in _LISTS[kind]:
-        if term.code == code:
-            return term.label()
-    return code or ""
-
-
-def choices(kind: str) -> list[dict]:
-    return [{"value": t.code, "text": t.label()} for t in _LISTS[kind]]

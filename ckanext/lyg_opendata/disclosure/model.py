@@ -3,21 +3,14 @@ Art 27-37, the city's 政府信息公开指南 part 二). Schema changes go thro
 (migration/lyg_opendata, 0011_disclosure)."""
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.plugins.toolkit as tk
 
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
+from ckanext.lyg_opendata.tables import EventColumns
+from ckanext.lyg_opendata.tables import new_id as _uuid
+from ckanext.lyg_opendata.tables import utcnow as _utcnow
 
 
 class DisclosureRequest(tk.BaseModel):
@@ -84,19 +77,13 @@ class DisclosureRequest(tk.BaseModel):
     created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
 
 
-class DisclosureEvent(tk.BaseModel):
+class DisclosureEvent(EventColumns, tk.BaseModel):
     """One step in an application's timeline (who, in which role, when, from, to, text)."""
     __tablename__ = "lyg_opendata_disclosure_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     request_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_disclosure_request.id",
                                                          ondelete="CASCADE"),
                            nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
     actor_role = sa.Column(sa.UnicodeText)            # applicant | agency | supervisor
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
     data = sa.Column(JSONB)
-    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)

@@ -1,5 +1,5 @@
 """The 答复告知书 (answer notice) as a PDF, on the agreements' code path (reportlab, the
-embedded Chinese font of ``access.agreement_pdf``)."""
+embedded Chinese font of ``access.agreements.pdf``)."""
 from __future__ import annotations
 
 import io
@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from ckanext.lyg_opendata.access.agreement_pdf import _para, font_name
+from ckanext.lyg_opendata.access.agreements.pdf import _para, font_name
 
 
 def notice_lines(req: dict[str, Any], agency: dict[str, Any]) -> list[str]:

@@ -6,9 +6,10 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access.applications import credit_code_validator, phone_validator
+from ckanext.lyg_opendata.access.applications.schema import credit_code_validator, phone_validator
 from ckanext.lyg_opendata.disclosure import codes
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
 
@@ -122,18 +123,6 @@ def cross_field_errors(data: dict) -> dict[str, list[str]]:
     if data.get("delivery") == "post" and not data.get("address"):
         errors["address"] = [_("Give a postal address to receive the answer by post")]
     return errors
-
-
-def validate(data_dict: Any, schema: dict, cross=None) -> dict[str, Any]:
-    if not isinstance(data_dict, dict):
-        raise tk.ValidationError({"data": [_("Send the fields as an object")]})
-    data, errors = tk.navl_validate(dict(data_dict), schema)
-    errors = {k: val for k, val in errors.items() if val}
-    if cross is not None:
-        errors.update({k: val for k, val in cross(data).items() if k not in errors})
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def reason_schema(required: bool = True) -> dict:

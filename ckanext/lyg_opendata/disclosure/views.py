@@ -29,15 +29,9 @@ FORM_FIELDS = ("organization", "applicant_type", "organization_kind", "applicant
                "delivery")
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
+_context = forms.context
 _errors = forms.field_errors
-
-
-def _login_first():
-    return tk.redirect_to("user.login", came_from=tk.request.full_path.rstrip("?"))
+_login_first = forms.login_first
 
 
 def _agencies() -> list[dict]:
@@ -73,13 +67,8 @@ def apply():
         payload = {k: v for k, v in data.items() if v}
         payload["accept_privacy"] = form.get("accept_privacy") == "true"
         data["accept_privacy"] = payload["accept_privacy"]
-        try:
-            req = tk.get_action("lyg_opendata_disclosure_create")(_context(), payload)
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        req, errors = forms.submit("lyg_opendata_disclosure_create", payload)
+        if not errors:
             tk.h.flash_success(_("Your application was received: number %(number)s, answer due "
                                  "by %(due)s.") % {"number": req["number"], "due": req["deadline"]})
             return tk.redirect_to("lyg_opendata_disclosure.read", id=req["id"])
@@ -103,16 +92,10 @@ def register():
         form = tk.request.form
         data = {k: form.get(k, "") for k in FORM_FIELDS + ("channel",)}
         payload: dict[str, Any] = {k: v for k, v in data.items() if v}
-        upload = tk.request.files.get("letter")
-        if upload is not None and upload.filename:
-            payload["letter"] = upload
-        try:
-            req = tk.get_action("lyg_opendata_disclosure_register")(_context(), payload)
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        if forms.upload("letter"):
+            payload["letter"] = forms.upload("letter")
+        req, errors = forms.submit("lyg_opendata_disclosure_register", payload)
+        if not errors:
             tk.h.flash_success(_("Registered: number %(number)s, answer due by %(due)s.")
                                % {"number": req["number"], "due": req["deadline"]})
             return tk.redirect_to("lyg_opendata_disclosure.read", id=req["id"])
@@ -148,20 +131,12 @@ def queue():
 
 
 def _can(name: str, data_dict: dict) -> bool:
-    try:
-        tk.check_access(f"lyg_opendata_disclosure_{name}", _context(), data_dict)
-        return True
-    except tk.NotAuthorized:
-        return False
+    return forms.can(f"lyg_opendata_disclosure_{name}", data_dict)
 
 
 def read(id: str):
-    try:
-        req = tk.get_action("lyg_opendata_disclosure_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Application for disclosure not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
+    req = forms.show("lyg_opendata_disclosure_show", {"id": id},
+                     _("Application for disclosure not found"))
     data_dict = {"id": id}
     allowed = set(req["allowed_actions"])
     perms = {name: name in allowed and _can(name, data_dict) for name in workflow.TRANSITIONS}
@@ -190,30 +165,19 @@ ACTIONS = {
 }
 
 
+def _labelled_errors(e: tk.ValidationError) -> str:
+    labels = {"text": _("Text"), "days": _("Working days"), "outcome": _("Kind of answer")}
+    return "；".join(f"{labels.get(k, k)}: {'；'.join(v)}" for k, v in _errors(e).items())
+
+
 def act(id: str, action: str):
     if action not in ACTIONS:
         return tk.abort(404, _("Unknown action"))
     fields, done = ACTIONS[action]
-    form = tk.request.form
-    data: dict[str, Any] = {"id": id}
-    for field in fields:
-        if form.get(field, "") != "":
-            data[field] = form.get(field)
-    if action == "answer":
-        upload = tk.request.files.get("file")
-        if upload is not None and upload.filename:
-            data["file"] = upload
-    try:
-        tk.get_action(f"lyg_opendata_disclosure_{action}")(_context(), data)
-        tk.h.flash_success(_(done))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        labels = {"text": _("Text"), "days": _("Working days"), "outcome": _("Kind of answer")}
-        tk.h.flash_error("；".join(f"{labels.get(k, k)}: {'；'.join(v)}"
-                                   for k, v in _errors(e).items()))
+    data: dict[str, Any] = {"id": id, **forms.filled(fields)}
+    if action == "answer" and forms.upload("file"):
+        data["file"] = forms.upload("file")
+    forms.run(f"lyg_opendata_disclosure_{action}", data, done, describe=_labelled_errors)
     if action == "transfer" and not _can("show", {"id": id}):
         return tk.redirect_to("lyg_opendata_disclosure.queue")
     return tk.redirect_to("lyg_opendata_disclosure.read", id=id)

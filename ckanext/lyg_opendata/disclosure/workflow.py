@@ -29,7 +29,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, workdays
 from ckanext.lyg_opendata import workflow as shared
-from ckanext.lyg_opendata.audit.log import mask_name
+from ckanext.lyg_opendata.audit.reading import mask_name
 from ckanext.lyg_opendata.disclosure import codes
 from ckanext.lyg_opendata.disclosure.model import DisclosureEvent, DisclosureRequest
 from ckanext.lyg_opendata.i18n import N_
@@ -132,10 +132,7 @@ def clock_info(req: DisclosureRequest, cal: Optional[workdays.Calendar] = None,
 # --- records -------------------------------------------------------------------------------
 
 def get(request_id: str) -> DisclosureRequest:
-    req = model.Session.get(DisclosureRequest, request_id or "") if isinstance(request_id, str) else None
-    if req is None:
-        raise tk.ObjectNotFound(_("Application for disclosure not found"))
-    return req
+    return shared.find(DisclosureRequest, request_id, _("Application for disclosure not found"))
 
 
 def lock(request_id: str) -> DisclosureRequest:

@@ -11,9 +11,9 @@
 """
 from __future__ import annotations
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.evaluation import workflow
 from ckanext.lyg_opendata.evaluation.model import Rectification
@@ -39,22 +39,14 @@ from ckanext.lyg_opendata.evaluation.staff import (  # noqa: E402
     auth_list as lyg_opendata_staff_filing_list, auth_show as lyg_opendata_staff_filing_show,
     auth_submit as lyg_opendata_staff_filing_submit)
 
-OK = {"success": True}
-
-
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+OK, _deny = authz.OK, authz.deny
 
 
 def _row(data_dict):
-    rid = (data_dict or {}).get("id")
-    return model.Session.get(Rectification, rid) if isinstance(rid, str) and rid else None
+    return authz.row(Rectification, data_dict)
 
 
-def _supervisors_only(context, data_dict=None):
-    if roles.is_supervisor(context.get("user")):
-        return OK
-    return _deny(_("Only supervisors may do this"))
+_supervisors_only = authz.supervisors_only
 
 
 lyg_opendata_rectification_issue = _supervisors_only

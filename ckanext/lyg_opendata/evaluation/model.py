@@ -2,18 +2,14 @@
 (migration/lyg_opendata, 0009_evaluation)."""
 from __future__ import annotations
 
-import uuid
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.workflow import utcnow
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
+from ckanext.lyg_opendata.tables import EventColumns
+from ckanext.lyg_opendata.tables import new_id as _uuid
+from ckanext.lyg_opendata.tables import utcnow
 
 
 class Rectification(tk.BaseModel):
@@ -40,20 +36,14 @@ class Rectification(tk.BaseModel):
     escalated_at = sa.Column(sa.DateTime)
 
 
-class RectificationEvent(tk.BaseModel):
+class RectificationEvent(EventColumns, tk.BaseModel):
     """One step of a rectification notice (who, when, from, to, text)."""
     __tablename__ = "lyg_opendata_rectification_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     rectification_id = sa.Column(sa.UnicodeText,
                                  sa.ForeignKey("lyg_opendata_rectification.id", ondelete="CASCADE"),
                                  nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
-    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 
 
 class StaffFiling(tk.BaseModel):

@@ -1,12 +1,12 @@
 """navl schemas of rectification notices."""
 from __future__ import annotations
 
-from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.evaluation import workflow
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
 
@@ -82,9 +82,3 @@ def scorecard_schema() -> dict:
     return {"year": [v("ignore_missing"), v("ignore_empty"), _year]}
 
 
-def validate(data_dict: Any, schema: dict) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}) if isinstance(data_dict, dict) else {},
-                                    schema)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data

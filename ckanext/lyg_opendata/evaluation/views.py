@@ -26,22 +26,13 @@ DONE = {"respond": workflow.N_("Your response was sent."),
         "close": workflow.N_("The notice was closed.")}
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
+_context = forms.context
 _errors = forms.field_errors
-
-
 _login_first = forms.login_first
 
 
 def _can(name: str, data: dict) -> bool:
-    try:
-        tk.check_access(f"lyg_opendata_rectification_{name}", _context(), data)
-        return True
-    except tk.NotAuthorized:
-        return False
+    return forms.can(f"lyg_opendata_rectification_{name}", data)
 
 
 def _agencies() -> list[dict[str, str]]:
@@ -108,14 +99,10 @@ def new():
 def read(id: str):
     if not tk.current_user.is_authenticated:
         return _login_first()
-    try:
-        row = tk.get_action("lyg_opendata_rectification_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Rectification notice not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
-    forms = [verb for verb in row["allowed"] if _can(verb, {"id": id})]
-    return tk.render("lyg_opendata/evaluation/read.html", {"row": row, "forms": forms})
+    row = forms.show("lyg_opendata_rectification_show", {"id": id},
+                     _("Rectification notice not found"))
+    verbs = [verb for verb in row["allowed"] if _can(verb, {"id": id})]
+    return tk.render("lyg_opendata/evaluation/read.html", {"row": row, "forms": verbs})
 
 
 def act(id: str, verb: str):
@@ -123,16 +110,8 @@ def act(id: str, verb: str):
         return tk.abort(404, _("Unknown action"))
     if not tk.current_user.is_authenticated:
         return _login_first()
-    try:
-        tk.get_action(f"lyg_opendata_rectification_{verb}")(
-            _context(), {"id": id, "text": tk.request.form.get("text", "")})
-        tk.h.flash_success(_(DONE[verb]))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(forms.error_text(e))
+    forms.run(f"lyg_opendata_rectification_{verb}",
+              {"id": id, "text": tk.request.form.get("text", "")}, DONE[verb])
     return tk.redirect_to("lyg_opendata_evaluation.rectification_read", id=id)
 
 

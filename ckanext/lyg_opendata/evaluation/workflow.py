@@ -87,11 +87,7 @@ def may_respond(user, row: Rectification) -> bool:
 # --- rows ----------------------------------------------------------------------------------
 
 def get(rectification_id: str) -> Rectification:
-    row = model.Session.get(Rectification, rectification_id or "") \
-        if isinstance(rectification_id, str) else None
-    if row is None:
-        raise tk.ObjectNotFound(_("Rectification notice not found"))
-    return row
+    return shared.find(Rectification, rectification_id, _("Rectification notice not found"))
 
 
 def clock(row: Rectification, cal: Optional[workdays.Calendar] = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.objections.model import Objection, Report
 
@@ -45,28 +46,15 @@ __all__ = [
     "lyg_opendata_report_my_list",
 ]
 
-OK = {"success": True}
-
-
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+OK, _deny = authz.OK, authz.deny
 
 
 def _obj(data_dict) -> Objection | None:
-    return model.Session.get(Objection, (data_dict or {}).get("id") or "")
+    return authz.row(Objection, data_dict)
 
 
-def _logged_in(context) -> bool:
-    return roles._user(context.get("user")) is not None
-
-
-def _can_read_dataset(context, package_id) -> bool:
-    try:
-        tk.check_access("package_show", {"user": context.get("user"), "model": model},
-                        {"id": package_id})
-        return True
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return False
+_logged_in = authz.logged_in
+_can_read_dataset = authz.can_read_dataset
 
 
 def _agency_staff(user, obj) -> bool:
@@ -222,7 +210,7 @@ def lyg_opendata_report_create(context, data_dict):
 
 
 def _report(data_dict) -> Report | None:
-    return model.Session.get(Report, (data_dict or {}).get("id") or "")
+    return authz.row(Report, data_dict)
 
 
 def lyg_opendata_report_show(context, data_dict):

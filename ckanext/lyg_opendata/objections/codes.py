@@ -1,9 +1,7 @@
 """Code lists of objections and reports (codes are the API; labels in the UI language)."""
 from __future__ import annotations
 
-from typing import Optional
-
-from ckanext.lyg_opendata.vocab import Term
+from ckanext.lyg_opendata.vocab import CodeLists, Term
 
 # Art 20: what is wrong with the data
 TYPES = [
@@ -74,20 +72,7 @@ REPORT_EVENTS = [
 # the public marker of a dataset under verification (Huai'an standard's wording)
 MARKER = Term("under_objection", "有异议，核实中", "Under objection, being verified")
 
-_LISTS = {"type": TYPES, "status": STATUSES, "outcome": OUTCOMES, "event": EVENTS,
-          "role": ROLES, "report_status": REPORT_STATUSES, "report_event": REPORT_EVENTS}
+_LISTS = CodeLists({"type": TYPES, "status": STATUSES, "outcome": OUTCOMES, "event": EVENTS,
+                    "role": ROLES, "report_status": REPORT_STATUSES, "report_event": REPORT_EVENTS})
+terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
 
-
-def codes(kind: str) -> list[str]:
-    return [t.code for t in _LISTS[kind]]
-
-
-def label(kind: str, code: Optional[str]) -> str:
-    for term in _LISTS[kind]:
-        if term.code == code:
-            return term.label()
-    return code or ""
-
-
-def choices(kind: str) -> list[dict]:
-    return [{"value": t.code, "text": t.label()} for t in _LISTS[kind]]

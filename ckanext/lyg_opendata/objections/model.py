@@ -2,21 +2,14 @@
 through alembic (migration/lyg_opendata, 0006_objections)."""
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.plugins.toolkit as tk
 
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
+from ckanext.lyg_opendata.tables import EventColumns
+from ckanext.lyg_opendata.tables import new_id as _uuid
+from ckanext.lyg_opendata.tables import utcnow as _utcnow
 
 
 class Objection(tk.BaseModel):
@@ -63,23 +56,17 @@ class Objection(tk.BaseModel):
     last_reminded = sa.Column(sa.Date)
 
 
-class ObjectionEvent(tk.BaseModel):
+class ObjectionEvent(EventColumns, tk.BaseModel):
     """One step in an objection's timeline (who, in which role, when, from, to, text)."""
     __tablename__ = "lyg_opendata_objection_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     objection_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_objection.id",
                                                            ondelete="CASCADE"),
                              nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
     actor_role = sa.Column(sa.UnicodeText)            # raiser | agency | supervisor | system
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
     public = sa.Column(sa.Boolean, nullable=False, default=True)
     data = sa.Column(JSONB)
-    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
 
 
 class Report(tk.BaseModel):
@@ -102,17 +89,11 @@ class Report(tk.BaseModel):
     created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
 
 
-class ReportEvent(tk.BaseModel):
+class ReportEvent(EventColumns, tk.BaseModel):
     """One step in a report's handling."""
     __tablename__ = "lyg_opendata_report_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     report_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_report.id", ondelete="CASCADE"),
                           nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
     actor_role = sa.Column(sa.UnicodeText)
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
-    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)

@@ -1,11 +1,11 @@
 """navl schemas and validators of objections and reports."""
 from __future__ import annotations
 
-from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections import codes, workflow
+from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
 
@@ -144,8 +144,3 @@ def _report_action(value, context):
     return value
 
 
-def validate(data_dict: dict, schema: dict) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data

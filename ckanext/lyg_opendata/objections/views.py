@@ -13,6 +13,7 @@ from ckan.lib.pagination import Page
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata import forms
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.objections import codes, evidence, workflow
 from ckanext.lyg_opendata.objections.action import marker
 from ckanext.lyg_opendata.objections.corrections import dataset_changes
@@ -24,26 +25,9 @@ __all__ = ["objections_blueprint"]
 objections_blueprint = Blueprint("lyg_opendata_objections", __name__)
 
 
-def N_(msgid: str) -> str:
-    """Mark a string for translation; it is translated when shown."""
-    return msgid
-
-
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-_errors = forms.field_errors
+_context = forms.context
 _login_first = forms.login_first
-
-
-def _dataset(id: str) -> dict:
-    try:
-        return tk.get_action("package_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Dataset not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, _("You cannot see this dataset"))
+_dataset = forms.dataset
 
 
 def dataset(id: str):
@@ -80,16 +64,10 @@ def new(id: str):
         data = {k: form.get(k, "") for k in ("type", "description", "resource_id",
                                              "data_item_code", "contact")}
         payload = {**{k: v for k, v in data.items() if v}, "package_id": pkg["id"]}
-        upload = tk.request.files.get("evidence")
-        if upload is not None and upload.filename:
-            payload["evidence"] = upload
-        try:
-            obj = tk.get_action("lyg_opendata_objection_create")(_context(), payload)
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        if forms.upload("evidence"):
+            payload["evidence"] = forms.upload("evidence")
+        obj, errors = forms.submit("lyg_opendata_objection_create", payload)
+        if not errors:
             tk.h.flash_success(_("Your objection was sent to the data-opening body. You can "
                                  "follow it under My objections."))
             return tk.redirect_to("lyg_opendata_objections.read", id=obj["id"])
@@ -103,21 +81,11 @@ def new(id: str):
 
 
 def read(id: str):
-    try:
-        obj = tk.get_action("lyg_opendata_objection_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Objection not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
+    obj = forms.show("lyg_opendata_objection_show", {"id": id}, _("Objection not found"))
     user = _context()["user"]
-    data_dict = {"id": id}
 
     def can(name: str) -> bool:
-        try:
-            tk.check_access(f"lyg_opendata_objection_{name}", _context(), data_dict)
-            return True
-        except tk.NotAuthorized:
-            return False
+        return forms.can(f"lyg_opendata_objection_{name}", {"id": id})
 
     status = obj["status"]
     allowed = {action for action, (states, _target) in workflow.TRANSITIONS.items()
@@ -168,22 +136,10 @@ def act(id: str, action: str):
     if action not in ACTIONS:
         return tk.abort(404, _("Unknown action"))
     name, fields, done = ACTIONS[action]
-    form = tk.request.form
-    data: dict[str, Any] = {"id": id}
-    for field in fields:
-        if field in form and form.get(field) != "":
-            data[field] = form.get(field)
+    data: dict[str, Any] = {"id": id, **forms.filled(fields)}
     if action == "answer":
-        data["public"] = form.get("public") == "true"
-    try:
-        tk.get_action(name)(_context(), data)
-        tk.h.flash_success(_(done))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(forms.error_text(e))
+        data["public"] = tk.request.form.get("public") == "true"
+    forms.run(name, data, done)
     return tk.redirect_to("lyg_opendata_objections.read", id=id)
 
 
@@ -280,13 +236,8 @@ def report_new():
         payload = {k: v for k, v in data.items() if v}
         if pkg:
             payload["package_id"] = pkg["id"]
-        try:
-            tk.get_action("lyg_opendata_report_create")(_context(), payload)
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        _report, errors = forms.submit("lyg_opendata_report_create", payload)
+        if not errors:
             tk.h.flash_success(_("Your report was sent to the supervisors. It is not public."))
             return tk.redirect_to("lyg_opendata_objections.mine")
     return tk.render("lyg_opendata/objections/report_new.html",
@@ -315,19 +266,9 @@ def reports():
 
 
 def report_read(id: str):
-    try:
-        report = tk.get_action("lyg_opendata_report_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Report not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
-    try:
-        tk.check_access("lyg_opendata_report_update", _context(), {"id": id})
-        can_update = True
-    except tk.NotAuthorized:
-        can_update = False
-    return tk.render("lyg_opendata/objections/report_read.html",
-                     {"report": report, "can_update": can_update})
+    report = forms.show("lyg_opendata_report_show", {"id": id}, _("Report not found"))
+    return tk.render("lyg_opendata/objections/report_read.html", {
+        "report": report, "can_update": forms.can("lyg_opendata_report_update", {"id": id})})
 
 
 def report_update(id: str):

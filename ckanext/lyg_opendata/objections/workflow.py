@@ -132,10 +132,7 @@ def lock(objection_id: str) -> Objection:
 
 
 def get(objection_id: str) -> Objection:
-    obj = model.Session.get(Objection, objection_id or "")
-    if obj is None:
-        raise tk.ObjectNotFound(_("Objection not found"))
-    return obj
+    return shared.find(Objection, objection_id, _("Objection not found"))
 
 
 def record(obj: Objection, user, action: str, from_status: Optional[str], to_status: Optional[str],

@@ -12,9 +12,9 @@ Data requests:
 """
 from __future__ import annotations
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.participation.model import DataRequest
 
@@ -33,20 +33,14 @@ __all__ = [
     "lyg_opendata_data_request_support",
 ]
 
-OK = {"success": True}
-
-
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+OK, _deny = authz.OK, authz.deny
 
 
 def _req(data_dict):
-    rid = (data_dict or {}).get("id")
-    return model.Session.get(DataRequest, rid) if isinstance(rid, str) and rid else None
+    return authz.row(DataRequest, data_dict)
 
 
-def _logged_in(context) -> bool:
-    return roles._user(context.get("user")) is not None
+_logged_in = authz.logged_in
 
 
 def _requester(user, req) -> bool:
@@ -76,10 +70,7 @@ def lyg_opendata_data_request_list(context, data_dict):
     return OK
 
 
-def _supervisors(context, data_dict):
-    if roles.is_supervisor(context.get("user")):
-        return OK
-    return _deny(_("Only supervisors may do this"))
+_supervisors = authz.supervisors_only
 
 
 def lyg_opendata_data_request_route(context, data_dict):

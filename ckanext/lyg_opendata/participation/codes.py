@@ -1,10 +1,8 @@
 """Code lists of participation (codes are the API; labels in the UI language)."""
 from __future__ import annotations
 
-from typing import Optional
-
 from ckanext.lyg_opendata import vocab
-from ckanext.lyg_opendata.vocab import Term
+from ckanext.lyg_opendata.vocab import CodeLists, Term
 
 STATUSES = [
     Term("submitted", "待分办", "Waiting to be routed"),
@@ -64,28 +62,7 @@ SORTS = [
     Term("newest", "最新提出", "Newest"),
 ]
 
-_LISTS = {"status": STATUSES, "answer": ANSWERS, "event": EVENTS, "role": ROLES,
-          "format": FORMATS, "sort": SORTS}
-
-
-def terms(kind: str) -> list[Term]:
-    if kind == "frequency":
-        return vocab.UPDATE_FREQUENCIES
-    if kind == "legal_basis":
-        return vocab.NON_OPEN_BASES
-    return _LISTS[kind]
-
-
-def codes(kind: str) -> list[str]:
-    return [t.code for t in terms(kind)]
-
-
-def label(kind: str, code: Optional[str]) -> str:
-    for term in terms(kind):
-        if term.code == code:
-            return term.label()
-    return code or ""
-
-
-def choices(kind: str) -> list[dict]:
-    return [{"value": t.code, "text": t.label()} for t in terms(kind)]
+_LISTS = CodeLists({"status": STATUSES, "answer": ANSWERS, "event": EVENTS, "role": ROLES,
+                    "format": FORMATS, "sort": SORTS, "frequency": vocab.UPDATE_FREQUENCIES,
+                    "legal_basis": vocab.NON_OPEN_BASES})
+terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
+
 __all__ = ["lyg_opendata_dataset_requests", "lyg_opendata_request_deadline_days",
            "lyg_opendata_masked_name", "lyg_opendata_rating_summary",
            "lyg_opendata_social_publisher", "lyg_opendata_social_publisher_types"]
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user and tk.current_user.is_authenticated else ""}
+_context = forms.context
 
 
 def lyg_opendata_dataset_requests(package_id: str) -> list[dict]:

@@ -3,21 +3,14 @@ datasets and supports (+1), and ratings (评价). Schema changes go through alem
 (migration/lyg_opendata, 0008_participation)."""
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.plugins.toolkit as tk
 
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
+from ckanext.lyg_opendata.tables import EventColumns
+from ckanext.lyg_opendata.tables import new_id as _uuid
+from ckanext.lyg_opendata.tables import utcnow as _utcnow
 
 
 class DataRequest(tk.BaseModel):
@@ -55,22 +48,16 @@ class DataRequest(tk.BaseModel):
     moderation_reason = sa.Column(sa.UnicodeText)
 
 
-class DataRequestEvent(tk.BaseModel):
+class DataRequestEvent(EventColumns, tk.BaseModel):
     """One step in a data request's timeline."""
     __tablename__ = "lyg_opendata_data_request_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     request_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_data_request.id",
                                                          ondelete="CASCADE"),
                            nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
     actor_role = sa.Column(sa.UnicodeText)            # requester | agency | supervisor | system
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
     data = sa.Column(JSONB)
-    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
 
 
 class DataRequestDataset(tk.BaseModel):
@@ -148,17 +135,11 @@ class Suggestion(tk.BaseModel):
     created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
 
 
-class SuggestionEvent(tk.BaseModel):
+class SuggestionEvent(EventColumns, tk.BaseModel):
     """One step in a suggestion's handling."""
     __tablename__ = "lyg_opendata_suggestion_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     suggestion_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_suggestion.id",
                                                             ondelete="CASCADE"),
                               nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
-    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)

@@ -52,11 +52,8 @@ def _package(id_or_name) -> model.Package:
     return pkg
 
 
-def get(rating_id) -> Rating:
-    row = model.Session.get(Rating, rating_id) if isinstance(rating_id, str) and rating_id else None
-    if row is None:
-        raise tk.ObjectNotFound(_("Rating not found"))
-    return row
+def get(rating_id: str) -> Rating:
+    return shared.find(Rating, rating_id, _("Rating not found"))
 
 
 def summary(package_id: str) -> dict[str, Any]:

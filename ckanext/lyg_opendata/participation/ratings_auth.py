@@ -9,6 +9,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.participation.model import Rating
 
@@ -29,22 +30,13 @@ __all__ = [
     "lyg_opendata_suggestion_close",
 ]
 
-OK = {"success": True}
-
-
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+OK, _deny = authz.OK, authz.deny
 
 
 def _can_read_dataset(context, package_id) -> bool:
     if not isinstance(package_id, str) or not package_id or model.Package.get(package_id) is None:
         return True  # the action answers 404
-    try:
-        tk.check_access("package_show", {"user": context.get("user"), "model": model},
-                        {"id": package_id})
-        return True
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return False
+    return authz.can_read_dataset(context, package_id)
 
 
 def lyg_opendata_rating_rate(context, data_dict):
@@ -102,8 +94,7 @@ def lyg_opendata_publisher_list(context, data_dict):
 
 def _suggestion(data_dict):
     from ckanext.lyg_opendata.participation.model import Suggestion
-    sid = (data_dict or {}).get("id")
-    return model.Session.get(Suggestion, sid) if isinstance(sid, str) and sid else None
+    return authz.row(Suggestion, data_dict)
 
 
 def _operator(user) -> bool:

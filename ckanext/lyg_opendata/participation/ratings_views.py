@@ -12,23 +12,8 @@ from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.participation import ratings
 
 _ = tk._
-
-
-
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-_errors = forms.field_errors
-
-
-def _dataset(id: str) -> dict:
-    try:
-        return tk.get_action("package_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Dataset not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, _("You cannot see this dataset"))
+_context = forms.context
+_dataset = forms.dataset
 
 
 def dataset_ratings(id: str):
@@ -39,13 +24,8 @@ def dataset_ratings(id: str):
         if not tk.current_user.is_authenticated:
             return tk.redirect_to("user.login", came_from=tk.request.path)
         form = {k: tk.request.form.get(k, "") for k in ratings.DIMENSION_CODES + ["comment"]}
-        try:
-            tk.get_action("lyg_opendata_rating_rate")(_context(), {"package_id": pkg["id"], **form})
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        _rated, errors = forms.submit("lyg_opendata_rating_rate", {"package_id": pkg["id"], **form})
+        if not errors:
             tk.h.flash_success(_("Thank you for your rating"))
             return tk.redirect_to("lyg_opendata_participation.ratings", id=pkg["name"])
     result = tk.get_action("lyg_opendata_rating_list")(_context(), {"package_id": pkg["id"]})
@@ -75,17 +55,7 @@ def rating_act(id: str, rating_id: str, action: str):
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.request.path)
     name, fields, done = ACTIONS[action]
-    data = {"id": rating_id, **{f: tk.request.form.get(f) for f in fields
-                                if tk.request.form.get(f, "") != ""}}
-    try:
-        tk.get_action(name)(_context(), data)
-        tk.h.flash_success(_(done))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(forms.error_text(e))
+    forms.run(name, {"id": rating_id, **forms.filled(fields)}, done)
     return tk.redirect_to("lyg_opendata_participation.ratings", id=id)
 
 

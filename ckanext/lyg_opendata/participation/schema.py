@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words, v
 from ckanext.lyg_opendata.participation import codes
+from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
 
@@ -139,15 +140,6 @@ def list_schema() -> dict:
         "limit": [v("ignore_missing"), v("natural_number_validator")],
         "offset": [v("ignore_missing"), v("natural_number_validator")],
     }
-
-
-def validate(data_dict, schema_: dict) -> dict:
-    if not isinstance(data_dict, dict):
-        raise tk.ValidationError({"data": [_("Send the fields as an object")]})
-    data, errors = tk.navl_validate(dict(data_dict), schema_, {})
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def rating_schema() -> dict:

@@ -19,7 +19,7 @@ from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.objections import workflow as objections_workflow
 from ckanext.lyg_opendata.participation import schema
 from ckanext.lyg_opendata.participation.model import Suggestion, SuggestionEvent
-from ckanext.lyg_opendata.vocab import Term
+from ckanext.lyg_opendata.vocab import CodeLists, Term
 
 _ = tk._
 
@@ -39,7 +39,8 @@ EVENTS = [
     Term("answer", "答复", "Answered"),
     Term("close", "关闭", "Closed"),
 ]
-_LISTS = {"category": CATEGORIES, "status": STATUSES, "event": EVENTS}
+_LISTS = CodeLists({"category": CATEGORIES, "status": STATUSES, "event": EVENTS})
+label, choices = _LISTS.label, _LISTS.choices
 
 TRANSITIONS = shared.Transitions({
     "answer": (frozenset({"submitted", "answered"}), "answered"),
@@ -55,17 +56,6 @@ __all__ = [
     "lyg_opendata_suggestion_answer",
     "lyg_opendata_suggestion_close",
 ]
-
-
-def label(kind: str, code: Optional[str]) -> str:
-    for t in _LISTS[kind]:
-        if t.code == code:
-            return t.label()
-    return code or ""
-
-
-def choices(kind: str) -> list[dict]:
-    return [{"value": t.code, "text": t.label()} for t in _LISTS[kind]]
 
 
 def operator_org() -> Optional[model.Group]:
@@ -85,12 +75,8 @@ def is_operator(user) -> bool:
     return bool(org) and roles.is_agency_editor(user, org.id)
 
 
-def get(suggestion_id) -> Suggestion:
-    row = model.Session.get(Suggestion, suggestion_id) \
-        if isinstance(suggestion_id, str) and suggestion_id else None
-    if row is None:
-        raise tk.ObjectNotFound(_("Suggestion not found"))
-    return row
+def get(suggestion_id: str) -> Suggestion:
+    return shared.find(Suggestion, suggestion_id, _("Suggestion not found"))
 
 
 def suggestion_dict(row: Suggestion, user, events: bool = True) -> dict[str, Any]:
@@ -118,8 +104,8 @@ def _record(row: Suggestion, user, action: str, from_status, to_status, text=Non
 
 def _one_of(kind: str):
     def validator(value, context):
-        if value not in [t.code for t in _LISTS[kind]]:
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(t.code for t in _LISTS[kind]))
+        if value not in _LISTS.codes(kind):
+            raise tk.Invalid(_("Choose one of: %s") % ", ".join(_LISTS.codes(kind)))
         return value
     return validator
 

@@ -21,13 +21,7 @@ participation_blueprint = Blueprint("lyg_opendata_participation", __name__)
 _bp = participation_blueprint
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-_errors = forms.field_errors
-
-
+_context = forms.context
 _login_first = forms.login_first
 
 
@@ -68,13 +62,8 @@ def request_new():
         data["show_name"] = form.get("show_name") == "true"
         payload = {k: v for k, v in data.items() if v not in ("", None)}
         payload["show_name"] = data["show_name"]
-        try:
-            req = tk.get_action("lyg_opendata_data_request_create")(_context(), payload)
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        req, errors = forms.submit("lyg_opendata_data_request_create", payload)
+        if not errors:
             tk.h.flash_success(_("Your data request is public now. The supervisors route it to "
                                  "the data-opening body that holds the data."))
             return tk.redirect_to("lyg_opendata_participation.request_read", id=req["id"])
@@ -86,20 +75,10 @@ def request_new():
 
 
 def request_read(id: str):
-    try:
-        req = tk.get_action("lyg_opendata_data_request_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Data request not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
-    data_dict = {"id": id}
+    req = forms.show("lyg_opendata_data_request_show", {"id": id}, _("Data request not found"))
 
     def can(name: str) -> bool:
-        try:
-            tk.check_access(f"lyg_opendata_data_request_{name}", _context(), data_dict)
-            return True
-        except tk.NotAuthorized:
-            return False
+        return forms.can(f"lyg_opendata_data_request_{name}", {"id": id})
 
     status = req["status"]
     allowed = set(workflow.TRANSITIONS.allowed(status))
@@ -143,20 +122,7 @@ def request_act(id: str, action: str):
     if not tk.current_user.is_authenticated:
         return _login_first()
     name, fields, done = ACTIONS[action]
-    form = tk.request.form
-    data: dict[str, Any] = {"id": id}
-    for field in fields:
-        if form.get(field, "") != "":
-            data[field] = form.get(field)
-    try:
-        tk.get_action(name)(_context(), data)
-        tk.h.flash_success(_(done))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(forms.error_text(e))
+    forms.run(name, {"id": id, **forms.filled(fields)}, done)
     return tk.redirect_to("lyg_opendata_participation.request_read", id=id)
 
 
@@ -168,19 +134,11 @@ def publisher(id: str):
     if not tk.current_user.is_authenticated:
         return _login_first()
     kind = tk.request.form.get("type", "")
-    try:
-        if kind:
-            tk.get_action("lyg_opendata_publisher_mark")(_context(), {"id": id, "type": kind})
-            tk.h.flash_success(_("Marked as a non-government publisher"))
-        else:
-            tk.get_action("lyg_opendata_publisher_unmark")(_context(), {"id": id})
-            tk.h.flash_success(_("Mark removed"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(forms.error_text(e))
+    if kind:
+        forms.run("lyg_opendata_publisher_mark", {"id": id, "type": kind},
+                  N_("Marked as a non-government publisher"))
+    else:
+        forms.run("lyg_opendata_publisher_unmark", {"id": id}, N_("Mark removed"))
     return tk.redirect_to("organization.read", id=id)
 
 
@@ -209,12 +167,9 @@ def suggestion_new():
     errors: dict[str, str] = {}
     if tk.request.method == "POST":
         data = {k: tk.request.form.get(k, "") for k in ("category", "text", "contact")}
-        try:
-            row = tk.get_action("lyg_opendata_suggestion_create")(
-                _context(), {k: v for k, v in data.items() if v})
-        except tk.ValidationError as e:
-            errors = _errors(e)
-        else:
+        row, errors = forms.submit("lyg_opendata_suggestion_create",
+                                   {k: v for k, v in data.items() if v})
+        if not errors:
             tk.h.flash_success(_("Thank you. The platform operator will answer your suggestion."))
             return tk.redirect_to("lyg_opendata_participation.suggestion_read", id=row["id"])
     return tk.render("lyg_opendata/participation/suggestion_new.html", {
@@ -224,19 +179,11 @@ def suggestion_new():
 def suggestion_read(id: str):
     if not tk.current_user.is_authenticated:
         return _login_first()
-    try:
-        row = tk.get_action("lyg_opendata_suggestion_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, _("Suggestion not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
+    row = forms.show("lyg_opendata_suggestion_show", {"id": id}, _("Suggestion not found"))
 
     def can(verb):
-        try:
-            tk.check_access(f"lyg_opendata_suggestion_{verb}", _context(), {"id": id})
-        except tk.NotAuthorized:
-            return False
-        return _suggestions.TRANSITIONS.can(verb, row["status"])
+        return (forms.can(f"lyg_opendata_suggestion_{verb}", {"id": id})
+                and _suggestions.TRANSITIONS.can(verb, row["status"]))
     return tk.render("lyg_opendata/participation/suggestion_read.html", {
         "s": row, "perms": {"answer": can("answer"), "close": can("close")}})
 
@@ -246,18 +193,8 @@ def suggestion_act(id: str, action: str):
         return tk.abort(404, _("Unknown action"))
     if not tk.current_user.is_authenticated:
         return _login_first()
-    data = {"id": id}
-    if tk.request.form.get("text"):
-        data["text"] = tk.request.form["text"]
-    try:
-        tk.get_action(f"lyg_opendata_suggestion_{action}")(_context(), data)
-        tk.h.flash_success(_("Answer sent") if action == "answer" else _("Suggestion closed"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(forms.error_text(e))
+    forms.run(f"lyg_opendata_suggestion_{action}", {"id": id, **forms.filled(("text",))},
+              N_("Answer sent") if action == "answer" else N_("Suggestion closed"))
     return tk.redirect_to("lyg_opendata_participation.suggestion_read", id=id)
 
 

@@ -122,10 +122,7 @@ def _pause_clock(req: DataRequest) -> None:
 # --- records -------------------------------------------------------------------------------
 
 def get(request_id: str) -> DataRequest:
-    req = model.Session.get(DataRequest, request_id) if isinstance(request_id, str) and request_id else None
-    if req is None:
-        raise tk.ObjectNotFound(_("Data request not found"))
-    return req
+    return shared.find(DataRequest, request_id, _("Data request not found"))
 
 
 def lock(request_id: str) -> DataRequest:

@@ -204,9 +204,9 @@ def lyg_opendata_org_emblem(organization: Any, size: str = "") -> Markup:
 def lyg_opendata_error_dataset() -> Optional[dict[str, str]]:
     """On an error page: the conditional dataset the failed request was for (its data were
     refused), so the page can lead to the application form."""
-    from ckanext.lyg_opendata.access import redaction
+    from ckanext.lyg_opendata.access import guard
     try:
-        pkg, _res = redaction._target()
+        pkg, _res = guard._target()
         if pkg is None:
             pkg = model.Package.get((tk.request.view_args or {}).get("id") or "")
     except Exception:  # an error page never fails in turn

@@ -9,6 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.workdays import calendar, loader
+from ckanext.lyg_opendata.validation import validate as _validate
 
 _ = tk._
 MAX_N = 366
@@ -40,13 +41,6 @@ def _source(value: str, context) -> str:
     if len(value) > 200:
         raise tk.Invalid(_("At most {max} characters").format(max=200))
     return value
-
-
-def _validate(data_dict, schema):
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _show(year: int) -> dict[str, Any]:

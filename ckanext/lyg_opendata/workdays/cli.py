@@ -144,3 +144,6 @@ def years(ctx):
                      "{first}–{last}.").format(library=loader.LIBRARY,
                                                 version=loader.library_version(),
                                                 first=known[0], last=known[-1]))
+
+
+COMMANDS: list = [calendar]

@@ -8,6 +8,8 @@ from flask import Blueprint, Response
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
+
 from ckanext.lyg_opendata.workdays import calendar, labels, loader
 
 _ = tk._
@@ -16,8 +18,7 @@ MAX_UPLOAD = 256 * 1024
 calendar_blueprint = Blueprint("lyg_opendata_calendar", __name__)
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+_context = forms.context
 
 
 def _require_loader():

@@ -27,10 +27,10 @@ def remind(ctx, dry_run):
     """Remind the agencies of applications whose deadline is near (the configured number of
     working days before it) or has passed; each reminder once per application (notice and
     email to the agency's editors and admins). Run daily (config/crontab)."""
-    from ckanext.lyg_opendata.access import applications as apps
+    from ckanext.lyg_opendata.access.applications import reminders
 
     with _request(ctx):
-        report = apps.send_reminders(dry_run=dry_run)
+        report = reminders.send_reminders(dry_run=dry_run)
     for line in report:
         click.echo(f"{line['kind']}: {line['id']} {line['title']} (due {line['due_on']}, "
                    f"{line['days_left']} working days left, {line['recipients']} recipients)")
@@ -44,10 +44,10 @@ def erase_personal_data(ctx, dry_run):
     """Erase the contact details of applications whose retention period (the privacy
     notice's ``applications.retention_years`` after the decision or the granted term) is
     over. The record of the decision stays. Run daily (config/crontab)."""
-    from ckanext.lyg_opendata.access import applications as apps
+    from ckanext.lyg_opendata.access.applications import reminders
 
     with _request(ctx):
-        ids = apps.erase_personal_data(dry_run=dry_run)
+        ids = reminders.erase_personal_data(dry_run=dry_run)
     for app_id in ids:
         click.echo(f"erased: {app_id}")
     click.echo(f"applications: {len(ids)}" + (" (dry run, nothing changed)" if dry_run else ""))

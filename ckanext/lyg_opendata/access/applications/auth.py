@@ -13,8 +13,9 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.applications import workflow as app_workflow
 from ckanext.lyg_opendata.access.model import Application
 
 _ = tk._
@@ -32,12 +33,11 @@ __all__ = [
 ]
 
 
-def _deny(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+_deny = authz.deny
 
 
 def _app(data_dict) -> Application | None:
-    return model.Session.get(Application, (data_dict or {}).get("id") or "")
+    return authz.row(Application, data_dict)
 
 
 def lyg_opendata_application_create(context, data_dict):
@@ -54,7 +54,7 @@ def _may_view(context, data_dict):
     app = _app(data_dict)
     if app is None:
         return _deny(_("Application not found"))
-    if apps.may_view(context.get("user"), app):
+    if app_workflow.may_view(context.get("user"), app):
         return {"success": True}
     return _deny(_("Only the applicant, the data-opening body that answers it and "
                    "supervisors can see an application"))
@@ -84,7 +84,7 @@ def _applicant_only(context, data_dict):
     app = _app(data_dict)
     if app is None:
         return _deny(_("Application not found"))
-    if apps.is_applicant(context.get("user"), app):
+    if app_workflow.is_applicant(context.get("user"), app):
         return {"success": True}
     return _deny(_("Only the applicant can do this"))
 
@@ -103,7 +103,7 @@ def _deciding_staff(context, data_dict):
     app = _app(data_dict)
     if app is None:
         return _deny(_("Application not found"))
-    if apps.is_deciding_staff(context.get("user"), app):
+    if app_workflow.is_deciding_staff(context.get("user"), app):
         return {"success": True}
     return _deny(_("Only the editors and admins of the data-opening body that holds the "
                    "dataset decide on its applications"))

@@ -1,11 +1,11 @@
 """Actions of agreements, grants and usage reports (Art 19, 24, 40).
 
-The logic lives in :mod:`ckanext.lyg_opendata.access.agreements`; here: access checks,
-validation with field errors, and the dicts returned.
-"""
+The logic lives in the modules beside this one (texts, workflow, grants, reports), the
+schemas in schema.py; here: access checks, validation with field errors, and the dicts
+returned."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import flask
 
@@ -14,12 +14,21 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata import workflow as shared
-from ckanext.lyg_opendata.access import agreements
+from ckanext.lyg_opendata.access.agreements import dicts as agreement_dicts
+from ckanext.lyg_opendata.access.agreements import grants as agreement_grants
+from ckanext.lyg_opendata.access.agreements import lists
+from ckanext.lyg_opendata.access.agreements import reports as agreement_reports
+from ckanext.lyg_opendata.access.agreements import texts as agreement_texts
+from ckanext.lyg_opendata.access.agreements import workflow as agreement_workflow
 from ckanext.lyg_opendata.access.model import (
     Agreement, AgreementTemplate, Application, Grant, UsageReport)
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
+from ckanext.lyg_opendata.access.agreements.schema import (
+    GRANT_STATUSES, MAX_TEXT, MIN_REASON, REPORT_LENGTHS, REPORT_STATUSES, id_schema, length,
+    list_schema, must_be_true, template_schema, validate)
 
 _ = tk._
+
 
 __all__ = [
     "lyg_opendata_agreement_template_create",
@@ -36,76 +45,6 @@ __all__ = [
     "lyg_opendata_usage_report_list",
 ]
 
-SCOPES = ("mine", "agency", "all")
-MAX_TITLE = 200
-MAX_BODY = 50000
-MIN_REASON = 5
-MAX_TEXT = 5000
-# usage report fields: (minimum, maximum) characters
-REPORT_LENGTHS = {"usage": (20, MAX_TEXT), "results": (10, MAX_TEXT), "incidents": (1, MAX_TEXT)}
-GRANT_STATUSES = ("pending", "active", "expired", "revoked")
-REPORT_STATUSES = ("upcoming", "due", "overdue", "submitted", "missing")
-
-
-# --- validators ------------------------------------------------------------------------
-
-def _length(minimum: int, maximum: int):
-    def check(value: Any, context) -> str:
-        value = (value or "").strip() if isinstance(value, str) else value
-        if not isinstance(value, str):
-            raise tk.Invalid(_("Must be text"))
-        if len(value) < minimum:
-            raise tk.Invalid(_("At least %d characters") % minimum)
-        if len(value) > maximum:
-            raise tk.Invalid(_("At most %d characters") % maximum)
-        return value
-    return check
-
-
-def _template_body(value: str, context) -> str:
-    errors = agreements.template_errors(value)
-    if errors:
-        raise tk.Invalid("; ".join(errors))
-    return value
-
-
-def _one_of(options):
-    def check(value: Any, context):
-        if value not in options:
-            raise tk.Invalid(_("Must be one of: %s") % ", ".join(options))
-        return value
-    return check
-
-
-def _must_be_true(value: Any, context):
-    if value is not True:
-        raise tk.Invalid(_("Tick the box to accept the agreement"))
-    return value
-
-
-def _validate(data_dict, schema) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
-def _id_schema() -> dict:
-    v = tk.get_validator
-    return {"id": [v("not_empty"), v("unicode_safe")]}
-
-
-def _list_schema(statuses) -> dict:
-    v = tk.get_validator
-    return {
-        "scope": [v("default")("mine"), _one_of(SCOPES)],
-        "organization": [v("ignore_missing"), v("unicode_safe")],
-        "package_id": [v("ignore_missing"), v("unicode_safe")],
-        "status": [v("ignore_missing"), _one_of(statuses)],
-        "limit": [v("default")(100), v("natural_number_validator"), v("int_validator")],
-        "offset": [v("default")(0), v("natural_number_validator"), v("int_validator")],
-    }
-
 
 def _user(context) -> model.User:
     user = roles._user(context.get("user"))
@@ -121,17 +60,6 @@ def _package_filter(query, column, package_id: Optional[str]):
     return query.filter(column == (pkg.id if pkg else package_id))
 
 
-# --- model texts -----------------------------------------------------------------------
-
-def _template_schema() -> dict:
-    v = tk.get_validator
-    return {
-        "title": [v("not_empty"), v("unicode_safe"), _length(1, MAX_TITLE)],
-        "body": [v("not_empty"), v("unicode_safe"), _length(1, MAX_BODY), _template_body],
-        "note": [v("ignore_missing"), v("unicode_safe"), _length(0, 1000)],
-    }
-
-
 def lyg_opendata_agreement_template_create(context, data_dict):
     """Add a new version of the model text (协议示范文本). Sysadmins. Earlier versions and
     the agreements generated from them never change; approvals use the new version.
@@ -144,11 +72,11 @@ def lyg_opendata_agreement_template_create(context, data_dict):
     :returns: the version as ``lyg_opendata_agreement_template_show`` gives it
     """
     tk.check_access("lyg_opendata_agreement_template_create", context, data_dict)
-    data = _validate(data_dict, _template_schema())
+    data = validate(data_dict, template_schema())
     user = _user(context)
-    template = agreements.create_template(data["title"], data["body"], data.get("note"), user.id)
+    template = agreement_texts.create_template(data["title"], data["body"], data.get("note"), user.id)
     shared.commit(context)
-    return agreements.template_dict(template)
+    return agreement_texts.template_dict(template)
 
 
 def lyg_opendata_agreement_template_preview(context, data_dict):
@@ -160,10 +88,10 @@ def lyg_opendata_agreement_template_preview(context, data_dict):
         ``placeholders`` (every placeholder a body may use, with what it holds)
     """
     tk.check_access("lyg_opendata_agreement_template_preview", context, data_dict)
-    data = _validate(data_dict, _template_schema())
+    data = validate(data_dict, template_schema())
     return {"title": data["title"],
-            "text": agreements.render(data["body"], agreements.sample_values()),
-            "placeholders": {k: _(v) for k, v in agreements.PLACEHOLDERS.items()}}
+            "text": agreement_texts.render(data["body"], agreement_texts.sample_values()),
+            "placeholders": {k: _(v) for k, v in agreement_texts.PLACEHOLDERS.items()}}
 
 
 @tk.side_effect_free
@@ -176,7 +104,7 @@ def lyg_opendata_agreement_template_list(context, data_dict):
     """
     tk.check_access("lyg_opendata_agreement_template_list", context, data_dict)
     rows = model.Session.query(AgreementTemplate).order_by(AgreementTemplate.version.desc())
-    return [agreements.template_dict(t, with_body=False) for t in rows]
+    return [agreement_texts.template_dict(t, with_body=False) for t in rows]
 
 
 @tk.side_effect_free
@@ -190,7 +118,7 @@ def lyg_opendata_agreement_template_show(context, data_dict):
     """
     tk.check_access("lyg_opendata_agreement_template_show", context, data_dict)
     v = tk.get_validator
-    data = _validate(data_dict, {"version": [v("ignore_missing"), v("natural_number_validator"),
+    data = validate(data_dict, {"version": [v("ignore_missing"), v("natural_number_validator"),
                                              v("int_validator")],
                                  "id": [v("ignore_missing"), v("unicode_safe")]})
     query = model.Session.query(AgreementTemplate)
@@ -199,14 +127,14 @@ def lyg_opendata_agreement_template_show(context, data_dict):
     elif data.get("id"):
         template = model.Session.get(AgreementTemplate, data["id"])
     else:
-        template = agreements.latest_template()
+        template = agreement_texts.latest_template()
         if template is None:
-            return {"id": None, "version": 1, "title": agreements.DEFAULT_TITLE,
-                    "body": agreements.default_text(), "note": None, "created": None,
-                    "created_by": None, "placeholders": sorted(agreements.PLACEHOLDERS)}
+            return {"id": None, "version": 1, "title": agreement_texts.DEFAULT_TITLE,
+                    "body": agreement_texts.default_text(), "note": None, "created": None,
+                    "created_by": None, "placeholders": sorted(agreement_texts.PLACEHOLDERS)}
     if template is None:
         raise tk.ObjectNotFound(_("Agreement template not found"))
-    return agreements.template_dict(template)
+    return agreement_texts.template_dict(template)
 
 
 # --- agreements ------------------------------------------------------------------------
@@ -231,9 +159,9 @@ def lyg_opendata_agreement_show(context, data_dict):
         and ``applicant_sign_user_agent`` (for the applicant, the agency and sysadmins; null
         for supervisors), ``signed``, ``grant_id``, ``grant_status``
     """
-    data = _validate(data_dict, _id_schema())
+    data = validate(data_dict, id_schema())
     tk.check_access("lyg_opendata_agreement_show", context, data)
-    return agreements.agreement_dict(_agreement(data), viewer=context.get("user"))
+    return agreement_dicts.agreement_dict(_agreement(data), viewer=context.get("user"))
 
 
 @tk.side_effect_free
@@ -249,9 +177,9 @@ def lyg_opendata_agreement_list(context, data_dict):
     :returns: ``count`` and ``results`` (as ``lyg_opendata_agreement_show`` without ``text``)
     """
     tk.check_access("lyg_opendata_agreement_list", context, data_dict)
-    data = _validate(data_dict, _list_schema(("unsigned", "signed")))
+    data = validate(data_dict, list_schema(("unsigned", "signed")))
     user = _user(context)
-    query = agreements.agreements_query(user, data["scope"], data.get("organization"))
+    query = lists.agreements_query(user, data["scope"], data.get("organization"))
     query = _package_filter(query, Application.package_id, data.get("package_id"))
     if data.get("status") == "unsigned":
         query = query.filter(Agreement.applicant_signed_at.is_(None))
@@ -260,7 +188,7 @@ def lyg_opendata_agreement_list(context, data_dict):
     count = query.count()
     rows = query.order_by(Agreement.created.desc()).offset(data["offset"]).limit(data["limit"])
     return {"count": count,
-            "results": [agreements.agreement_dict(a, with_text=False, viewer=user)
+            "results": [agreement_dicts.agreement_dict(a, with_text=False, viewer=user)
                         for a in rows]}
 
 
@@ -282,18 +210,18 @@ def lyg_opendata_agreement_sign(context, data_dict):
     :returns: the grant as ``lyg_opendata_grant_show`` gives it
     """
     v = tk.get_validator
-    data = _validate(data_dict, {"id": [v("not_empty"), v("unicode_safe")],
+    data = validate(data_dict, {"id": [v("not_empty"), v("unicode_safe")],
                                  "accept": [v("not_missing"), v("boolean_validator"),
-                                            _must_be_true]})
+                                            must_be_true]})
     tk.check_access("lyg_opendata_agreement_sign", context, data)
     _agreement(data)
     user = _user(context)
     ip, agent = _client()
     ip = context.get("lyg_opendata_ip") or ip
     agent = context.get("lyg_opendata_user_agent") or agent
-    _agreement_row, grant = agreements.sign(data["id"], user, ip, agent)
+    _agreement_row, grant = agreement_workflow.sign(data["id"], user, ip, agent)
     shared.commit(context)
-    return agreements.grant_dict(grant)
+    return agreement_dicts.grant_dict(grant)
 
 
 # --- grants ----------------------------------------------------------------------------
@@ -312,9 +240,9 @@ def lyg_opendata_grant_list(context, data_dict):
     :returns: ``count`` and ``results`` (as ``lyg_opendata_grant_show``)
     """
     tk.check_access("lyg_opendata_grant_list", context, data_dict)
-    data = _validate(data_dict, _list_schema(GRANT_STATUSES))
+    data = validate(data_dict, list_schema(GRANT_STATUSES))
     user = _user(context)
-    query = agreements.grants_query(user, data["scope"], data.get("organization"))
+    query = lists.grants_query(user, data["scope"], data.get("organization"))
     query = _package_filter(query, Grant.package_id, data.get("package_id"))
     today = today_beijing()
     status = data.get("status")
@@ -328,7 +256,7 @@ def lyg_opendata_grant_list(context, data_dict):
     count = query.count()
     rows = query.order_by(Grant.created.desc()).offset(data["offset"]).limit(data["limit"])
     cal = Calendar()
-    return {"count": count, "results": [agreements.grant_dict(g, today, cal=cal) for g in rows]}
+    return {"count": count, "results": [agreement_dicts.grant_dict(g, today, cal=cal) for g in rows]}
 
 
 def _grant(data) -> Grant:
@@ -350,9 +278,9 @@ def lyg_opendata_grant_show(context, data_dict):
         ``reports`` (as ``lyg_opendata_usage_report_list``), ``reports_due``,
         ``reports_overdue``
     """
-    data = _validate(data_dict, _id_schema())
+    data = validate(data_dict, id_schema())
     tk.check_access("lyg_opendata_grant_show", context, data)
-    return agreements.grant_dict(_grant(data))
+    return agreement_dicts.grant_dict(_grant(data))
 
 
 def lyg_opendata_grant_revoke(context, data_dict):
@@ -364,14 +292,14 @@ def lyg_opendata_grant_revoke(context, data_dict):
     :returns: the grant as ``lyg_opendata_grant_show`` gives it
     """
     v = tk.get_validator
-    data = _validate(data_dict, {"id": [v("not_empty"), v("unicode_safe")],
+    data = validate(data_dict, {"id": [v("not_empty"), v("unicode_safe")],
                                  "reason": [v("not_empty"), v("unicode_safe"),
-                                            _length(MIN_REASON, MAX_TEXT)]})
+                                            length(MIN_REASON, MAX_TEXT)]})
     tk.check_access("lyg_opendata_grant_revoke", context, data)
     _grant(data)
-    grant = agreements.revoke(data["id"], _user(context), data["reason"])
+    grant = agreement_grants.revoke(data["id"], _user(context), data["reason"])
     shared.commit(context)
-    return agreements.grant_dict(grant)
+    return agreement_dicts.grant_dict(grant)
 
 
 # --- usage reports ---------------------------------------------------------------------
@@ -389,15 +317,15 @@ def lyg_opendata_usage_report_submit(context, data_dict):
     v = tk.get_validator
     schema = {"id": [v("not_empty"), v("unicode_safe")]}
     for field, (low, high) in REPORT_LENGTHS.items():
-        schema[field] = [v("not_empty"), v("unicode_safe"), _length(low, high)]
-    data = _validate(data_dict, schema)
+        schema[field] = [v("not_empty"), v("unicode_safe"), length(low, high)]
+    data = validate(data_dict, schema)
     tk.check_access("lyg_opendata_usage_report_submit", context, data)
     if model.Session.get(UsageReport, data["id"]) is None:
         raise tk.ObjectNotFound(_("Usage report not found"))
-    report = agreements.submit_report(data["id"], _user(context), data["usage"], data["results"],
+    report = agreement_reports.submit_report(data["id"], _user(context), data["usage"], data["results"],
                                       data["incidents"])
     shared.commit(context)
-    return agreements.report_dict(report, with_grant=True)
+    return agreement_dicts.report_dict(report, with_grant=True)
 
 
 @tk.side_effect_free
@@ -418,9 +346,9 @@ def lyg_opendata_usage_report_list(context, data_dict):
         ``submitted_at``, ``submitted_by``, ``grant_status``
     """
     tk.check_access("lyg_opendata_usage_report_list", context, data_dict)
-    data = _validate(data_dict, _list_schema(REPORT_STATUSES))
+    data = validate(data_dict, list_schema(REPORT_STATUSES))
     user = _user(context)
-    query = agreements.reports_query(user, data["scope"], data.get("organization"))
+    query = lists.reports_query(user, data["scope"], data.get("organization"))
     query = _package_filter(query, Grant.package_id, data.get("package_id"))
     today = today_beijing()
     status = data.get("status")
@@ -438,4 +366,4 @@ def lyg_opendata_usage_report_list(context, data_dict):
         data["offset"]).limit(data["limit"])
     cal = Calendar()
     return {"count": count,
-            "results": [agreements.report_dict(r, today, cal, with_grant=True) for r in rows]}
+            "results": [agreement_dicts.report_dict(r, today, cal, with_grant=True) for r in rows]}

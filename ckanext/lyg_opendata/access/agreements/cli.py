@@ -8,11 +8,10 @@ at 24:00 Beijing time on its last day whether or not ``expire`` ran.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
-from ckanext.lyg_opendata.clitools import request_scope
+from ckanext.lyg_opendata.clitools import parse_day as _day
+from ckanext.lyg_opendata.clitools import request_scope as _scope
 
 
 @click.group(short_help="Grants of conditional data and usage reports (Art 19, 24, 40)")
@@ -20,27 +19,14 @@ def grants():
     """Grants of conditional data and their usage reports."""
 
 
-def _scope(ctx):
-    return request_scope(ctx)
-
-
-def _day(value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value!r}", param_hint="--today")
-
-
 @grants.command("expire")
 @click.option("--today", default=None, help="Act as if today (Beijing) were this date.")
 @click.pass_context
 def expire(ctx, today):
     """Notify the grantees whose grant's term has ended (each grant once)."""
-    from ckanext.lyg_opendata.access import agreements
+    from ckanext.lyg_opendata.access.agreements import grants as agreement_grants
     with _scope(ctx):
-        done = agreements.expire_notify(_day(today))
+        done = agreement_grants.expire_notify(_day(today))
         for grant in done:
             click.echo(f"{grant.id}: ended {grant.ends_on.isoformat()}, grantee notified")
         click.echo(f"grants expired and notified: {len(done)}")
@@ -52,9 +38,9 @@ def expire(ctx, today):
 def report_reminders(ctx, today):
     """Remind grantees of usage reports due soon, and grantees and agencies of overdue
     ones (each reminder once)."""
-    from ckanext.lyg_opendata.access import agreements
+    from ckanext.lyg_opendata.access.agreements import reports as agreement_reports
     with _scope(ctx):
-        counts = agreements.report_reminders(_day(today))
+        counts = agreement_reports.report_reminders(_day(today))
         click.echo(f"usage reports due soon: {counts['due_soon']}, "
                    f"overdue: {counts['overdue']} (reminders sent)")
 

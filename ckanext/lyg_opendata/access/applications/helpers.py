@@ -7,7 +7,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, roles
-from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.applications import workflow as app_workflow
 
 __all__ = [
     "lyg_opendata_application_for_dataset",
@@ -32,18 +32,18 @@ def lyg_opendata_application_for_dataset(package_id: str) -> Optional[dict[str, 
     user = _user()
     if user is None or not package_id:
         return None
-    app = apps.latest_application(user.id, package_id)
+    app = app_workflow.latest_application(user.id, package_id)
     if app is None:
         return None
-    return {"id": app.id, "status": app.status, "status_label": apps.status_label(app.status),
-            "open": app.status in apps.OPEN}
+    return {"id": app.id, "status": app.status, "status_label": app_workflow.status_label(app.status),
+            "open": app.status in app_workflow.OPEN}
 
 
 def lyg_opendata_can_apply(pkg: dict[str, Any]) -> bool:
     """Whether the dataset takes applications and the current user (or, anonymous, a user
     who logs in) may apply: not members of the dataset's own agency."""
     obj = model.Package.get(pkg.get("id") or "")
-    if obj is None or not apps.is_applicable(obj):
+    if obj is None or not app_workflow.is_applicable(obj):
         return False
     user = _user()
     if user is None:
@@ -52,15 +52,15 @@ def lyg_opendata_can_apply(pkg: dict[str, Any]) -> bool:
 
 
 def lyg_opendata_application_status_label(status: str) -> str:
-    return apps.status_label(status)
+    return app_workflow.status_label(status)
 
 
 def lyg_opendata_application_action_label(action: str) -> str:
-    return apps.action_label(action)
+    return app_workflow.action_label(action)
 
 
 def lyg_opendata_applicant_type_label(kind: str) -> str:
-    return apps.applicant_type_label(kind)
+    return app_workflow.applicant_type_label(kind)
 
 
 def lyg_opendata_unread_notices() -> int:
@@ -71,7 +71,7 @@ def lyg_opendata_unread_notices() -> int:
 def lyg_opendata_applications_waiting() -> int:
     """Applications waiting for a decision by the agencies the current user edits for."""
     user = _user()
-    return apps.count_open_for_staff(user) if user else 0
+    return app_workflow.count_open_for_staff(user) if user else 0
 
 
 def lyg_opendata_local_path(url: str) -> str:

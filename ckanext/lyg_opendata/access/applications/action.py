@@ -1,6 +1,6 @@
 """Actions of the application workflow (Art 10, 19): apply, ask for and supply more
 information, approve (→ agreement), refuse, withdraw; show, list and the timeline.
-The rules live in access/applications.py."""
+The rules live in workflow.py and schema.py beside it."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +13,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata import workflow as shared
-from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.applications import (
+    dicts, schema as app_schema, workflow as app_workflow)
+from ckanext.lyg_opendata.access.applications import notices  # noqa: F401  (registers the receivers)
 from ckanext.lyg_opendata.access.model import Application
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
 
@@ -76,17 +78,17 @@ def lyg_opendata_application_create(context, data_dict):
     :returns: the application (as ``lyg_opendata_application_show``)
     """
     tk.check_access("lyg_opendata_application_create", context, data_dict)
-    pkg = apps.dataset_for((data_dict or {}).get("package_id"))
+    pkg = app_workflow.dataset_for((data_dict or {}).get("package_id"))
     try:
         tk.check_access("package_show", dict(context), {"id": pkg.id})
     except tk.NotAuthorized:
         raise tk.ObjectNotFound(_("Dataset not found"))
-    apps.check_applicable(pkg)
-    data = apps.validate_create(data_dict)
-    apps.check_resources(pkg, data.get("resource_ids") or [])
-    app = apps.create(context, pkg, data)
+    app_workflow.check_applicable(pkg)
+    data = app_schema.validate_create(data_dict)
+    app_workflow.check_resources(pkg, data.get("resource_ids") or [])
+    app = app_workflow.create(context, pkg, data)
     shared.commit(context)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))
 
 
 @tk.side_effect_free
@@ -96,10 +98,10 @@ def lyg_opendata_application_show(context, data_dict):
 
     :param id: the application's id
     """
-    data = apps.validate(data_dict, _id_schema())
-    app = apps.get(data["id"])
+    data = app_schema.validate(data_dict, _id_schema())
+    app = app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_show", context, data)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))
 
 
 @tk.side_effect_free
@@ -109,10 +111,10 @@ def lyg_opendata_application_events(context, data_dict):
 
     :param id: the application's id
     """
-    data = apps.validate(data_dict, _id_schema())
-    app = apps.get(data["id"])
+    data = app_schema.validate(data_dict, _id_schema())
+    app = app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_events", context, data)
-    return [apps.event_dict(e) for e in apps.events(app.id)]
+    return [dicts.event_dict(e) for e in dicts.events(app.id)]
 
 
 def _at_most(n: int):
@@ -153,16 +155,16 @@ def lyg_opendata_application_list(context, data_dict):
     :returns: ``{"count": n, "results": [application, …]}``
     """
     schema = {
-        "scope": [_v("default")("mine"), apps.one_of(("mine", "agency", "all"))],
+        "scope": [_v("default")("mine"), app_schema.one_of(("mine", "agency", "all"))],
         "status": [_v("ignore_missing"), _v("unicode_safe"),
-                   apps.one_of(apps.STATUSES + ("open",))],
+                   app_schema.one_of(app_workflow.STATUSES + ("open",))],
         "organization": [_v("ignore_missing"), _v("unicode_safe")],
         "package_id": [_v("ignore_missing"), _v("unicode_safe")],
         "overdue": [_v("ignore_missing"), _bool],
         "limit": [_v("default")(100), _v("natural_number_validator"), _at_most(1000)],
         "offset": [_v("default")(0), _v("natural_number_validator")],
     }
-    data = apps.validate(data_dict, schema)
+    data = app_schema.validate(data_dict, schema)
     tk.check_access("lyg_opendata_application_list", context, data)
     user = roles._user(context.get("user"))
     query = model.Session.query(Application)
@@ -186,7 +188,7 @@ def lyg_opendata_application_list(context, data_dict):
             raise tk.ObjectNotFound(_("Dataset not found"))
         query = query.filter(Application.package_id == pkg.id)
     if data.get("status") == "open":
-        query = query.filter(Application.status.in_(apps.OPEN))
+        query = query.filter(Application.status.in_(app_workflow.OPEN))
     elif data.get("status"):
         query = query.filter(Application.status == data["status"])
     cal, today = Calendar(), today_beijing()
@@ -200,14 +202,14 @@ def lyg_opendata_application_list(context, data_dict):
         # by the clock (computed, never stored: it moves while paused and with the calendar):
         # sorted and filtered on the clock's columns only, then one page is loaded
         light = query.options(sa.orm.load_only(
-            *(getattr(Application, c) for c in apps.CLOCK_COLUMNS))).order_by(
+            *(getattr(Application, c) for c in dicts.CLOCK_COLUMNS))).order_by(
             Application.created.desc(), Application.id).all()
         keyed = []
         for a in light:
-            clock = apps.deadline(a, cal, today)
+            clock = app_workflow.deadline(a, cal, today)
             if data.get("overdue") and not clock["overdue"]:
                 continue
-            keyed.append((a.status not in apps.OPEN, clock["due_on"], a.id))
+            keyed.append((a.status not in app_workflow.OPEN, clock["due_on"], a.id))
         if scope != "mine":  # open first, the most urgent first (stable: newest first within)
             keyed.sort(key=lambda k: (k[0], k[1]))
         count = len(keyed)
@@ -215,8 +217,8 @@ def lyg_opendata_application_list(context, data_dict):
         by_id = {a.id: a for a in model.Session.query(Application).filter(
             Application.id.in_(ids or [""])).populate_existing()}
         rows = [by_id[i] for i in ids]
-    agreements = apps.prefetch(rows)
-    return {"count": count, "results": [apps.as_dict(a, user, cal, today, agreements=agreements)
+    agreements = dicts.prefetch(rows)
+    return {"count": count, "results": [dicts.as_dict(a, user, cal, today, agreements=agreements)
                                         for a in rows]}
 
 
@@ -226,13 +228,13 @@ def lyg_opendata_application_withdraw(context, data_dict):
     :param id: the application's id
     :param reason: optional
     """
-    data = apps.validate(data_dict, {**_id_schema(),
+    data = app_schema.validate(data_dict, {**_id_schema(),
                                      "reason": [_v("ignore_missing"), _v("unicode_safe")]})
-    apps.get(data["id"])
+    app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_withdraw", context, data)
-    app = apps.transition(context, data["id"], "withdraw", reason=data.get("reason"))
+    app = app_workflow.transition(context, data["id"], "withdraw", reason=data.get("reason"))
     shared.commit(context)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))
 
 
 def lyg_opendata_application_request_info(context, data_dict):
@@ -243,12 +245,12 @@ def lyg_opendata_application_request_info(context, data_dict):
     :param id: the application's id
     :param message: what is needed (required)
     """
-    data = apps.validate(data_dict, {**_id_schema(), "message": _text(4)})
-    apps.get(data["id"])
+    data = app_schema.validate(data_dict, {**_id_schema(), "message": _text(4)})
+    app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_request_info", context, data)
-    app = apps.transition(context, data["id"], "request_info", message=data["message"])
+    app = app_workflow.transition(context, data["id"], "request_info", message=data["message"])
     shared.commit(context)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))
 
 
 def lyg_opendata_application_supply_info(context, data_dict):
@@ -258,12 +260,12 @@ def lyg_opendata_application_supply_info(context, data_dict):
     :param id: the application's id
     :param reply: the information (required)
     """
-    data = apps.validate(data_dict, {**_id_schema(), "reply": _text(2)})
-    apps.get(data["id"])
+    data = app_schema.validate(data_dict, {**_id_schema(), "reply": _text(2)})
+    app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_supply_info", context, data)
-    app = apps.transition(context, data["id"], "supply_info", reply=data["reply"])
+    app = app_workflow.transition(context, data["id"], "supply_info", reply=data["reply"])
     shared.commit(context)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))
 
 
 def lyg_opendata_application_approve(context, data_dict):
@@ -281,22 +283,22 @@ def lyg_opendata_application_approve(context, data_dict):
     :param report_interval_months: usage reports every N months (optional; default one
         report at the end of the term, Art 24)
     """
-    data = apps.validate(data_dict, {
+    data = app_schema.validate(data_dict, {
         **_id_schema(),
         "conditions_of_use": _text(4),
-        "granted_resource_ids": [_v("ignore_missing"), apps.id_list_validator],
-        "granted_term_start": [_v("ignore_missing"), apps.date_validator],
-        "granted_term_end": [_v("ignore_missing"), apps.date_validator],
+        "granted_resource_ids": [_v("ignore_missing"), app_schema.id_list_validator],
+        "granted_term_start": [_v("ignore_missing"), app_schema.date_validator],
+        "granted_term_end": [_v("ignore_missing"), app_schema.date_validator],
         "report_interval_months": [_v("ignore_missing"), _v("natural_number_validator")],
     })
-    apps.get(data["id"])
+    app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_approve", context, data)
-    app = apps.transition(context, data["id"], "approve", **{
+    app = app_workflow.transition(context, data["id"], "approve", **{
         k: data.get(k) for k in ("conditions_of_use", "granted_resource_ids",
                                  "granted_term_start", "granted_term_end",
                                  "report_interval_months")})
     shared.commit(context)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))
 
 
 def lyg_opendata_application_refuse(context, data_dict):
@@ -306,10 +308,10 @@ def lyg_opendata_application_refuse(context, data_dict):
     :param reason: 理由 (required)
     :param basis: 依据, the legal basis (required)
     """
-    data = apps.validate(data_dict, {**_id_schema(), "reason": _text(4), "basis": _text(2)})
-    apps.get(data["id"])
+    data = app_schema.validate(data_dict, {**_id_schema(), "reason": _text(4), "basis": _text(2)})
+    app_workflow.get(data["id"])
     tk.check_access("lyg_opendata_application_refuse", context, data)
-    app = apps.transition(context, data["id"], "refuse", reason=data["reason"],
+    app = app_workflow.transition(context, data["id"], "refuse", reason=data["reason"],
                           basis=data["basis"])
     shared.commit(context)
-    return apps.as_dict(app, _viewer(context))
+    return dicts.as_dict(app, _viewer(context))

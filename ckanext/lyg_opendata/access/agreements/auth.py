@@ -14,8 +14,9 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.access import agreements
+from ckanext.lyg_opendata.access.agreements import grants as agreement_grants
 from ckanext.lyg_opendata.access.model import Agreement, Application, Grant, UsageReport
 
 _ = tk._
@@ -37,20 +38,17 @@ __all__ = [
 
 
 def _ok() -> dict:
-    return {"success": True}
+    return authz.OK
 
 
-def _no(msg: str) -> dict:
-    return {"success": False, "msg": msg}
+_no = authz.deny
 
 
 def _user(context):
     return roles._user(context.get("user"))
 
 
-def _get(cls, data_dict):
-    key = (data_dict or {}).get("id")
-    return model.Session.get(cls, key) if isinstance(key, str) and key else None
+_get = authz.row
 
 
 def lyg_opendata_agreement_template_create(context, data_dict):
@@ -129,7 +127,7 @@ def lyg_opendata_grant_show(context, data_dict):
     grant = _get(Grant, data_dict)
     user = _user(context)
     if grant is not None and user is not None and (
-            user.id == grant.user_id or agreements.may_manage_grant(user, grant)):
+            user.id == grant.user_id or agreement_grants.may_manage_grant(user, grant)):
         return _ok()
     return _no(_("Only the grantee, the agency and supervisors see this grant"))
 
@@ -137,7 +135,7 @@ def lyg_opendata_grant_show(context, data_dict):
 def lyg_opendata_grant_revoke(context, data_dict):
     grant = _get(Grant, data_dict)
     user = _user(context)
-    if grant is not None and user is not None and agreements.may_manage_grant(user, grant):
+    if grant is not None and user is not None and agreement_grants.may_manage_grant(user, grant):
         return _ok()
     return _no(_("Only the dataset's agency and supervisors revoke a grant"))
 

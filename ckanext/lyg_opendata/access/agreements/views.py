@@ -17,8 +17,10 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
+
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.access import agreements
+from ckanext.lyg_opendata.access.agreements import texts as agreement_texts
 
 _ = tk._
 
@@ -27,8 +29,7 @@ agreements_blueprint = Blueprint("lyg_opendata_agreements", __name__)
 __all__ = ["agreements_blueprint"]
 
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+_context = forms.context
 
 
 def _call(action: str, data: dict[str, Any]):
@@ -119,7 +120,7 @@ def agreements_text_bytes(agreement: dict[str, Any]) -> bytes:
 def agreement_pdf(id: str):
     agreement = _show_agreement(id)
     _require_text(agreement)
-    from ckanext.lyg_opendata.access import agreement_pdf as pdf
+    from ckanext.lyg_opendata.access.agreements import pdf
     return Response(pdf.render(agreement), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=agreement-{agreement['number']}.pdf"})
 
@@ -232,7 +233,7 @@ def _templates_page(errors=None, form=None, preview=None, status=200):
         may_write = False
     body = tk.render("lyg_opendata/access/agreement_templates.html", {
         "versions": versions, "current": current, "may_write": may_write,
-        "placeholders": {k: _(v) for k, v in agreements.PLACEHOLDERS.items()},
+        "placeholders": {k: _(v) for k, v in agreement_texts.PLACEHOLDERS.items()},
         "errors": errors or {}, "form": form or {"title": current["title"],
                                                  "body": current["body"]},
         "preview": preview})

@@ -10,8 +10,11 @@ from flask import Blueprint, redirect
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import forms
+
 from ckanext.lyg_opendata import notify
-from ckanext.lyg_opendata.access import applications as apps
+from ckanext.lyg_opendata.access.applications import schema, workflow as app_workflow
+from ckanext.lyg_opendata.workdays import today_beijing
 
 _ = tk._
 
@@ -42,8 +45,7 @@ DECISIONS = {
 }
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+_context = forms.context
 
 
 def _messages(error: tk.ValidationError) -> dict[str, str]:
@@ -97,22 +99,22 @@ def apply(id: str):
                 errors = _messages(e)
         status = 400
     obj = model.Package.get(pkg["id"])
-    can_apply = obj is not None and apps.is_applicable(obj)
+    can_apply = obj is not None and app_workflow.is_applicable(obj)
     try:
         tk.check_access("lyg_opendata_application_create", _context(), {"package_id": pkg["id"]})
         allowed, denied = True, None
     except tk.NotAuthorized as e:
         allowed, denied = False, str(e)
-    existing = apps.open_application(tk.current_user.id, pkg["id"]) if obj else None
+    existing = app_workflow.open_application(tk.current_user.id, pkg["id"]) if obj else None
     return tk.render("lyg_opendata/access/application_form.html", {
         "pkg": pkg, "form": form, "errors": errors, "can_apply": can_apply,
         "allowed": allowed, "denied": denied, "existing": existing,
-        "privacy_notice": apps.privacy_notice(),
-        "privacy_notice_version": apps.privacy_notice_version(),
-        "min_lengths": {f: apps.min_length(f) for f in ("purpose", "scenario", "security_measures")},
-        "max_term_years": apps.max_term_years(),
-        "deadline_workdays": apps.deadline_workdays(),
-        "today": apps.today_beijing().isoformat(),
+        "privacy_notice": schema.privacy_notice(),
+        "privacy_notice_version": app_workflow.privacy_notice_version(),
+        "min_lengths": {f: app_workflow.min_length(f) for f in ("purpose", "scenario", "security_measures")},
+        "max_term_years": app_workflow.max_term_years(),
+        "deadline_workdays": app_workflow.deadline_workdays(),
+        "today": today_beijing().isoformat(),
     }), status
 
 
@@ -200,7 +202,7 @@ def _list(scope: str, template_title: str):
                     model.Session.query(model.Group).filter(model.Group.id.in_(ids or [""]))]
     return tk.render("lyg_opendata/access/application_list.html", {
         "result": result, "scope": scope, "params": params, "organizations": orgs,
-        "title": _(template_title), "statuses": apps.STATUSES,
+        "title": _(template_title), "statuses": app_workflow.STATUSES,
     })
 
 

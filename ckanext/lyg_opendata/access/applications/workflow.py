@@ -1,0 +1,404 @@
+"""The workflow of an application for conditional data (申请, Art 10, 19), in the shared shape
+(``ckanext.lyg_opendata.workflow``): its states and ``Transitions`` table, the settings, the
+datasets one may apply for, the Art 19 clock, the transitions and who may see what.
+
+The clock: received = the Beijing date of submission, due = the N-th working day after it
+(N = ``deadline_workdays``, 10 by default), moved by the working days the clock was paused
+for a request for more information. It is computed when it is read, from the stored dates
+and the calendar table, so a deadline that was provisional (its year not loaded) becomes
+final as soon as the year is loaded, with nothing to recompute. The stored ``due_on`` /
+``due_provisional`` columns only cache the last computation (at every transition and every
+``applications remind`` run).
+
+States: submitted → info_requested → submitted (once), submitted → approved | refused,
+info_requested → refused, submitted | info_requested → withdrawn (by the applicant)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.i18n import N_
+from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
+from ckanext.lyg_opendata.workdays import Calendar, today_beijing
+
+_ = tk._
+
+
+CONFIG = "ckanext.lyg_opendata.applications."
+OPEN = frozenset({"submitted", "info_requested"})
+STATUSES = ("submitted", "info_requested", "approved", "refused", "withdrawn")
+
+# action -> (states it may start from, state it leads to); one table, tested exhaustively.
+# Its refusals have one message per action (``NOT_ALLOWED``, ``check_transition``).
+TRANSITIONS = shared.Transitions({
+    "withdraw": (frozenset({"submitted", "info_requested"}), "withdrawn"),
+    "request_info": (frozenset({"submitted"}), "info_requested"),
+    "supply_info": (frozenset({"info_requested"}), "submitted"),
+    "approve": (frozenset({"submitted"}), "approved"),
+    "refuse": (frozenset({"submitted", "info_requested"}), "refused"),
+}, status_label=lambda code: status_label(code), action_label=lambda code: action_label(code))
+
+STATUS_LABELS = {
+    "submitted": N_("Submitted, awaiting decision"),
+    "info_requested": N_("More information requested"),
+    "approved": N_("Approved"),
+    "refused": N_("Refused"),
+    "withdrawn": N_("Withdrawn"),
+}
+ACTION_LABELS = {
+    "submit": N_("Application submitted"),
+    "withdraw": N_("Application withdrawn"),
+    "request_info": N_("More information requested"),
+    "supply_info": N_("Information supplied"),
+    "approve": N_("Application approved"),
+    "refuse": N_("Application refused"),
+    "remind_due": N_("Deadline reminder sent"),
+    "remind_overdue": N_("Overdue reminder sent"),
+    "erase_personal_data": N_("Personal data erased after the retention period"),
+}
+APPLICANT_TYPES = {"individual": N_("Individual"),
+                   "organization": N_("Legal person or other organization")}
+
+# what a supervisor (watching deadlines, Art 39) does not see of an application
+PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def action_label(action: str) -> str:
+    return _(ACTION_LABELS.get(action, action))
+
+
+def applicant_type_label(kind: str) -> str:
+    return _(APPLICANT_TYPES.get(kind, kind))
+
+
+# --- settings ---------------------------------------------------------------------------
+
+def deadline_workdays() -> int:
+    return int(tk.config.get(CONFIG + "deadline_workdays"))
+
+
+def reminder_workdays() -> int:
+    return int(tk.config.get(CONFIG + "reminder_workdays"))
+
+
+def max_term_years() -> int:
+    return int(tk.config.get(CONFIG + "max_term_years"))
+
+
+def min_length(field: str) -> int:
+    return int(tk.config.get(CONFIG + f"{field}_min_length"))
+
+
+def privacy_notice_version() -> str:
+    return tk.config.get(CONFIG + "privacy_notice_version")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- datasets -----------------------------------------------------------------------------
+
+def dataset_for(package_id: str) -> model.Package:
+    pkg = model.Package.get(package_id or "")
+    if pkg is None or pkg.state == "deleted" or pkg.type != "dataset":
+        raise tk.ObjectNotFound(_("Dataset not found"))
+    return pkg
+
+
+def is_applicable(pkg: model.Package) -> bool:
+    """Applications are taken for published conditional datasets only."""
+    extras = pkg.extras
+    return (pkg.state == "active" and extras.get("open_type") == "conditional"
+            and extras.get("review_status") == "published")
+
+
+def check_applicable(pkg: model.Package) -> None:
+    if not is_applicable(pkg):
+        raise tk.ValidationError({"package_id": [_(
+            "Only published datasets of the open type \u201cconditional\u201d take applications; "
+            "other data is either open to everyone without applying or not open")]})
+
+
+def active_resource_ids(pkg: model.Package) -> list[str]:
+    return [r.id for r in sorted(pkg.resources, key=lambda r: r.position or 0)]
+
+
+def check_resources(pkg: model.Package, ids: list[str], field: str = "resource_ids") -> list[str]:
+    known = active_resource_ids(pkg)
+    if not known:
+        raise tk.ValidationError({field: [_("This dataset has no data resources to apply for")]})
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise tk.ValidationError({field: [_("Not a data resource of this dataset: %s")
+                                          % ", ".join(unknown)]})
+    return ids
+
+
+def open_application(user_id: str, package_id: str) -> Optional[Application]:
+    return model.Session.query(Application).filter(
+        Application.user_id == user_id, Application.package_id == package_id,
+        Application.status.in_(OPEN)).first()
+
+
+def latest_application(user_id: str, package_id: str) -> Optional[Application]:
+    return model.Session.query(Application).filter(
+        Application.user_id == user_id, Application.package_id == package_id).order_by(
+        Application.created.desc()).first()
+
+
+# --- the clock ------------------------------------------------------------------------------
+
+def pause_workdays(app: Application, cal: Calendar, today: dt.date) -> tuple[int, bool]:
+    """Working days the clock stood still for the request for more information: after the
+    request up to and including the reply (up to today while still waiting)."""
+    if not app.info_requested_on:
+        return 0, False
+    end = app.info_supplied_on or today
+    if app.status != "info_requested" and not app.info_supplied_on:
+        # decided (refused, withdrawn) while waiting: paused until the decision
+        end = decided_day(app) or today
+    days, provisional = cal.workdays_between(app.info_requested_on, end)
+    return max(days, 0), provisional
+
+
+def decided_day(app: Application) -> Optional[dt.date]:
+    return today_beijing(app.decided_at) if app.decided_at else None
+
+
+def deadline(app: Application, cal: Optional[Calendar] = None,
+             today: Optional[dt.date] = None) -> dict[str, Any]:
+    """The Art 19 clock of an application, computed now from its stored dates.
+
+    ``due_on``: the last day of the answer period (moves while paused); ``provisional``:
+    a year it depends on is not loaded; ``days_left``: working days after today up to the
+    due day (0: due today), for open applications; ``overdue``: an open, not paused
+    application whose due day has passed; ``answered_in_time`` for decided ones."""
+    cal = cal or Calendar()
+    today = today or today_beijing()
+    n = app.deadline_workdays or deadline_workdays()
+    pause, p1 = pause_workdays(app, cal, today)
+    due, p2 = cal.add_workdays(app.received_on, n + pause)
+    is_open = app.status in OPEN
+    paused = app.status == "info_requested"
+    days_left = None
+    p3 = False
+    if is_open:
+        days_left, p3 = cal.workdays_between(today, due)
+    decided_on = decided_day(app)
+    return {
+        "received_on": app.received_on.isoformat(),
+        "deadline_workdays": n,
+        "due_on": due.isoformat(),
+        "provisional": bool(p1 or p2 or p3),
+        "paused": paused,
+        "pause_workdays": pause,
+        "days_left": days_left,
+        "overdue": is_open and not paused and today > due,
+        "decided_on": decided_on.isoformat() if decided_on else None,
+        "answered_in_time": (decided_on <= due) if decided_on and app.status in (
+            "approved", "refused") else None,
+    }
+
+
+def refresh_stored_due(app: Application, cal: Optional[Calendar] = None) -> None:
+    """Cache the computed due date in the row (no commit)."""
+    info = deadline(app, cal)
+    app.due_on = dt.date.fromisoformat(info["due_on"])
+    app.due_provisional = info["provisional"]
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _user(context: dict) -> Optional[model.User]:
+    return roles._user(context.get("user"))
+
+
+def lock(application_id: str) -> Application:
+    return shared.locked(Application, application_id, _("Application not found"))
+
+
+def get(application_id: str) -> Application:
+    return shared.find(Application, application_id, _("Application not found"))
+
+
+def record(app: Application, actor: Optional[model.User], action: str,
+           from_status: Optional[str], to_status: Optional[str],
+           reason: Optional[str] = None, data: Optional[dict] = None) -> ApplicationEvent:
+    return shared.record(ApplicationEvent, application_id=app.id,
+                         actor_id=actor.id if actor else None, action=action,
+                         from_status=from_status, to_status=to_status, reason=reason, data=data)
+
+
+def check_transition(app: Application, action: str) -> str:
+    if not TRANSITIONS.can(action, app.status):
+        shared.fail("status", _(NOT_ALLOWED[action]) % status_label(app.status))
+    if action == "request_info" and app.info_requested_on:
+        shared.fail("status", _("More information can be requested only once per application"))
+    return TRANSITIONS.target(action, app.status)
+
+
+NOT_ALLOWED = {
+    "withdraw": N_("An application that is \u201c%s\u201d cannot be withdrawn"),
+    "request_info": N_("No more information can be asked for an application that is \u201c%s\u201d"),
+    "supply_info": N_("An application that is \u201c%s\u201d takes no more information"),
+    "approve": N_("An application that is \u201c%s\u201d cannot be approved"),
+    "refuse": N_("An application that is \u201c%s\u201d cannot be refused"),
+}
+
+
+def create(context: dict, pkg: model.Package, data: dict) -> Application:
+    user = _user(context)
+    if open_application(user.id, pkg.id):
+        raise tk.ValidationError({"package_id": [_(
+            "You already have an open application for this dataset: withdraw it or wait for "
+            "the decision before applying again")]})
+    today = today_beijing()
+    app = Application(
+        package_id=pkg.id, org_id=pkg.owner_org, user_id=user.id, status="submitted",
+        applicant_type=data["applicant_type"], applicant_name=data["applicant_name"],
+        credit_code=data.get("credit_code"), contact_name=data.get("contact_name"),
+        contact_phone=data["contact_phone"], contact_email=data["contact_email"],
+        purpose=data["purpose"], scenario=data["scenario"],
+        security_measures=data["security_measures"], resource_ids=data.get("resource_ids") or [],
+        term_start=data["term_start"], term_end=data["term_end"],
+        conditions_accepted=True, privacy_notice_version=privacy_notice_version(),
+        consent_at=_now(), received_on=today, deadline_workdays=deadline_workdays(),
+        due_on=today, due_provisional=False)
+    refresh_stored_due(app)
+    model.Session.add(app)
+    try:
+        model.Session.flush()
+    except IntegrityError:
+        model.Session.rollback()
+        raise tk.ValidationError({"package_id": [_(
+            "You already have an open application for this dataset: withdraw it or wait for "
+            "the decision before applying again")]})
+    record(app, user, "submit", None, "submitted",
+           data={"privacy_notice_version": app.privacy_notice_version,
+                 "conditions_accepted": True})
+    return app  # flushed: the action commits; the agency hears from ``_notice_after``
+
+
+def transition(context: dict, application_id: str, action: str, **fields) -> Application:
+    """Move an application: lock, check, change, record (flushed). The action commits; the
+    notices follow from its success (``_notice_after``)."""
+    actor = _user(context)
+    app = lock(application_id)
+    source = app.status
+    target = check_transition(app, action)
+    today = today_beijing()
+    reason = None
+    data: dict[str, Any] = {}
+    if action == "withdraw":
+        reason = fields.get("reason") or None
+        app.decided_at = _now()
+    elif action == "request_info":
+        reason = app.info_request = fields["message"]
+        app.info_requested_on = today
+    elif action == "supply_info":
+        reason = app.info_reply = fields["reply"]
+        app.info_supplied_on = today
+        app.reminded_on = None  # the due date moved: remind again before the new one
+        data["pause_workdays"] = deadline(app, today=today)["pause_workdays"]
+    elif action == "refuse":
+        app.refusal_reason = fields["reason"]
+        app.refusal_basis = fields["basis"]
+        app.decided_at, app.decided_by = _now(), actor.id if actor else None
+        reason = fields["reason"]
+        data = {"basis": fields["basis"]}
+    elif action == "approve":
+        _approve(app, actor, fields)
+        data = {"granted_resource_ids": app.granted_resource_ids,
+                "granted_term_start": app.granted_term_start.isoformat(),
+                "granted_term_end": app.granted_term_end.isoformat()}
+        reason = app.conditions_of_use
+    app.status = target
+    refresh_stored_due(app)
+    record(app, actor, action, source, target, reason=reason, data=data or None)
+    return app
+
+
+def _approve(app: Application, actor: Optional[model.User], fields: dict) -> None:
+    pkg = model.Package.get(app.package_id)
+    available = active_resource_ids(pkg) if pkg else []
+    requested = [r for r in (app.resource_ids or available) if r in available]
+    granted = fields.get("granted_resource_ids") or requested
+    errors: dict[str, list[str]] = {}
+    if not requested:
+        errors["granted_resource_ids"] = [_("None of the requested data resources exists any more")]
+    elif any(r not in requested for r in granted):
+        errors["granted_resource_ids"] = [_("Only data resources the applicant asked for can be granted")]
+    start = fields.get("granted_term_start") or app.term_start
+    end = fields.get("granted_term_end") or app.term_end
+    if start < app.term_start or start > app.term_end:
+        errors["granted_term_start"] = [_("The granted term must lie within the requested term")]
+    if end > app.term_end or end < app.term_start:
+        errors["granted_term_end"] = [_("The granted term must lie within the requested term")]
+    elif end <= start:
+        errors["granted_term_end"] = [_("The term must end after it starts")]
+    if errors:
+        model.Session.rollback()
+        raise tk.ValidationError(errors)
+    app.conditions_of_use = fields["conditions_of_use"]
+    app.granted_resource_ids = [r for r in available if r in granted]  # dataset order
+    app.granted_term_start, app.granted_term_end = start, end
+    app.decided_at, app.decided_by = _now(), actor.id if actor else None
+    from ckanext.lyg_opendata.access.agreements import workflow as agreement_workflow  # the agreements module (lazy)
+    agreement_workflow.create_for_application(
+        app, actor, report_interval_months=fields.get("report_interval_months") or None)
+
+
+def agreement_for(application_id: str) -> Optional[Agreement]:
+    return model.Session.query(Agreement).filter(
+        Agreement.application_id == application_id).one_or_none()
+
+
+# --- who may see what -------------------------------------------------------------------------
+
+def is_applicant(user: Any, app: Application) -> bool:
+    obj = roles._user(user)
+    return obj is not None and obj.id == app.user_id
+
+
+def is_deciding_staff(user: Any, app: Application) -> bool:
+    """Editors and admins of the agency that answers the application; sysadmins."""
+    obj = roles._user(user)
+    if obj is None:
+        return False
+    return obj.sysadmin or roles.is_agency_editor(obj, app.org_id)
+
+
+def sees_personal_details(user: Any, app: Application) -> bool:
+    return is_applicant(user, app) or is_deciding_staff(user, app)
+
+
+def may_view(user: Any, app: Application) -> bool:
+    return sees_personal_details(user, app) or roles.is_supervisor(user)
+
+
+def count_open_for_staff(user: Any) -> int:
+    org_ids = roles.editable_org_ids(user)
+    if not org_ids:
+        return 0
+    return model.Session.query(sa.func.count(Application.id)).filter(
+        Application.org_id.in_(org_ids), Application.status == "submitted").scalar() or 0

@@ -1,0 +1,148 @@
+"""Reading the access log for its pages and exports: filters, counts, pages and batches, the
+record of each disclosure of the log itself, and the masking of names and addresses."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from typing import Any, Iterator, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from ckanext.lyg_opendata.tables import utcnow
+from ckanext.lyg_opendata.audit.model import (
+    access_log, access_log_disclosure)
+from ckanext.lyg_opendata.audit.log import engine, text_of
+
+log = logging.getLogger(__name__)
+
+
+# --- reading --------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Filters:
+    package_id: Optional[str] = None
+    org_id: Optional[str] = None
+    user_id: Optional[str] = None
+    user_name: Optional[str] = None
+    channel: Optional[str] = None
+    date_from: Optional[dt.date] = None
+    date_to: Optional[dt.date] = None
+    # None: everything (supervisors); otherwise only records of these organizations
+    scope_org_ids: Optional[list] = None
+
+
+def _where(f: Filters):
+    c = access_log.c
+    clauses = []
+    if f.package_id:
+        clauses.append(c.package_id == f.package_id)
+    if f.org_id:
+        clauses.append(c.org_id == f.org_id)
+    if f.user_id:
+        clauses.append(c.user_id == f.user_id)
+    elif f.user_name:
+        clauses.append(c.user_name == f.user_name)
+    if f.channel:
+        clauses.append(c.channel == f.channel)
+    if f.date_from:
+        clauses.append(c.day >= f.date_from)
+    if f.date_to:
+        clauses.append(c.day <= f.date_to)
+    if f.scope_org_ids is not None:
+        clauses.append(c.org_id.in_(f.scope_org_ids or [""]))
+    return sa.and_(sa.true(), *clauses)
+
+
+def _select(f: Filters):
+    pkg = sa.table("package", sa.column("id"), sa.column("name"), sa.column("title"))
+    res = sa.table("resource", sa.column("id"), sa.column("name"))
+    org = sa.table("group", sa.column("id"), sa.column("name"), sa.column("title"))
+    return (sa.select(access_log, pkg.c.name.label("package_name"),
+                      pkg.c.title.label("package_title"), res.c.name.label("resource_name"),
+                      org.c.name.label("org_name"), org.c.title.label("org_title"))
+            .select_from(access_log.outerjoin(pkg, pkg.c.id == access_log.c.package_id)
+                         .outerjoin(res, res.c.id == access_log.c.resource_id)
+                         .outerjoin(org, org.c.id == access_log.c.org_id))
+            .where(_where(f)))
+
+
+def count(f: Filters) -> int:
+    with engine().connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(access_log)
+                            .where(_where(f))).scalar_one()
+
+
+def query(f: Filters, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """Newest first."""
+    with engine().connect() as conn:
+        rows = conn.execute(_select(f).order_by(access_log.c.id.desc()).limit(limit).offset(offset))
+        return [r._asdict() for r in rows]
+
+
+def iterate(f: Filters, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every matching record, newest first, in batches (keyset paging: no long transaction)."""
+    before = None
+    while True:
+        stmt = _select(f).order_by(access_log.c.id.desc()).limit(batch)
+        if before is not None:
+            stmt = stmt.where(access_log.c.id < before)
+        with engine().connect() as conn:
+            rows = [r._asdict() for r in conn.execute(stmt)]
+        yield from rows
+        if len(rows) < batch:
+            return
+        before = rows[-1]["id"]
+
+
+def note_disclosure(*, user, reason: str, how: str, filters: dict[str, Any]) -> None:
+    """Remember that ``user`` was shown the log unmasked (append-only), and log it."""
+    obj = model.User.get(user) if isinstance(user, str) else user
+    with engine().begin() as conn:
+        conn.execute(access_log_disclosure.insert().values(
+            created=utcnow(), user_id=obj.id if obj else None,
+            user_name=obj.name if obj else user, reason=reason, how=how,
+            filters={k: text_of(v) for k, v in filters.items() if v not in (None, "")}))
+    log.warning("access log shown unmasked (%s) to %s, reason: %s, filters: %s",
+                how, obj.name if obj else user, reason, filters)
+
+
+def disclosures(limit: int = 100) -> list[dict[str, Any]]:
+    with engine().connect() as conn:
+        return [r._asdict() for r in conn.execute(
+            sa.select(access_log_disclosure).order_by(access_log_disclosure.c.id.desc())
+            .limit(limit))]
+
+
+# --- masking --------------------------------------------------------------------
+
+def mask_name(value: Optional[str]) -> Optional[str]:
+    """Keep the first and last character: 张三丰 → 张*丰, zhangsan → z******n, 张三 → 张*."""
+    if not value:
+        return value
+    if len(value) <= 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_ip(value: Optional[str]) -> Optional[str]:
+    """IPv4: last octet masked (10.1.2.*); IPv6: the first three groups kept (a:b:c:*)."""
+    if not value:
+        return value
+    if ":" in value and "." not in value:
+        groups = value.split(":")
+        return ":".join(groups[:3]) + ":*"
+    parts = value.rsplit(".", 1)
+    return parts[0] + ".*" if len(parts) == 2 else "*"
+
+
+def masked(record: dict[str, Any]) -> dict[str, Any]:
+    record = dict(record)
+    record["user_id"] = None
+    record["user_name"] = mask_name(record.get("user_name"))
+    record["user_fullname"] = mask_name(record.get("user_fullname"))
+    record["ip"] = mask_ip(record.get("ip"))
+    record["user_agent"] = None
+    return record

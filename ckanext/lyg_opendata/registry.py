@@ -1,0 +1,198 @@
+"""What the plugin registers with CKAN, collected from the domains (``tk.blanket.*`` in
+plugin.py takes these functions).
+
+Each domain module lists what it registers in its ``__all__`` and is named here once; a
+module that also holds other things is named with the functions it registers. One function
+per kind merges them. The modules are imported when CKAN asks (after the plugins are loaded),
+so that the chains of another plugin's functions are registered only while that plugin is
+loaded: CKAN refuses a chained function without its parent, and the plugins change per test
+and deployment.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any, Iterable, Mapping, Union
+
+# a module's __all__, or (module, its names) or (module, {registered name: attribute})
+Source = Union[str, tuple[str, Union[Iterable[str], Mapping[str, str]]]]
+
+ACTIONS: tuple[Source, ...] = (
+    ("catalog.action", (
+        "lyg_opendata_review_approve", "lyg_opendata_review_change_approve",
+        "lyg_opendata_review_change_return", "lyg_opendata_review_change_show",
+        "lyg_opendata_review_history", "lyg_opendata_review_my_submissions",
+        "lyg_opendata_review_queue", "lyg_opendata_review_return", "lyg_opendata_review_submit",
+        "lyg_opendata_review_withdraw", "lyg_opendata_withdrawal_list")),
+    ("catalog.openlist", ("lyg_opendata_open_list",)),
+    ("catalog.freshness", ("lyg_opendata_overdue_list",)),
+    ("workdays.action", (
+        "lyg_opendata_calendar_year_list", "lyg_opendata_calendar_year_load",
+        "lyg_opendata_calendar_year_show", "lyg_opendata_workdays_add")),
+    ("search", ("lyg_opendata_search_suggest",)),
+    ("access.redaction", ("dcat_dataset_show",)),
+    ("catalog.guard", ("bulk_update_private", "bulk_update_public", "package_create",
+                       "package_update")),
+    "access.applications.action",
+    "access.agreements.action",
+    "access.enforce_action",
+    "access.enforce_activity",
+    "audit.action",
+    "objections.action",
+    "objections.withdrawal",
+    "objections.queues",
+    "objections.reports",
+    "participation.action",
+    "participation.ratings",
+    "participation.publishers",
+    "participation.suggestions",
+    "data.action",
+    "disclosure.action",
+    "evaluation.action",
+    "dcat.deletions",
+    ("identity.security.audit", ("api_token_revoke", "lyg_opendata_security_event_list")),
+    ("identity.security.password", ("user_create", "user_update")),
+)
+
+AUTH_FUNCTIONS: tuple[Source, ...] = (
+    ("catalog.auth", (
+        "lyg_opendata_review_approve", "lyg_opendata_review_change_approve",
+        "lyg_opendata_review_change_return", "lyg_opendata_review_change_show",
+        "lyg_opendata_review_history", "lyg_opendata_review_my_submissions",
+        "lyg_opendata_review_queue", "lyg_opendata_review_return", "lyg_opendata_review_submit",
+        "lyg_opendata_review_withdraw", "lyg_opendata_withdrawal_list")),
+    ("catalog.openlist_auth", ("lyg_opendata_open_list",)),
+    ("catalog.freshness_auth", ("lyg_opendata_overdue_list",)),
+    ("workdays.auth", (
+        "lyg_opendata_calendar_year_list", "lyg_opendata_calendar_year_load",
+        "lyg_opendata_calendar_year_show", "lyg_opendata_workdays_add")),
+    ("search", {"lyg_opendata_search_suggest": "lyg_opendata_search_suggest_auth"}),
+    "access.applications.auth",
+    "access.agreements.auth",
+    "access.enforce_auth",
+    "audit.auth",
+    "objections.auth",
+    "participation.auth",
+    "participation.ratings_auth",
+    "data.auth",
+    "evaluation.auth",
+    "disclosure.auth",
+    ("dcat.deletions", {"lyg_opendata_harvest_deletions_confirm": "auth_confirm"}),
+    ("identity.security.audit", {"lyg_opendata_security_event_list": "auth_event_list"}),
+)
+
+HELPERS: tuple[Source, ...] = (
+    "helpers",
+    "access.applications.helpers",
+    "access.agreements.helpers",
+    "audit.helpers",
+    "objections.helpers",
+    "participation.helpers",
+    "data.helpers",
+    "portal.helpers",
+    "identity.oidc_helpers",
+    ("identity.security.third_party", ("user_image",)),
+)
+
+BLUEPRINTS: tuple[Source, ...] = (
+    ("catalog.views", ("catalog",)),
+    ("catalog.openlist_views", ("openlist_blueprint",)),
+    ("catalog.freshness_views", ("freshness_blueprint",)),
+    ("frontend", ("frontend",)),
+    ("workdays.views", ("calendar_blueprint",)),
+    ("dcat.endpoints", {"dcat_endpoints": "endpoints"}),
+    ("portal.views", ("portal_blueprint",)),
+    "access.applications.views",
+    "access.agreements.views",
+    "audit.views",
+    "objections.views",
+    "participation.views",
+    "disclosure.views",
+    "data.views",
+    "evaluation.views",
+    "identity.oidc_views",
+    "identity.security.views",
+)
+
+VALIDATORS: tuple[Source, ...] = (
+    ("catalog.validators", (
+        "lyg_opendata_data_item_code", "lyg_opendata_dataset_checks",
+        "lyg_opendata_machine_readable", "lyg_opendata_normalize_format",
+        "lyg_opendata_not_before_start", "lyg_opendata_required_if_conditional",
+        "lyg_opendata_required_if_non_open", "lyg_opendata_resource_code",
+        "lyg_opendata_server_managed")),
+)
+
+# the ``ckan lyg-opendata`` sub-commands: each module lists its click commands in COMMANDS
+COMMANDS: tuple[str, ...] = (
+    "workdays.cli",
+    "access.applications.cli",
+    "access.agreements.cli",
+    "audit.cli",
+    "objections.cli",
+    "data.cli",
+    "dcat.deletions",
+    "portal.cli",
+    "participation.cli",
+    "disclosure.cli",
+)
+
+# chained functions of other plugins: registered only while that plugin is loaded
+REQUIRES = {"datastore_search": "datastore", "datastore_info": "datastore",
+            "datastore_search_sql": "datastore", "dcat_dataset_show": "dcat",
+            "activity_create": "activity"}
+
+_PACKAGE = "ckanext.lyg_opendata."
+
+
+def collect(sources: Iterable[Source]) -> dict[str, Any]:
+    """``{registered name: object}`` of the sources, in their order."""
+    out: dict[str, Any] = {}
+    for source in sources:
+        path, names = (source, None) if isinstance(source, str) else source
+        module = import_module(_PACKAGE + path)
+        if names is None:
+            names = module.__all__
+        pairs = names.items() if isinstance(names, Mapping) else ((n, n) for n in names)
+        for name, attribute in pairs:
+            if name in out:
+                raise ValueError(f"{name} is registered twice ({path})")
+            out[name] = getattr(module, attribute)
+    return out
+
+
+def _loaded(names: dict[str, Any]) -> dict[str, Any]:
+    from ckan.plugins import plugin_loaded
+    return {name: obj for name, obj in names.items()
+            if name not in REQUIRES or plugin_loaded(REQUIRES[name])}
+
+
+def get_actions() -> dict[str, Any]:
+    """Every action; each ``lyg_opendata_*`` one authorises before it validates (authz.py)."""
+    from ckanext.lyg_opendata import authz
+    return _loaded(authz.authorizing_first(collect(ACTIONS)))
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return _loaded(collect(AUTH_FUNCTIONS))
+
+
+def get_helpers() -> dict[str, Any]:
+    return collect(HELPERS)
+
+
+def get_blueprints() -> list[Any]:
+    return list(collect(BLUEPRINTS).values())
+
+
+def get_validators() -> dict[str, Any]:
+    return collect(VALIDATORS)
+
+
+def commands() -> list[Any]:
+    """Every domain's click commands (cli.py adds them to the ``ckan lyg-opendata`` group)."""
+    return [command for path in COMMANDS for command in import_module(_PACKAGE + path).COMMANDS]
+
+
+def get_commands() -> list[Any]:
+    """The ``ckan lyg-opendata`` group (cli.py), with every domain's commands."""
+    return [import_module(_PACKAGE + "cli").lyg_opendata]
