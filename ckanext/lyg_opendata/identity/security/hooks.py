@@ -6,25 +6,15 @@ stamps the session, ``action_succeeded`` records tokens and role changes)."""
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from flask import make_response
 
-from ckanext.lyg_opendata import notify
 from ckanext.lyg_opendata.identity.security import audit, sessions, throttle
 
 log = logging.getLogger(__name__)
 _ = tk._
-
-
-def locked_response(seconds: int):
-    minutes = max(1, math.ceil(seconds / 60))
-    tk.h.flash_error(_("Too many failed sign-ins: signing in to this account or from this "
-                       "address is locked. Try again in %(minutes)s minutes.") % {"minutes": minutes})
-    return make_response(tk.render("user/login.html", {}), 429)
 
 
 def login():
@@ -36,7 +26,7 @@ def login():
     if left:
         user, _key = throttle.account_of(login_name)
         audit.record("sign_in_refused_locked", user=user, login=(login_name or "")[:200])
-        return locked_response(left)
+        return throttle.locked_response(left)
     from ckanext.lyg_opendata.identity.security import totp
     return totp.after_password(login_name)
 
@@ -60,20 +50,10 @@ def on_failed_login(sender: Any, **kwargs: Any) -> None:
             audit.record("locked", user=user, login=login_name[:200],
                          account=started["account"], address_locked=started["address"])
             if user is not None:
-                _notify_locked(user)
+                throttle.notify_locked(user)
     except Exception:
         model.Session.rollback()
         log.exception("could not count a failed sign-in")
-
-
-def _notify_locked(user: model.User) -> None:
-    minutes = int(tk.config.get(throttle.OPT + "lockout_minutes"))
-    notify.notify_users(
-        [user], _("Sign-in to your account was locked"),
-        _("There were repeated failed attempts to sign in to your account %(name)s. Signing "
-          "in is locked for %(minutes)s minutes. If this was not you, change your password "
-          "once the lock has ended.") % {"name": user.name, "minutes": minutes},
-        tk.h.url_for("user.request_reset", _external=True))
 
 
 def on_logged_in(sender: Any, **kwargs: Any) -> None:

@@ -9,11 +9,17 @@ and locks live in Redis (shared by every web worker, gone by themselves when the
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
+from flask import make_response
+
+from ckanext.lyg_opendata import notify
+
+_ = tk._
 
 OPT = "ckanext.lyg_opendata.identity.signin."
 
@@ -88,3 +94,20 @@ def unlock(login: Optional[str] = None, address: Optional[str] = None) -> None:
     if address is not None:
         r.delete(f"{_prefix()}:fail:addr:{_addr_key(address)}",
                  f"{_prefix()}:lock:addr:{_addr_key(address)}")
+
+
+def locked_response(seconds: int):
+    minutes = max(1, math.ceil(seconds / 60))
+    tk.h.flash_error(_("Too many failed sign-ins: signing in to this account or from this "
+                       "address is locked. Try again in %(minutes)s minutes.") % {"minutes": minutes})
+    return make_response(tk.render("user/login.html", {}), 429)
+
+
+def notify_locked(user: model.User) -> None:
+    minutes = int(tk.config.get(OPT + "lockout_minutes"))
+    notify.notify_users(
+        [user], _("Sign-in to your account was locked"),
+        _("There were repeated failed attempts to sign in to your account %(name)s. Signing "
+          "in is locked for %(minutes)s minutes. If this was not you, change your password "
+          "once the lock has ended.") % {"name": user.name, "minutes": minutes},
+        tk.h.url_for("user.request_reset", _external=True))
