@@ -131,6 +131,9 @@ def _finders() -> dict[str, Callable[[str], Any]]:
     from ckanext.lyg_opendata.participation import suggestions
     for name in ("show", "answer", "close"):
         finders[f"lyg_opendata_suggestion_{name}"] = suggestions.get
+    from ckanext.lyg_opendata.identity import organisations
+    for name in ("show", "verify", "refuse", "withdraw"):
+        finders[f"lyg_opendata_org_link_{name}"] = organisations.get
     return finders
 
 

@@ -51,6 +51,7 @@ ACTIONS: tuple[Source, ...] = (
     "dcat.deletions",
     ("identity.security.audit", ("api_token_revoke", "lyg_opendata_security_event_list")),
     ("identity.security.password", ("user_create", "user_update")),
+    "identity.org_action",
 )
 
 AUTH_FUNCTIONS: tuple[Source, ...] = (
@@ -78,6 +79,7 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
     "disclosure.auth",
     ("dcat.deletions", {"lyg_opendata_harvest_deletions_confirm": "auth_confirm"}),
     ("identity.security.audit", {"lyg_opendata_security_event_list": "auth_event_list"}),
+    "identity.org_auth",
 )
 
 HELPERS: tuple[Source, ...] = (
@@ -111,6 +113,7 @@ BLUEPRINTS: tuple[Source, ...] = (
     "evaluation.views",
     "identity.oidc_views",
     "identity.security.views",
+    "identity.org_views",
 )
 
 VALIDATORS: tuple[Source, ...] = (

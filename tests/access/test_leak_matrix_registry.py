@@ -129,10 +129,17 @@ lyg_opendata_disclosure_register lyg_opendata_disclosure_request_correction
 lyg_opendata_disclosure_show lyg_opendata_disclosure_transfer lyg_opendata_disclosure_withdraw
 lyg_opendata_disclosure_yearly_report
 lyg_opendata_security_event_list
+""".split()) | set("""
+lyg_opendata_org_link_create lyg_opendata_org_link_show lyg_opendata_org_link_list
+lyg_opendata_org_link_verify lyg_opendata_org_link_refuse lyg_opendata_org_link_withdraw
+lyg_opendata_org_member_list lyg_opendata_real_name_show lyg_opendata_real_name_verify
 """.split())
 # (reviewed when they landed: data requests name their linked datasets by id, name and title
 # only, and only published ones outside the routed agency (participation.workflow.datasets_of);
-# ratings, publishers, suggestions and disclosure applications hold no dataset dict)
+# ratings, publishers, suggestions and disclosure applications hold no dataset dict;
+# organisation links and real-name status (identity/) name no dataset at all: their own leak
+# tests, the letter and personal details, are tests/identity/test_org_links.py and
+# test_org_applications.py)
 
 
 def _test_functions() -> set[str]:

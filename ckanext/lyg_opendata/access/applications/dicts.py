@@ -82,6 +82,13 @@ def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
     if app.status == "approved":
         agreement = agreements.get(app.id) if agreements is not None else agreement_for(app.id)
     out["agreement_id"] = agreement.id if agreement else None
+    # the applicant's real-name status and, as an organisation, its verified link
+    # (identity/organisations.py): for those who see the personal details
+    out["identity"] = None
+    if sees_personal_details(viewer, app):
+        from ckanext.lyg_opendata.identity import organisations
+        out["identity"] = organisations.for_application(app.user_id, app.applicant_type,
+                                                        app.credit_code)
     if not sees_personal_details(viewer, app):
         for field in PERSONAL_FIELDS:
             out[field] = None

@@ -272,6 +272,9 @@ def create(context: dict, pkg: model.Package, data: dict) -> Application:
         raise tk.ValidationError({"package_id": [_(
             "You already have an open application for this dataset: withdraw it or wait for "
             "the decision before applying again")]})
+    if data["applicant_type"] == "organization":
+        from ckanext.lyg_opendata.identity import organisations
+        organisations.check_may_apply_as(user.id, data.get("credit_code"))
     today = today_beijing()
     app = Application(
         package_id=pkg.id, org_id=pkg.owner_org, user_id=user.id, status="submitted",
