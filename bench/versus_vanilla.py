@@ -7,8 +7,9 @@ requests interleaved A/B so that the noisy machine affects both alike. ``make be
     LYG_BENCH_SLOT=6 .venv/bin/python bench/versus_vanilla.py     (another slot)
     .venv/bin/python bench/versus_vanilla.py --only home package_show   (some operations)
 
-1. Ours: ``benchslot.setup`` (services; database and Solr core ``ckan_test<slot>``; config
-   ``.local/bench-ours-slot<slot>.ini`` from ``test.ini``). Vanilla: ``scripts/services.sh
+1. Ours: ``scripts/services.sh bench-ours ckan_bench<slot>`` (a database and a Solr core
+   of their own with our configset, never a test slot's: the tests empty those), config
+   ``.local/bench/ours-slot<slot>.ini`` from ``test.ini``. Vanilla: ``scripts/services.sh
    bench-vanilla ckan_vanilla<slot>`` (a database and a Solr core with CKAN's stock
    ``schema.xml``), config ``.local/bench/vanilla-slot<slot>.ini`` (``test.ini`` with the
    plugins ``activity scheming_datasets dcat datastore`` and the views, scheming's
@@ -49,7 +50,8 @@ import benchslot
 from benchslot import CKAN, PYTHON, ROOT, SLOT, log, run
 
 BENCH_DIR = ROOT / ".local/bench"
-OURS_INI = benchslot.ini_path("ours")
+OURS_DB = f"ckan_bench{SLOT}"
+OURS_INI = BENCH_DIR / f"ours-slot{SLOT}.ini"
 VANILLA_DB = f"ckan_vanilla{SLOT}"
 VANILLA_INI = BENCH_DIR / f"vanilla-slot{SLOT}.ini"
 STAMP = BENCH_DIR / f"loaded-slot{SLOT}.json"
@@ -71,13 +73,23 @@ def setup() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if _stamp().get("setup") and OURS_INI.exists() and VANILLA_INI.exists():
         run("scripts/services.sh", "start", env={"LYG_TEST_SLOT": SLOT}, quiet=True)
+        run("scripts/services.sh", "bench-ours", OURS_DB, quiet=True)
         run("scripts/services.sh", "bench-vanilla", VANILLA_DB, quiet=True)
         return
-    benchslot.setup(OURS_INI, quiet=True)
+    run("scripts/services.sh", "start", env={"LYG_TEST_SLOT": SLOT}, quiet=True)
+    run("scripts/services.sh", "bench-ours", OURS_DB, quiet=True)
     run("scripts/services.sh", "bench-vanilla", VANILLA_DB, quiet=True)
     pg = os.environ.get("LYG_PG_PORT", "54329")
     solr = os.environ.get("LYG_SOLR_PORT", "18983")
     redis = os.environ.get("LYG_REDIS_PORT", "63799")
+    OURS_INI.write_text((ROOT / "test.ini").read_text())
+    run(CKAN, "config-tool", str(OURS_INI),
+        f"sqlalchemy.url=postgresql://ckan:ckan@127.0.0.1:{pg}/{OURS_DB}",
+        f"solr_url=http://127.0.0.1:{solr}/solr/{OURS_DB}",
+        f"ckan.redis.url=redis://127.0.0.1:{redis}/{SLOT}",
+        "testing=false", "ckan.site_url=http://bench.lyg-opendata.invalid", quiet=True)
+    run(CKAN, "-c", str(OURS_INI), "db", "init", quiet=True)
+    run(CKAN, "-c", str(OURS_INI), "db", "pending-migrations", "--apply", quiet=True)
     VANILLA_INI.write_text((ROOT / "test.ini").read_text())
     run(CKAN, "config-tool", str(VANILLA_INI),
         f"sqlalchemy.url=postgresql://ckan:ckan@127.0.0.1:{pg}/{VANILLA_DB}",
@@ -477,7 +489,11 @@ def main() -> None:
         for proc in procs.values():
             proc.terminate()
         for proc in procs.values():
-            proc.wait(30)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:  # workers still booting: stop them now
+                proc.kill()
+                proc.wait(30)
     log(f"\n{args.datasets} datasets in each portal, {args.requests} rounds per read, "
         f"gunicorn -w {args.workers} each (ratio = ours / vanilla, median / p95)\n")
     log("| operation | ours median / p95 | vanilla median / p95 | ratio | goal | result |")

@@ -217,10 +217,12 @@ case "${1:-}" in
     stop_bg oidc; stop_bg mailsink; stop_bg solr; stop_bg redis; stop_postgres ;;
   status) status ;;
   pgdata) echo "$PGDATA" ;;
-  # bench/versus_vanilla.py: a database and a Solr core NAME for vanilla CKAN (CKAN's stock
-  # schema.xml; sync_solr_conf leaves that core alone), idempotent
-  bench-vanilla)
-    name="${2:?usage: services.sh bench-vanilla NAME}"
+  # bench/versus_vanilla.py: a database and a Solr core NAME of their own (never a test
+  # slot's, which the tests empty), with our configset (bench-ours) or with CKAN's stock
+  # schema.xml for vanilla CKAN (bench-vanilla; sync_solr_conf leaves that core alone);
+  # idempotent
+  bench-ours|bench-vanilla)
+    name="${2:?usage: services.sh bench-ours|bench-vanilla NAME}"
     pg_running || die "PostgreSQL is not running (make services)"
     psql_su -d postgres <<SQL
 SELECT 'CREATE DATABASE $name OWNER $PG_USER ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$name')\gexec
@@ -229,11 +231,13 @@ SQL
       dir="$LOCAL/solr/home/$name"
       mkdir -p "$dir/conf"
       cp -r "$ROOT/solr/configset/conf/." "$dir/conf/"
-      cp "$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))')/config/solr/schema.xml" "$dir/conf/schema.xml"
-      touch "$dir/stock-schema"
+      if [ "$1" = bench-vanilla ]; then
+        cp "$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))')/config/solr/schema.xml" "$dir/conf/schema.xml"
+        touch "$dir/stock-schema"
+      fi
       curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$name&instanceDir=$name" >/dev/null \
         || die "Solr could not create core $name; see $LOGS/solr.log"
-      info "    created core $name (CKAN's stock schema)"
+      info "    created core $name ($1)"
     fi
     ;;
   # the DataStore databases of the dev portal and of this test slot (scripts/test.sh runs it)

@@ -71,6 +71,10 @@ def package_show(next_, context, data_dict):
     if pkg is not None and rights.is_conditional(pkg):
         # the index holds the redacted dict: build it from the database, per user
         context["use_cache"] = False
+    if pkg is not None and data_dict.get("id") not in (None, pkg.id):
+        # asked by name: core looks the dataset up again; by its id that is the session's
+        # identity map (no query) instead of two more queries (by id, then by name)
+        data_dict = {**data_dict, "id": pkg.id}
     result = next_(context, data_dict)
     if pkg is not None and _top_level_api_call("package_show"):
         _log_api(context, pkg.id, [r["id"] for r in result.get("resources") or []
