@@ -9,8 +9,11 @@ file makes the run meaningful for a deployment of this extension:
 - the settings CKAN's own ``test-core.ini`` gives that are neither services nor plugins
   (English UI, auth switches, site URL …) override test.ini, unless the test sets them;
 - a database reset applies the plugin migrations (``activity``, ``lyg_opendata``);
-- ``helpers.call_action`` acts as a real user (a sysadmin of the harness) when the test
-  gives none, instead of CKAN's non-existent "127.0.0.1";
+- ``helpers.call_action`` is core's: a test that names no user acts as "127.0.0.1", a user
+  that does not exist (anonymous to auth and search); the activity plugin, which core's CI
+  does not load for these modules, gets it as a real user when it records a change by it;
+  only the harness's own steps (the review of a published dataset, the organisation of an
+  unowned one) act as its sysadmins;
 - the core factories are policy-compliant: ``Dataset`` fills the required catalog fields
   (Art 11), gives the dataset an owning organisation, confirms Art 14 desensitisation of
   its files and publishes it through the real review actions (submit, then approval by a
@@ -143,11 +146,12 @@ def _migrate_pending() -> None:
     bookkeeping of tests/conftest.py: once per build of the tables). A session-wide reset
     (``non_clean_db``) runs before any plugin is loaded: the harness migrates after loading."""
     from ckan.cli.db import _run_migrations
-    from tests.conftest import PLUGINS_WITH_MIGRATIONS, _migrated
+    from tests.conftest import PLUGINS_WITH_MIGRATIONS, _migrated, harvest_tables
     for plugin in PLUGINS_WITH_MIGRATIONS:
         if plugin not in _migrated and plugins.plugin_loaded(plugin):
             _run_migrations(plugin, "head", True)
             _migrated.add(plugin)
+    harvest_tables()
 
 
 @pytest.fixture(scope="session")
@@ -188,18 +192,24 @@ def harness_user(name: str) -> model.User:
 
 ADMIN = "core-compat-admin"
 REVIEWER = "core-compat-reviewer"
+# the user core's call_action names when a test gives none
+CORE_DEFAULT_USER = "127.0.0.1"
 
 
-def _call_action(original):
-    """Core's ``call_action`` acts as "127.0.0.1" when the context names no user; the
-    harness acts as its sysadmin instead. A test that names a user — ``""`` or ``None``
-    included: anonymous — keeps it."""
-    def call_action(action_name, context=None, **kwargs):
-        context = context if context is not None else {}
-        if "user" not in context:
-            context["user"] = harness_user(ADMIN).name
-        return original(action_name, context=context, **kwargs)
-    return call_action
+def _activity_actor(original):
+    """Core's ``call_action`` acts as "127.0.0.1" when the context names no user: a user
+    that does not exist (anonymous to auth and search). Core's CI runs the action modules
+    without the activity plugin; loaded here (as configured), it refuses to record a change
+    by an actor that does not exist. The harness makes that user real when, and only when,
+    the activity plugin records a change by it: not a sysadmin, member of nothing, created
+    in the action's transaction. Reads as "127.0.0.1" stay anonymous, as in core."""
+    def get_user_or_raise(username):
+        if username == CORE_DEFAULT_USER and model.User.get(username) is None:
+            model.Session.add(model.User(name=CORE_DEFAULT_USER, email="core@test.ckan.net",
+                                         password=uuid.uuid4().hex))
+            model.Session.flush()
+        return original(username)
+    return get_user_or_raise
 
 
 # --- policy-compliant factories ----------------------------------------------------------
@@ -215,6 +225,7 @@ def _owner_org(user_name) -> str:
     if org is not None:
         return org.id
     users = [{"name": user.name, "capacity": "editor"}] if personal else []
+    harness_user(ADMIN)
     return helpers.call_action("organization_create", context={"user": ADMIN}, name=name,
                                title="Core compatibility agency", users=users)["id"]
 
@@ -238,13 +249,14 @@ def _compliant_dataset(original):
         created = helpers.call_action("package_create", context=context, **data)
         if private or data.get("state") not in (None, "", "active"):
             return created
+        harness_user(ADMIN)
         if created.get("review_status") != "pending":  # the site user's entries wait already
             helpers.call_action("lyg_opendata_review_submit", context={"user": ADMIN},
                                 id=created["id"], desensitized=True)
         harness_user(REVIEWER)
         helpers.call_action("lyg_opendata_review_approve", context={"user": REVIEWER},
                             id=created["id"])
-        return helpers.call_action("package_show", context={"user": context["user"] or ADMIN},
+        return helpers.call_action("package_show", context={"user": context.get("user") or ADMIN},
                                    id=created["id"])
     return api_create
 
@@ -319,7 +331,9 @@ def core_compat_harness(request, monkeypatch, ckan_config, core_compat_config, w
     plugin migrations, real users and policy-compliant factories."""
     _core_settings(request, ckan_config, monkeypatch)  # a reused load restores its config
     _migrate_pending()
-    monkeypatch.setattr(helpers, "call_action", _call_action(helpers.call_action))
+    from ckanext.activity import subscriptions
+    monkeypatch.setattr(subscriptions, "_get_user_or_raise",
+                        _activity_actor(subscriptions._get_user_or_raise))
     if not WITHOUT:
         monkeypatch.setattr(factories.Dataset, "api_create",
                             _compliant_dataset(factories.Dataset.api_create))
