@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from sqlalchemy.orm import close_all_sessions
 from werkzeug.serving import make_server
 
 import ckan.model as model
@@ -90,6 +91,63 @@ def harvest_tables() -> None:
     finally:
         model.repo._alembic_ini = original
     _migrated.add("harvest")
+
+
+# --- database and search index resets --------------------------------------------------
+# CKAN's reset of an existing database (``repo.delete_all``) asks, table by table, whether
+# the table exists and then deletes its rows: two round trips for each of the ~100 tables
+# of CKAN and the plugins, for every test. ``reset_db`` below deletes the same rows (every
+# table CKAN's metadata knows and the database has, children first, alembic_version kept)
+# with one query for the existing tables and one batch of DELETE statements. The first
+# reset of a run (tables not known as created) is CKAN's own: it drops and re-creates them.
+
+def delete_all_rows() -> None:
+    """``model.repo.delete_all`` in two round trips."""
+    from sqlalchemy import text
+    model.Session.remove()
+    conn = model.Session.connection()
+    existing = set(conn.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+    tables = [t.name for t in reversed(model.repo.metadata.sorted_tables)
+              if t.name != "alembic_version" and t.name in existing]
+    if tables:
+        conn.exec_driver_sql("; ".join(f'DELETE FROM "{name}"' for name in tables))
+    model.Session.commit()
+    model.Session.remove()
+
+
+def reset_database() -> None:
+    """``ckan.tests.helpers.reset_db``: every table emptied, or dropped and re-created
+    when CKAN does not know them as created (the first reset of a run)."""
+    if not model.repo.tables_created_and_initialised:
+        test_helpers.reset_db()
+        return
+    close_all_sessions()
+    delete_all_rows()
+
+
+@pytest.fixture(scope="session")
+def reset_db():
+    """CKAN's ``reset_db`` (used by ``clean_db``), with the rows deleted in one batch."""
+    return reset_database
+
+
+def reset_search_index() -> None:
+    """``ckan.lib.search.clear_all``: every dataset of this site removed from the index.
+    CKAN commits each change it indexes (``ckan.search.solr_commit``), so the commit that
+    makes the removal visible is needed only when a search sees documents; the delete is
+    always sent (it also removes what an uncommitted change added, before that shows)."""
+    from ckan.lib.search.common import make_connection
+    conn = make_connection()
+    query = '+site_id:"%s"' % tk.config.get("ckan.site_id")
+    visible = conn.search(q=query, rows=0).hits
+    conn.delete(q=query, commit=visible > 0)
+
+
+@pytest.fixture(scope="session")
+def reset_index():
+    """CKAN's ``reset_index`` (used by ``clean_index``), committing only when needed."""
+    return reset_search_index
 
 
 def _clean_db(reset_db, migrate_db_for) -> None:

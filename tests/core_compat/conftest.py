@@ -158,13 +158,13 @@ def _migrate_pending() -> None:
 def reset_db():
     """CKAN's reset, then the plugin migrations (for every reset: ``clean_db``,
     ``non_clean_db``, and the fixtures of core tests that reset themselves)."""
-    from tests.conftest import _migrated
+    from tests.conftest import _migrated, reset_database
 
     def reset():
         if not model.repo.tables_created_and_initialised:
             _migrated.clear()          # CKAN drops every table, the plugins' too
         factories.fake.unique.clear()
-        helpers.reset_db()
+        reset_database()
         _migrate_pending()
     return reset
 
