@@ -52,6 +52,7 @@ ACTIONS: tuple[Source, ...] = (
     ("identity.security.audit", ("api_token_revoke", "lyg_opendata_security_event_list")),
     ("identity.security.password", ("user_create", "user_update")),
     "identity.org_action",
+    "identity.privacy",
 )
 
 AUTH_FUNCTIONS: tuple[Source, ...] = (
@@ -80,6 +81,7 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
     ("dcat.deletions", {"lyg_opendata_harvest_deletions_confirm": "auth_confirm"}),
     ("identity.security.audit", {"lyg_opendata_security_event_list": "auth_event_list"}),
     "identity.org_auth",
+    ("identity.privacy", {"lyg_opendata_privacy_export": "auth_export"}),
 )
 
 HELPERS: tuple[Source, ...] = (

@@ -1,0 +1,102 @@
+"""PIPL right of access (个人信息保护法 Art 45, issue 20 item 4, first part): a person
+downloads what the platform holds about them as JSON (``lyg_opendata_privacy_export``).
+
+Read-only: the profile, organisation memberships, API tokens (names and dates, never the
+token), and every row of the extension's tables that names the person as its author or
+owner — applications, grants, agreements signed, objections, reports, data requests and
+support, ratings, suggestions, disclosure applications, notices, the security log. Secrets
+(password hash, TOTP secret, recovery codes) are never exported. Erasure is not built yet."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+
+from ckanext.lyg_opendata import roles
+
+_ = tk._
+
+__all__ = ["lyg_opendata_privacy_export"]
+
+
+def _sources() -> list[tuple[str, Any, str]]:
+    from ckanext.lyg_opendata.access.model import Agreement, Application, Grant
+    from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+    from ckanext.lyg_opendata.identity.security.model import SecurityEvent
+    from ckanext.lyg_opendata.notify import Notice
+    from ckanext.lyg_opendata.objections.model import Objection, Report
+    from ckanext.lyg_opendata.participation.model import (
+        DataRequest, DataRequestSupport, Rating, Suggestion)
+    return [("applications", Application, "user_id"), ("grants", Grant, "user_id"),
+            ("agreements_signed", Agreement, "applicant_signed_by"),
+            ("objections", Objection, "raised_by"), ("reports", Report, "reported_by"),
+            ("data_requests", DataRequest, "requested_by"),
+            ("data_requests_supported", DataRequestSupport, "user_id"),
+            ("ratings", Rating, "user_id"), ("suggestions", Suggestion, "submitted_by"),
+            ("disclosure_applications", DisclosureRequest, "user_id"),
+            ("notices", Notice, "user_id"), ("security_log", SecurityEvent, "user_id")]
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
+        return value
+    return str(value)
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return {c.key: _value(getattr(obj, c.key)) for c in sa.inspect(obj).mapper.column_attrs}
+
+
+def _person(data_dict: Any, context) -> model.User:
+    ref = data_dict.get("id") if isinstance(data_dict, dict) else None
+    if ref in (None, ""):
+        obj = roles._user(context.get("user"))
+    else:
+        obj = model.User.get(ref) if isinstance(ref, str) and "\x00" not in ref else None
+    if obj is None or obj.state == "deleted":
+        raise tk.ObjectNotFound(_("User not found"))
+    return obj
+
+
+@tk.side_effect_free
+def lyg_opendata_privacy_export(context, data_dict):
+    """Everything the platform holds about a person (the person themselves, or a sysadmin).
+
+    :param id: the user's name or id (default: the caller)
+    """
+    tk.check_access("lyg_opendata_privacy_export", context, data_dict)
+    user = _person(data_dict, context)
+    profile = {k: _value(getattr(user, k)) for k in (
+        "id", "name", "fullname", "email", "about", "image_url", "created", "last_active",
+        "state", "sysadmin")}
+    memberships = [
+        {"organization": g.name, "title": g.title, "capacity": m.capacity}
+        for m, g in model.Session.query(model.Member, model.Group).join(
+            model.Group, model.Group.id == model.Member.group_id).filter(
+            model.Member.table_name == "user", model.Member.table_id == user.id,
+            model.Member.state == "active")]
+    tokens = [{"name": t.name, "created": _value(t.created_at), "last_access": _value(t.last_access)}
+              for t in model.Session.query(model.ApiToken).filter(model.ApiToken.user_id == user.id)]
+    out: dict[str, Any] = {"generated": _value(dt.datetime.now(dt.timezone.utc)),
+                           "profile": profile, "memberships": memberships, "api_tokens": tokens}
+    for key, table, column in _sources():
+        rows = model.Session.query(table).filter(getattr(table, column) == user.id).all()
+        out[key] = [_row(r) for r in rows]
+    return out
+
+
+def auth_export(context, data_dict=None):
+    caller = roles._user(context.get("user"))
+    if caller is None:
+        return {"success": False, "msg": _("Please log in")}
+    if caller.sysadmin:
+        return {"success": True}
+    ref = (data_dict or {}).get("id") if isinstance(data_dict, dict) else None
+    if ref in (None, "") or ref in (caller.id, caller.name):
+        return {"success": True}
+    return {"success": False, "msg": _("Only the person themselves may download their data")}
