@@ -6,7 +6,8 @@ extension's actions validated first, so a caller without the right learned the f
 (an unknown one: 404, as before), the action's auth function decides on the request as sent
 (``raw_view``: only what an auth function can read safely), and only then does the action
 validate (and check again, on the validated values). A NUL character, which PostgreSQL
-refuses in any text, is a field error for whoever may call the action.
+refuses in any text, or an identifier (``id``, ``*_id``) that is not text is a field error
+for whoever may call the action (``inputs.input_errors``).
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import functools
 from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.inputs import input_errors
 
 _ = tk._
 
@@ -72,19 +75,6 @@ def raw_view(data_dict: Any) -> dict[str, Any]:
     return view
 
 
-def _nul_fields(data_dict: Any, prefix: str = "") -> list[str]:
-    found = []
-    if isinstance(data_dict, dict):
-        for key, value in data_dict.items():
-            found += _nul_fields(value, prefix or str(key))
-    elif isinstance(data_dict, (list, tuple)):
-        for value in data_dict:
-            found += _nul_fields(value, prefix)
-    elif isinstance(data_dict, str) and "\x00" in data_dict:
-        found.append(prefix or "data")
-    return found
-
-
 def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None):
     def wrap(action):
         @functools.wraps(action)
@@ -93,10 +83,9 @@ def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None)
             if find is not None and isinstance(raw.get("id"), str) and raw["id"]:
                 find(raw["id"])
             tk.check_access(auth_name, context, raw)
-            bad = _nul_fields(data_dict)
-            if bad:
-                raise tk.ValidationError({key: [_("Text may not contain the control character NUL (\\0)")]
-                                          for key in bad})
+            errors = input_errors(data_dict)
+            if errors:
+                raise tk.ValidationError(errors)
             return action(context, data_dict)
         return wrapper
     return wrap

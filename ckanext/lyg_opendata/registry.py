@@ -125,6 +125,8 @@ VALIDATORS: tuple[Source, ...] = (
         "lyg_opendata_not_before_start", "lyg_opendata_required_if_conditional",
         "lyg_opendata_required_if_non_open", "lyg_opendata_resource_code",
         "lyg_opendata_server_managed")),
+    # core's validator of that name, made safe (inputs.py): every schema gets this one
+    ("inputs", ("limit_to_configured_maximum",)),
 )
 
 # the ``ckan lyg-opendata`` sub-commands: each module lists its click commands in COMMANDS
@@ -173,8 +175,8 @@ def _loaded(names: dict[str, Any]) -> dict[str, Any]:
 
 def get_actions() -> dict[str, Any]:
     """Every action; each ``lyg_opendata_*`` one authorises before it validates (authz.py)."""
-    from ckanext.lyg_opendata import authz
-    return _loaded(authz.authorizing_first(collect(ACTIONS)))
+    from ckanext.lyg_opendata import authz, inputs
+    return _loaded(inputs.guarded(authz.authorizing_first(collect(ACTIONS))))
 
 
 def get_auth_functions() -> dict[str, Any]:

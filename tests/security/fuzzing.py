@@ -8,6 +8,8 @@ real ids of other users' objects — as each role of the permission matrix.
 What must hold for every call:
 - no unexpected exception: anything but ValidationError, NotAuthorized, ObjectNotFound or a
   search-syntax error would be an HTTP 500;
+- the answer to a role holds none of the restricted data (addresses, file contents, rows of
+  the conditional dataset) that role may not use — whatever the action (a new one too);
 - a successful call by a role is one its auth function allows (CKAN's own audit also
   asserts the auth function was called), and an anonymous caller never changes anything an
   auth function does not open to anonymous users;
@@ -19,6 +21,8 @@ Used by tests/security/test_fuzz_actions.py (a bounded run in ``make test``) and
 from __future__ import annotations
 
 import collections
+import contextlib
+import json
 import re
 import time
 import traceback
@@ -62,6 +66,7 @@ class Stats:
     calls: collections.Counter = field(default_factory=collections.Counter)
     outcomes: collections.Counter = field(default_factory=collections.Counter)
     failures: list = field(default_factory=list)
+    seconds: collections.Counter = field(default_factory=collections.Counter)
 
     def fail(self, kind, action, role, data, detail):
         if len([f for f in self.failures if f[0] == kind and f[1] == action]) < 3:
@@ -158,13 +163,21 @@ def data_dicts(keys: list[str], ids: list[str]):
 
 
 def call_one(stats: Stats, name: str, role: str, user: str | None, data: dict[str, Any],
-             writes: bool, anon_ok: bool) -> None:
+             writes: bool, anon_ok: bool, forbidden: tuple[str, ...] = (),
+             still_secret=None) -> None:
+    """One call; ``forbidden``: texts the answer must not hold for this role (the restricted
+    data of the world), unless ``still_secret()`` says a write made them public meanwhile."""
     before = fingerprint() if writes else None
     context = {"user": user or "", "model": model, "session": model.Session}
     stats.calls[name] += 1
     try:
-        tk.get_action(name)(context, dict(data))
+        result = tk.get_action(name)(context, dict(data))
         outcome = "ok"
+        if forbidden:
+            text = json.dumps(result, default=str, ensure_ascii=False)
+            shown = [f for f in forbidden if f in text]
+            if shown and (still_secret is None or still_secret()):
+                stats.fail("leak", name, role, data, f"the answer holds {shown}")
     except HANDLED as e:
         outcome = type(e).__name__
     except Exception:  # noqa: BLE001 - what the fuzzer looks for
@@ -190,7 +203,10 @@ def call_one(stats: Stats, name: str, role: str, user: str | None, data: dict[st
 
 
 def fuzz(names: list[str], users: dict[str, str | None], ids: list[str], examples: int,
-         stats: Stats, random: bool = False) -> Stats:
+         stats: Stats, random: bool = False, after_each=None,
+         forbidden: dict[str, tuple[str, ...]] | None = None, still_secret=None) -> Stats:
+    """Fuzz each action in turn; ``after_each(stats)`` after each (the report so far);
+    ``forbidden``: per role, what no answer to that role may hold (see ``call_one``)."""
     for name in names:
         fn = logic._actions[name]
         keys = sorted(set(_doc_params(fn)) | set(COMMON_KEYS))
@@ -202,10 +218,31 @@ def fuzz(names: list[str], users: dict[str, str | None], ids: list[str], example
                   suppress_health_check=list(HealthCheck))
         @given(data=data_dicts(keys, ids), role=st.sampled_from(roles))
         def run(data, role):
-            call_one(stats, name, role, users[role], data, writes, anon_ok)
+            call_one(stats, name, role, users[role], data, writes, anon_ok,
+                     (forbidden or {}).get(role, ()), still_secret)
 
+        started = now()
         run()
+        stats.seconds[name] += now() - started
+        if after_each is not None:
+            after_each(stats)
     return stats
+
+
+@contextlib.contextmanager
+def pooled_engine():
+    """Bind the model to a pooled engine while fuzzing. CKAN's migration environment
+    (ckan/migration/env.py, run by ``clean_db``) leaves the model bound to its NullPool
+    engine: every call would then open a new PostgreSQL connection (a third of the time)."""
+    from sqlalchemy import engine_from_config
+    old = model.meta.engine
+    engine = engine_from_config(dict(tk.config), prefix="sqlalchemy.", pool_pre_ping=True)
+    model.init_model(engine)
+    try:
+        yield engine
+    finally:
+        model.init_model(old)
+        engine.dispose()
 
 
 def _anonymous_allowed(name: str) -> bool:
@@ -215,10 +252,14 @@ def _anonymous_allowed(name: str) -> bool:
 
 
 def report(stats: Stats, seconds: float) -> str:
-    lines = [f"{len(stats.calls)} actions, {sum(stats.calls.values())} calls in {seconds:.0f} s"]
+    total = sum(stats.calls.values())
+    lines = [f"{len(stats.calls)} actions, {total} calls in {seconds:.0f} s "
+             f"({total / max(seconds, 1e-9):.1f} calls/s)"]
     for name in sorted(stats.calls):
         outs = {o: n for (a, o), n in stats.outcomes.items() if a == name}
-        lines.append(f"  {name}: {stats.calls[name]} calls {dict(sorted(outs.items()))}")
+        bad = {kind for kind, a, *_ in stats.failures if a == name}
+        lines.append(f"  {name}: {stats.calls[name]} calls in {stats.seconds[name]:.0f} s "
+                     f"{dict(sorted(outs.items()))}" + (f" FAILURES {sorted(bad)}" if bad else ""))
     lines.append(f"500s: {sum(n for (a, o), n in stats.outcomes.items() if o == '500')}")
     for f in stats.failures:
         lines.append(f"FAIL {f[0]} {f[1]} as {f[2]} with {f[3]}\n{f[4]}")

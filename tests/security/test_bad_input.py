@@ -46,3 +46,64 @@ def test_resource_search_with_a_non_text_query_pair_is_a_field_error(app, query)
     resp = _post(app, "resource_search", {"query": query})
     assert resp.status_code == 409, resp.get_data(as_text=True)[:300]
     assert "query" in resp.json["error"]
+
+
+# --- found by the fuzzer (make fuzz, random inputs): each was an HTTP 500 -------------------
+
+@pytest.mark.parametrize("action,params,field", [
+    ("package_show", {"id": 3}, "id"),
+    ("package_show", {"id": [{"a": 1}]}, "id"),
+    ("package_show", {"id": "\x00"}, "id"),
+    ("resource_show", {"id": {"x": 1}}, "id"),
+    ("activity_show", {"id": ["a", "b"]}, "id"),
+    ("activity_data_show", {"id": [["x"]]}, "id"),
+    ("package_activity_list", {"id": 7}, "id"),
+    ("datastore_search", {"resource_id": ["x"]}, "resource_id"),
+    ("package_search", {"rows": [1]}, "rows"),
+    ("package_search", {"rows": {"a": 1}}, "rows"),
+    ("package_search", {"rows": 1e309}, "rows"),
+    ("package_search", {"fl": [{"a": 1}]}, "fl"),
+    ("package_search", {"q": "停车\x00"}, "q"),
+])
+def test_core_actions_we_chain_answer_malformed_input_with_a_field_error(app, people, action,
+                                                                         params, field):
+    for who in ("anonymous", "sysadmin"):
+        headers = {"Authorization": people[who]["token"]} if people[who] else {}
+        resp = _post(app, action, params, headers)
+        assert resp.status_code == 409, (who, resp.status_code, resp.get_data(as_text=True)[:300])
+        assert field in resp.json["error"], resp.json["error"]
+
+
+@pytest.mark.parametrize("action,params,field", [
+    ("lyg_opendata_objection_my_list", {"limit": []}, "limit"),
+    ("lyg_opendata_report_my_list", {"limit": {"a": 1}}, "limit"),
+    ("lyg_opendata_report_list", {"limit": [5]}, "limit"),
+    ("lyg_opendata_scan_list", {"resource_id": ["x"]}, "resource_id"),
+    ("lyg_opendata_scan_list", {"package_id": {"a": 1}}, "package_id"),
+    ("lyg_opendata_scan_finding_dismiss", {"id": [1], "reason": "理由理由"}, "id"),
+])
+def test_extension_actions_answer_malformed_input_with_a_field_error(app, people, action,
+                                                                     params, field):
+    resp = _post(app, action, params, {"Authorization": people["sysadmin"]["token"]})
+    assert resp.status_code == 409, (resp.status_code, resp.get_data(as_text=True)[:300])
+    assert field in resp.json["error"], resp.json["error"]
+
+
+def test_the_safe_limit_validator_is_the_one_core_schemas_get():
+    from ckan.logic import get_validator
+    from ckanext.lyg_opendata import inputs
+    assert get_validator("limit_to_configured_maximum") is inputs.limit_to_configured_maximum
+    limit = get_validator("limit_to_configured_maximum")("ckan.search.rows_max", 1000)
+    assert limit("5") == 5 and limit(10**9) == 1000
+
+
+@pytest.mark.parametrize("params", [{"limit": []}, {"limit": {"a": 1}}, {"offset": [1]},
+                                    {"limit": float("inf")}])
+def test_activity_lists_and_datastore_search_refuse_a_non_number_limit(app, people, params):
+    headers = {"Authorization": people["sysadmin"]["token"]}
+    for action, extra in (("dashboard_activity_list", {}),
+                          ("organization_activity_list", {"id": "lyg-other-agency"}),
+                          ("datastore_search", {"resource_id": "x"})):
+        resp = _post(app, action, {**extra, **params}, headers)
+        assert resp.status_code in (404, 409), (action, params, resp.status_code,
+                                                resp.get_data(as_text=True)[:300])

@@ -14,16 +14,25 @@ __all__ = ["lyg_opendata_scan_list", "lyg_opendata_scan_finding_dismiss",
 _ = tk._
 
 
+def _text(data_dict, key: str) -> str:
+    value = data_dict.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _org_of(data_dict) -> str | None:
+    """The organization of the finding (``id``), the resource (``resource_id``) or the
+    dataset (``package_id``, or ``id`` as ``lyg_opendata_scan_list`` reads it) named, as
+    the actions read them."""
     data_dict = data_dict or {}
-    if data_dict.get("id"):
-        f = model.Session.get(Finding, data_dict["id"])
-        pkg = model.Package.get(f.package_id) if f else None
-    elif data_dict.get("resource_id"):
-        res = model.Resource.get(data_dict["resource_id"])
+    pkg = None
+    if _text(data_dict, "resource_id"):
+        res = model.Resource.get(_text(data_dict, "resource_id"))
         pkg = res.package if res else None
-    else:
-        pkg = model.Package.get(data_dict.get("package_id") or "")
+    elif _text(data_dict, "id"):
+        f = model.Session.get(Finding, _text(data_dict, "id"))
+        pkg = model.Package.get(f.package_id if f else _text(data_dict, "id"))
+    elif _text(data_dict, "package_id"):
+        pkg = model.Package.get(_text(data_dict, "package_id"))
     return pkg.owner_org if pkg else None
 
 
