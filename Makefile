@@ -102,10 +102,15 @@ bench-data: services
 # (tests/security/fuzzing.py): FUZZ_EXAMPLES generated calls per action (default 10000);
 # the figures go to test-artifacts/fuzz-report.txt. Not part of make test (which runs a
 # bounded version).
+# FUZZ_CHUNK: calls per action per round (every action gets its share early);
+# FUZZ_SECONDS: no new round after that many seconds (empty: run to the end).
 FUZZ_EXAMPLES ?= 10000
+FUZZ_CHUNK ?= 100
+FUZZ_SECONDS ?=
 fuzz: services
 	@mkdir -p test-artifacts
-	@LYG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LYG_FUZZ_REPORT=test-artifacts/fuzz-report.txt \
+	@LYG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LYG_FUZZ_CHUNK=$(FUZZ_CHUNK) LYG_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	  LYG_FUZZ_REPORT=test-artifacts/fuzz-report.txt \
 	  scripts/test.sh tests/security/test_fuzz_actions.py -q -p no:warnings $(PYTEST_ARGS)
 
 # Re-extract the extension's strings, check the zh_Hans_CN catalog and compile it

@@ -68,4 +68,4 @@ if [ "${#SLOTS[@]}" -ge 2 ]; then
   XDIST_ARGS=(-n "${#SLOTS[@]}" --dist worksteal)
 fi
 cd "$ROOT"
-exec ${LYG_PYTEST_PREFIX:-} "$VENV/bin/pytest" --ckan-ini=test.ini "${XDIST_ARGS[@]}" "$@"
+exec "$VENV/bin/pytest" --ckan-ini=test.ini "${XDIST_ARGS[@]}" "$@"

@@ -204,29 +204,44 @@ def call_one(stats: Stats, name: str, role: str, user: str | None, data: dict[st
 
 def fuzz(names: list[str], users: dict[str, str | None], ids: list[str], examples: int,
          stats: Stats, random: bool = False, after_each=None,
-         forbidden: dict[str, tuple[str, ...]] | None = None, still_secret=None) -> Stats:
-    """Fuzz each action in turn; ``after_each(stats)`` after each (the report so far);
-    ``forbidden``: per role, what no answer to that role may hold (see ``call_one``)."""
-    for name in names:
-        fn = logic._actions[name]
-        keys = sorted(set(_doc_params(fn)) | set(COMMON_KEYS))
-        writes = not getattr(fn, "side_effect_free", False)
-        anon_ok = _anonymous_allowed(name)
-        roles = sorted(users)
-
-        @settings(max_examples=examples, deadline=None, database=None, derandomize=not random,
-                  suppress_health_check=list(HealthCheck))
-        @given(data=data_dicts(keys, ids), role=st.sampled_from(roles))
-        def run(data, role):
-            call_one(stats, name, role, users[role], data, writes, anon_ok,
-                     (forbidden or {}).get(role, ()), still_secret)
-
-        started = now()
-        run()
-        stats.seconds[name] += now() - started
-        if after_each is not None:
-            after_each(stats)
+         forbidden: dict[str, tuple[str, ...]] | None = None, still_secret=None,
+         chunk: int | None = None, stop_at: float | None = None) -> Stats:
+    """Fuzz each action in turn, ``examples`` generated calls each, in rounds of ``chunk``
+    calls per action (every action gets its share early in a long run); no new round
+    starts after ``stop_at`` (``now()``). ``after_each(stats)`` after each action and
+    round (the report so far); ``forbidden``: per role, what no answer to that role may
+    hold (see ``call_one``)."""
+    chunk = max(1, min(chunk or examples, examples))
+    done = 0
+    while done < examples:
+        size = min(chunk, examples - done)
+        for name in names:
+            if stop_at is not None and now() > stop_at:
+                return stats
+            _fuzz_action(name, users, ids, size, stats, random, forbidden, still_secret)
+            if after_each is not None:
+                after_each(stats)
+        done += size
     return stats
+
+
+def _fuzz_action(name, users, ids, examples, stats, random, forbidden, still_secret):
+    fn = logic._actions[name]
+    keys = sorted(set(_doc_params(fn)) | set(COMMON_KEYS))
+    writes = not getattr(fn, "side_effect_free", False)
+    anon_ok = _anonymous_allowed(name)
+    roles = sorted(users)
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=not random,
+              suppress_health_check=list(HealthCheck))
+    @given(data=data_dicts(keys, ids), role=st.sampled_from(roles))
+    def run(data, role):
+        call_one(stats, name, role, users[role], data, writes, anon_ok,
+                 (forbidden or {}).get(role, ()), still_secret)
+
+    started = now()
+    run()
+    stats.seconds[name] += now() - started
 
 
 @contextlib.contextmanager

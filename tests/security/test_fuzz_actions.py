@@ -20,6 +20,9 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 EXAMPLES = int(os.environ.get("LYG_FUZZ_EXAMPLES", "6"))
 RANDOM = bool(os.environ.get("LYG_FUZZ_REPORT"))
 ONLY = os.environ.get("LYG_FUZZ_ACTIONS", "")
+# make fuzz: rounds of LYG_FUZZ_CHUNK calls per action, no new round after LYG_FUZZ_SECONDS
+CHUNK = int(os.environ.get("LYG_FUZZ_CHUNK", "0")) or None
+SECONDS = float(os.environ.get("LYG_FUZZ_SECONDS", "0")) or None
 # k/n: the k-th of n shares of the actions (n runs side by side, each on its own test slot)
 SHARD = os.environ.get("LYG_FUZZ_SHARD", "")
 
@@ -42,7 +45,11 @@ def test_no_action_answers_500_or_lets_a_refused_role_through(world, capsys):
     def write_report(stats):  # after each action: a long run that is stopped keeps its figures
         if os.environ.get("LYG_FUZZ_REPORT"):
             with open(os.environ["LYG_FUZZ_REPORT"], "w", encoding="utf-8") as out:
-                out.write(fuzzing.report(stats, fuzzing.now() - start) + "\n")
+                out.write(f"target {EXAMPLES} calls per action"
+                          + (f", rounds of {CHUNK}" if CHUNK else "")
+                          + (f", no new round after {SECONDS:.0f} s" if SECONDS else "")
+                          + (f", actions {SHARD}" if SHARD else "") + "\n"
+                          + fuzzing.report(stats, fuzzing.now() - start) + "\n")
 
     # what no answer may hold: the conditional dataset's data for those who may not use it;
     # for the grantee, the resource outside its grant
@@ -64,7 +71,8 @@ def test_no_action_answers_500_or_lets_a_refused_role_through(world, capsys):
         with fuzzing.pooled_engine():
             stats = fuzzing.fuzz(names, users, ids, EXAMPLES, fuzzing.Stats(), random=RANDOM,
                                  after_each=write_report, forbidden=forbidden,
-                                 still_secret=still_secret)
+                                 still_secret=still_secret, chunk=CHUNK,
+                                 stop_at=start + SECONDS if SECONDS else None)
     finally:
         fuzzing.unwatch_rows(watched)
     text = fuzzing.report(stats, fuzzing.now() - start)
