@@ -107,3 +107,16 @@ def test_activity_lists_and_datastore_search_refuse_a_non_number_limit(app, peop
         resp = _post(app, action, {**extra, **params}, headers)
         assert resp.status_code in (404, 409), (action, params, resp.status_code,
                                                 resp.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize("unmasked", ["ko", ["1"], {"a": 1}])
+def test_an_unreadable_unmasked_flag_is_no_500(app, people, unmasked):
+    """Found by the fuzzer: the access log's auth function read the flag with asbool before
+    validation (a 500). It reads it as the action's schema does: not plainly true is false,
+    so the answer is the masked log."""
+    for who in ("agency_editor", "supervisor"):
+        resp = _post(app, "lyg_opendata_access_log_list",
+                     {"unmasked": unmasked, "reason": "核对访问记录原因"},
+                     {"Authorization": people[who]["token"]})
+        assert resp.status_code == 200, (who, resp.status_code, resp.get_data(as_text=True)[:300])
+        assert resp.json["result"]["masked"] is True

@@ -12,6 +12,13 @@ __all__ = ["lyg_opendata_access_log_list"]
 _ = tk._
 
 
+def _asks_unmasked(value) -> bool:
+    """The flag as the action's schema reads it (core's boolean_validator, which takes any
+    value); this runs before validation (authz.py), where ``asbool`` stopped on an unreadable
+    value with a 500."""
+    return bool(tk.get_validator("boolean_validator")(value, {}))
+
+
 def lyg_opendata_access_log_list(context, data_dict):
     user = context.get("user")
     if not user:
@@ -19,7 +26,7 @@ def lyg_opendata_access_log_list(context, data_dict):
     if roles.is_supervisor(user):
         return {"success": True}
     data_dict = data_dict or {}
-    if tk.asbool(data_dict.get("unmasked")):
+    if _asks_unmasked(data_dict.get("unmasked")):
         return {"success": False, "msg": _(
             "Only supervisors and sysadmins may see the access log with personal data")}
     orgs = roles.editable_org_ids(user)
