@@ -83,7 +83,7 @@ def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None)
             if find is not None and isinstance(raw.get("id"), str) and raw["id"]:
                 find(raw["id"])
             tk.check_access(auth_name, context, raw)
-            errors = input_errors(data_dict)
+            errors = input_errors(data_dict, identifiers=("organization", "package"))
             if errors:
                 raise tk.ValidationError(errors)
             return action(context, data_dict)

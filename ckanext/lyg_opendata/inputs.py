@@ -73,8 +73,10 @@ def _nul_fields(data_dict: Any, prefix: str = "") -> list[str]:
     return found
 
 
-def input_errors(data_dict: Any, action: str = "") -> dict[str, list[str]]:
-    """The field errors of an action's input that would otherwise be a 500."""
+def input_errors(data_dict: Any, action: str = "",
+                 identifiers: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """The field errors of an action's input that would otherwise be a 500;
+    ``identifiers``: more keys that name an object (beside ``id`` and ``*_id``)."""
     if not isinstance(data_dict, dict):
         return {}
     errors: dict[str, list[str]] = {}
@@ -87,7 +89,8 @@ def input_errors(data_dict: Any, action: str = "") -> dict[str, list[str]]:
     for key in _nul_fields(data_dict):
         errors[key] = [_("Text may not contain the control character NUL (\\0)")]
     for key, value in data_dict.items():
-        if _identifier_key(key) and value is not None and not isinstance(value, str) \
+        if (_identifier_key(key) or key in identifiers) and value is not None \
+                and not isinstance(value, str) \
                 and key not in errors:
             errors[key] = [_("Must be text: the id or name of an object")]
     return errors

@@ -120,3 +120,13 @@ def test_an_unreadable_unmasked_flag_is_no_500(app, people, unmasked):
                      {"Authorization": people[who]["token"]})
         assert resp.status_code == 200, (who, resp.status_code, resp.get_data(as_text=True)[:300])
         assert resp.json["result"]["masked"] is True
+
+
+def test_an_organization_that_is_not_text_is_a_field_error(app, people):
+    """Found by the fuzzer: the access log's own access check read ``organization`` as
+    sent (a list: 500)."""
+    for who in ("other_agency_editor", "supervisor"):
+        resp = _post(app, "lyg_opendata_access_log_list", {"organization": [{}, {}]},
+                     {"Authorization": people[who]["token"]})
+        assert resp.status_code == 409, (who, resp.status_code, resp.get_data(as_text=True)[:300])
+        assert "organization" in resp.json["error"]
