@@ -130,3 +130,18 @@ def test_an_organization_that_is_not_text_is_a_field_error(app, people):
                      {"Authorization": people[who]["token"]})
         assert resp.status_code == 409, (who, resp.status_code, resp.get_data(as_text=True)[:300])
         assert "organization" in resp.json["error"]
+
+
+def test_activity_show_without_include_data_is_no_500(app, people, create_dataset):
+    """Found by the fuzzer: core's activity_show auth reads ``include_data`` unconditionally."""
+    import ckan.model as model
+    from ckanext.activity.model import Activity
+    ds = create_dataset(name="activity-no-flag")
+    activity = model.Session.query(Activity).filter(Activity.object_id == ds["id"]).first()
+    for who in ("agency_admin", "supervisor", "anonymous"):
+        headers = {"Authorization": people[who]["token"]} if people[who] else {}
+        resp = _post(app, "activity_show", {"id": activity.id}, headers)
+        assert resp.status_code in (200, 403), (who, resp.status_code)
+    resp = _post(app, "activity_show", {"id": activity.id},
+                 {"Authorization": people["agency_admin"]["token"]})
+    assert resp.status_code == 200 and resp.json["result"]["id"] == activity.id
