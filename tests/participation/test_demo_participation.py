@@ -30,8 +30,14 @@ def test_demo_data_requests(cli, tmp_path):
     assert {r["support_count"] for r in again["results"]} == {r["support_count"] for r in listed["results"]}
     # ratings (one answered by the agency) and suggestions (one answered by the operator),
     # each made through its action once, not again by the second load
-    assert "ratings +5, suggestions +2" in first.output
-    assert "ratings +0, suggestions +0" in second.output
+    assert "ratings +5, suggestions +2, showcases +3" in first.output
+    assert "ratings +0, suggestions +0, showcases +0" in second.output
+    # the showcase of uses: two published (listed on their datasets), one waiting for review
+    uses = tk.get_action("lyg_opendata_showcase_list")({"user": ""}, {"package_id": "lyg-parking-lots"})
+    assert [u["title"] for u in uses["results"]] == ["港城停车诱导小程序"]
+    assert tk.get_action("lyg_opendata_showcase_list")({"user": ""}, {})["count"] == 2
+    assert tk.get_action("lyg_opendata_showcase_list")(
+        {"user": "dsjj-reviewer"}, {"status": "submitted"})["count"] == 1
     parking = tk.get_action("lyg_opendata_rating_list")({"user": ""}, {"package_id": "lyg-parking-lots"})
     assert parking["summary"]["count"] == 2
     answered = [r for r in parking["results"] if r.get("answer_text")]

@@ -227,6 +227,9 @@ def load(synthetic: int = 0, progress: Progress = print,
     load_applications(data, password, progress, counts)
     from ckanext.lyg_opendata.participation import demo as participation_demo
     participation_demo.load(data, progress, counts)
+    if password:
+        from ckanext.lyg_opendata.showcase import demo as showcase_demo
+        counts["showcases"] = showcase_demo.ensure(data.get("showcases", []), progress)
     from ckanext.lyg_opendata.evaluation import demo as evaluation_demo
     evaluation_demo.load(data, progress, counts)
     from ckanext.lyg_opendata.demo import disclosure as demo_disclosure

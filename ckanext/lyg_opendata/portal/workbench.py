@@ -45,6 +45,8 @@ def _own(user: model.User) -> list[dict]:
         _item(_("My data requests"), "lyg_opendata_participation.requests",
               _data_requests(("need_info",), requested_by=user.id), mine="1"),
         *grants,
+        _item(_("My showcase entries"), "lyg_opendata_showcase.index",
+              _showcases("returned", submitted_by=user.id), mine="1"),
         _item(_("Notices"), "lyg_opendata_applications.notices", notify.unread_count(user.id)),
         _item(_("Profile settings"), "user.edit", id=user.name),
         _item(_("API tokens"), "user.api_tokens", id=user.name),
@@ -113,6 +115,8 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Data requests to route"), "lyg_opendata_participation.requests",
               _data_requests(("submitted",)), status="submitted"),
         _item(_("Suggestions"), "lyg_opendata_participation.suggestions", _suggestions_open()),
+        _item(_("Showcase entries to review"), "lyg_opendata_showcase.index",
+              _showcases("submitted"), status="submitted"),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),  # revocation, Art 40
         _item(_("Overdue updates"), "lyg_opendata_freshness.overdue"),
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
@@ -143,6 +147,15 @@ def _data_requests(states: tuple[str, ...], org_ids: Optional[list[str]] = None,
         q = q.filter(DataRequest.organization_id.in_(org_ids))
     if requested_by is not None:
         q = q.filter(DataRequest.requested_by == requested_by)
+    return _count(q)
+
+
+def _showcases(status: str, submitted_by: Optional[str] = None) -> int:
+    """Showcase entries (数据应用) in ``status`` (of this submitter; else all)."""
+    from ckanext.lyg_opendata.showcase.model import Showcase
+    q = model.Session.query(sa.func.count(Showcase.id)).filter(Showcase.status == status)
+    if submitted_by is not None:
+        q = q.filter(Showcase.submitted_by == submitted_by)
     return _count(q)
 
 
