@@ -42,7 +42,7 @@ def test_company_submits_supervisor_publishes_datasets_list_it(live_server, page
 
     browser_login(page, base, people["supervisor"]["name"])
     page.goto(base + "/opendata/workbench")
-    item = page.locator("a", has_text="待审核的数据应用").first
+    item = page.locator("[data-section=supervisor] a", has_text="待审核的数据应用").first
     assert "1" in item.inner_text()
     item.click()
     page.locator(".lyg-showcase-item .card-title a", has_text="港城停车诱导小程序").click()
@@ -58,6 +58,9 @@ def test_company_submits_supervisor_publishes_datasets_list_it(live_server, page
         cards = page.locator(".lyg-dataset-showcases .card-title a")
         assert cards.all_inner_texts() == ["港城停车诱导小程序"], name
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # the page's WeChat QR code is drawn (made here for the address the page was reached at)
+        page.wait_for_load_state("load")
+        assert page.locator(".lyg-share img").evaluate("i => i.complete && i.naturalWidth") > 0
     page.goto(base + "/opendata/showcase")
     assert "港城数据联系人" not in page.content()  # the person stays private
     page.screenshot(path=str(SHOTS / f"list-{width}.png"), full_page=True)

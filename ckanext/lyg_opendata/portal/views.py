@@ -85,8 +85,9 @@ def share_qr():
     """An SVG QR code of one of this portal's own pages (to scan with WeChat), made here:
     no third-party QR service sees the visitor."""
     target = tk.request.args.get("url", "")
-    site = tk.config.get("ckan.site_url").rstrip("/")
-    if not target.startswith(site + "/") and target != site:
+    # this portal: its configured address, or the address it was reached at (the same server)
+    sites = {tk.config.get("ckan.site_url").rstrip("/"), tk.request.host_url.rstrip("/")}
+    if not any(target == site or target.startswith(site + "/") for site in sites):
         return tk.abort(400, tk._("Only links to this portal can be shared."))
     svg = segno.make(target, error="m").svg_inline(scale=4, dark="#1b2a41")
     return Response(svg, mimetype="image/svg+xml",
