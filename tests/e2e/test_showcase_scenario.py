@@ -42,9 +42,9 @@ def test_company_submits_supervisor_publishes_datasets_list_it(live_server, page
 
     browser_login(page, base, people["supervisor"]["name"])
     page.goto(base + "/opendata/workbench")
-    item = page.locator("[data-section=supervisor] a", has_text="待审核的数据应用").first
-    assert "1" in item.inner_text()
-    item.click()
+    row = page.locator("[data-section=supervisor] li", has_text="待审核的数据应用").first
+    assert row.locator(".lyg-badge").get_attribute("data-count") == "1"
+    row.locator("a").click()
     page.locator(".lyg-showcase-item .card-title a", has_text="港城停车诱导小程序").click()
     page.wait_for_url(entry_url)
     assert "港城数据联系人" in page.content()  # supervisors see who submitted it
@@ -59,8 +59,9 @@ def test_company_submits_supervisor_publishes_datasets_list_it(live_server, page
         assert cards.all_inner_texts() == ["港城停车诱导小程序"], name
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         # the page's WeChat QR code is drawn (made here for the address the page was reached at)
-        page.wait_for_load_state("load")
-        assert page.locator(".lyg-share img").evaluate("i => i.complete && i.naturalWidth") > 0
+        src = page.locator(".lyg-share img").get_attribute("src")
+        qr = page.request.get(base + src)
+        assert qr.status == 200 and qr.headers["content-type"].startswith("image/svg+xml"), (src, qr.status, qr.text()[:300])
     page.goto(base + "/opendata/showcase")
     assert "港城数据联系人" not in page.content()  # the person stays private
     page.screenshot(path=str(SHOTS / f"list-{width}.png"), full_page=True)

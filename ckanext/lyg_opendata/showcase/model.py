@@ -2,17 +2,11 @@
 events. Schema changes go through alembic (migration/lyg_opendata, 0017_showcase)."""
 from __future__ import annotations
 
-import uuid
-
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.workflow import utcnow
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
+from ckanext.lyg_opendata.tables import EventColumns, new_id as _uuid, utcnow
 
 
 class Showcase(tk.BaseModel):
@@ -47,15 +41,9 @@ class ShowcaseDataset(tk.BaseModel):
                            primary_key=True, index=True)
 
 
-class ShowcaseEvent(tk.BaseModel):
+class ShowcaseEvent(EventColumns, tk.BaseModel):
     __tablename__ = "lyg_opendata_showcase_event"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
     showcase_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_showcase.id", ondelete="CASCADE"),
                             nullable=False, index=True)
-    actor_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
-    action = sa.Column(sa.UnicodeText, nullable=False)
-    from_status = sa.Column(sa.UnicodeText)
-    to_status = sa.Column(sa.UnicodeText)
     text = sa.Column(sa.UnicodeText)
-    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
