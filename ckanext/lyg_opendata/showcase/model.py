@@ -1,5 +1,5 @@
 """Tables of the showcase of uses (数据应用, Art 29): an entry, the datasets it cites and its
-events. Schema changes go through alembic (migration/lyg_opendata, 0017_showcase)."""
+events. Schema changes go through alembic (migration/lyg_opendata, 0018_showcase)."""
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,14 +1,14 @@
 """The showcase of uses (数据应用, Art 29)
 
-Revision ID: 0017_showcase
-Revises: 0016_identity_security
+Revision ID: 0018_showcase
+Revises: 0017_identity_orgs
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0017_showcase"
-down_revision = "0016_identity_security"
+revision = "0018_showcase"
+down_revision = "0017_identity_orgs"
 branch_labels = None
 depends_on = None
 
