@@ -4,7 +4,7 @@ the public statistics page, the locally generated QR code for sharing a page on 
 from __future__ import annotations
 
 import datetime as dt
-
+import io
 import pathlib
 import re
 
@@ -89,7 +89,9 @@ def share_qr():
     sites = {tk.config.get("ckan.site_url").rstrip("/"), tk.request.host_url.rstrip("/")}
     if not any(target == site or target.startswith(site + "/") for site in sites):
         return tk.abort(400, tk._("Only links to this portal can be shared."))
-    svg = segno.make(target, error="m").svg_inline(scale=4, dark="#1b2a41")
+    out = io.BytesIO()  # a standalone SVG file needs its namespace (svg_inline leaves it out)
+    segno.make(target, error="m").save(out, kind="svg", scale=4, dark="#1b2a41", xmldecl=False)
+    svg = out.getvalue()
     return Response(svg, mimetype="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})
 
