@@ -209,7 +209,16 @@ def test_a_returned_entry_is_changed_and_goes_back_to_review(app, people, datase
     with pytest.raises(tk.ValidationError) as e:
         act("return", people["supervisor"], id=made["id"])
     assert "reason" in e.value.error_dict
+    # only the submitter of a waiting or returned entry is offered the change form
+    # (``perms.update`` in a template is the dict's method, always true: the page showed
+    # the button to everyone)
+    edit = f"/opendata/showcase/{made['id']}/edit"
+    sup_page = app.get(f"/opendata/showcase/{made['id']}",
+                       headers={"Authorization": people["supervisor"]["token"]}).body
+    assert edit not in sup_page
     act("return", people["supervisor"], id=made["id"], reason="请说明使用了哪些数据项")
+    own_page = app.get(f"/opendata/showcase/{made['id']}", headers={"Authorization": company["token"]}).body
+    assert edit in own_page
     mine = act("show", company, id=made["id"])
     assert mine["status"] == "returned" and mine["review_note"] == "请说明使用了哪些数据项"
     changed = act("update", company, id=made["id"], **entry(datasets="sc-bus"))
@@ -218,6 +227,7 @@ def test_a_returned_entry_is_changed_and_goes_back_to_review(app, people, datase
     assert listed["count"] == 1
     # a supervisor withdrawing someone else's entry gives a reason; the submitter need not
     act("publish", people["supervisor"], id=made["id"])
+    assert edit not in app.get(f"/opendata/showcase/{made['id']}").body
     with pytest.raises(tk.ValidationError):
         act("withdraw", people["supervisor"], id=made["id"])
     act("withdraw", company, id=made["id"])

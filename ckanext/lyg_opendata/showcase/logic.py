@@ -21,7 +21,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
-from ckanext.lyg_opendata import notify, roles
+from ckanext.lyg_opendata import notify, roles, vocab
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.objections import workflow as objections_workflow
@@ -51,7 +51,8 @@ EVENTS = [
     Term("return", "退回修改", "Returned"),
     Term("withdraw", "撤下", "Withdrawn"),
 ]
-_LISTS = {"type": TYPES, "status": STATUSES, "event": EVENTS}
+CODES = vocab.CodeLists({"type": TYPES, "status": STATUSES, "event": EVENTS})
+label, choices = CODES.label, CODES.choices
 MAX_DATASETS = 20
 
 TRANSITIONS = shared.Transitions({
@@ -72,17 +73,6 @@ __all__ = [
     "lyg_opendata_showcase_return",
     "lyg_opendata_showcase_withdraw",
 ]
-
-
-def label(kind: str, code: Optional[str]) -> str:
-    for t in _LISTS[kind]:
-        if t.code == code:
-            return t.label()
-    return code or ""
-
-
-def choices(kind: str) -> list[dict]:
-    return [{"value": t.code, "text": t.label()} for t in _LISTS[kind]]
 
 
 def get(showcase_id) -> Showcase:
@@ -107,8 +97,8 @@ def _citable(pkg: Optional[model.Package]) -> bool:
 
 def _one_of(kind: str):
     def validator(value, context):
-        if value not in [t.code for t in _LISTS[kind]]:
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(t.code for t in _LISTS[kind]))
+        if value not in CODES.codes(kind):
+            raise tk.Invalid(_("Choose one of: %s") % ", ".join(CODES.codes(kind)))
         return value
     return validator
 
@@ -164,11 +154,21 @@ def _store(upload) -> None:
             _("The picture is too large (at most %d MB)") % uploader.get_max_image_size()]})
 
 
-def showcase_dict(row: Showcase, user, events: bool = True) -> dict[str, Any]:
+def _cited(showcase_ids: list[str]) -> dict[str, list[model.Package]]:
+    """The datasets each entry cites, by title, for several entries in one query."""
+    out: dict[str, list[model.Package]] = {i: [] for i in showcase_ids}
+    for showcase_id, pkg in model.Session.query(ShowcaseDataset.showcase_id, model.Package).join(
+            model.Package, ShowcaseDataset.package_id == model.Package.id).filter(
+            ShowcaseDataset.showcase_id.in_(showcase_ids)).order_by(model.Package.title):
+        out[showcase_id].append(pkg)
+    return out
+
+
+def showcase_dict(row: Showcase, user, events: bool = True,
+                  pkgs: Optional[list[model.Package]] = None) -> dict[str, Any]:
     insider = roles.is_supervisor(user)
-    pkgs = model.Session.query(model.Package).join(
-        ShowcaseDataset, ShowcaseDataset.package_id == model.Package.id).filter(
-        ShowcaseDataset.showcase_id == row.id).order_by(model.Package.title).all()
+    if pkgs is None:
+        pkgs = _cited([row.id])[row.id]
     image = tk.h.url_for_static(f"uploads/showcase/{row.image_url}", qualified=True) \
         if row.image_url else None
     out = {"id": row.id, "title": row.title, "description": row.description,
@@ -354,7 +354,9 @@ def lyg_opendata_showcase_list(context, data_dict):
     limit = min(int(data.get("limit", 20) or 20), 100)
     rows = query.order_by(sa.func.coalesce(Showcase.published_at, Showcase.created).desc(),
                           Showcase.id).offset(int(data.get("offset", 0) or 0)).limit(limit).all()
-    return {"count": count, "results": [showcase_dict(r, user, events=False) for r in rows]}
+    cited = _cited([r.id for r in rows])
+    return {"count": count, "results": [showcase_dict(r, user, events=False, pkgs=cited[r.id])
+                                        for r in rows]}
 
 
 def _transition(context, data_dict, verb: str, required: bool):
