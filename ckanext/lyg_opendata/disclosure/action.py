@@ -11,7 +11,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, workdays
-from ckanext.lyg_opendata.disclosure import notices, schema, workflow  # noqa: F401 (notices: receivers)
+from ckanext.lyg_opendata.disclosure import access, files, notices, present, schema, workflow  # noqa: F401 (notices: receivers)
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 
 _ = tk._
@@ -77,11 +77,11 @@ def lyg_opendata_disclosure_create(context, data_dict):
     """
     data = schema.validate(data_dict, schema.create_schema(), schema.cross_field_errors)
     org = _agency(data["organization"])
-    user = workflow.user_obj(context.get("user"))
+    user = access.user_obj(context.get("user"))
     req = _new(context, data, org, "online", user.id if user else None, None)
     workflow.record(req, context.get("user"), "submit", None, "received", role="applicant")
     workflow.shared.commit(context)
-    return workflow.request_dict(req, context.get("user"))
+    return present.request_dict(req, context.get("user"))
 
 
 def lyg_opendata_disclosure_register(context, data_dict):
@@ -95,17 +95,17 @@ def lyg_opendata_disclosure_register(context, data_dict):
     data = schema.validate(data_dict, schema.register_schema(), schema.cross_field_errors)
     org = _agency(data["organization"])
     tk.check_access("lyg_opendata_disclosure_register", context, {"organization": org.id})
-    upload = workflow.read_upload(data_dict.get("letter"), "letter")
-    user = workflow.user_obj(context.get("user"))
+    upload = files.read_upload(data_dict.get("letter"), "letter")
+    user = access.user_obj(context.get("user"))
     req = _new(context, data, org, data["channel"], None, user.id if user else None)
     if upload:
-        req.letter_path = workflow.store_upload(req.id, "letter", upload)
+        req.letter_path = files.store_upload(req.id, "letter", upload)
         req.letter_name = upload["name"]
         req.letter_mimetype = upload["mimetype"]
     workflow.record(req, context.get("user"), "register", None, "received", role="agency",
                     data={"channel": req.channel})
     workflow.shared.commit(context)
-    return workflow.request_dict(req, context.get("user"))
+    return present.request_dict(req, context.get("user"))
 
 
 @tk.side_effect_free
@@ -116,12 +116,12 @@ def lyg_opendata_disclosure_show(context, data_dict):
     """
     data = schema.validate(data_dict, schema.id_schema())
     req = workflow.get(data["id"])
-    return workflow.request_dict(req, context.get("user"))
+    return present.request_dict(req, context.get("user"))
 
 
 def _listing(query, user, overdue: bool | None) -> dict[str, Any]:
     cal = workdays.Calendar()
-    out = [workflow.request_dict(r, user, cal, events=False)
+    out = [present.request_dict(r, user, cal, events=False)
            for r in query.order_by(DisclosureRequest.received_on.desc(), DisclosureRequest.number.desc())]
     if overdue is not None:
         out = [r for r in out if r["overdue"] == overdue]
@@ -160,7 +160,7 @@ def lyg_opendata_disclosure_queue(context, data_dict):
 @tk.side_effect_free
 def lyg_opendata_disclosure_my_list(context, data_dict):
     """The caller's own applications (every status)."""
-    user = workflow.user_obj(context.get("user"))
+    user = access.user_obj(context.get("user"))
     query = model.Session.query(DisclosureRequest).filter(
         DisclosureRequest.user_id == (user.id if user else ""))
     return _listing(query, context.get("user"), None)
@@ -171,7 +171,7 @@ def _move(context, data_dict, action: str, sch: dict, **extra) -> dict:
     fields = {k: val for k, val in data.items() if k != "id"}
     fields.update(extra)
     req = workflow.transition(context, data["id"], action, **fields)
-    return workflow.request_dict(req, context.get("user"))
+    return present.request_dict(req, context.get("user"))
 
 
 def lyg_opendata_disclosure_request_correction(context, data_dict):
@@ -219,10 +219,10 @@ def lyg_opendata_disclosure_answer(context, data_dict):
     :param answer_text: the answer
     """
     data = schema.validate(data_dict, schema.answer_schema())
-    upload = workflow.read_upload(data_dict.get("file"), "file")
+    upload = files.read_upload(data_dict.get("file"), "file")
     fields = {k: val for k, val in data.items() if k not in ("id", "file")}
     req = workflow.transition(context, data["id"], "answer", upload=upload, **fields)
-    return workflow.request_dict(req, context.get("user"))
+    return present.request_dict(req, context.get("user"))
 
 
 def lyg_opendata_disclosure_withdraw(context, data_dict):

@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.disclosure import workflow
+from ckanext.lyg_opendata.disclosure import access
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 
 _ = tk._
@@ -67,7 +67,7 @@ def lyg_opendata_disclosure_create(context, data_dict):
 
 def lyg_opendata_disclosure_register(context, data_dict):
     user = _user(context)
-    if workflow.is_sysadmin(user):
+    if access.is_sysadmin(user):
         return OK
     org_ref = (data_dict or {}).get("organization")
     org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
@@ -82,7 +82,7 @@ def lyg_opendata_disclosure_register(context, data_dict):
 @tk.auth_allow_anonymous_access
 def lyg_opendata_disclosure_show(context, data_dict):
     req = _req(data_dict)
-    if req is not None and workflow.may_view(_user(context), req):
+    if req is not None and access.may_view(_user(context), req):
         return OK
     return _deny(_("Not authorized to see this application"))
 
@@ -102,7 +102,7 @@ def lyg_opendata_disclosure_my_list(context, data_dict):
 
 def _handling(context, data_dict, msg):
     req = _req(data_dict)
-    if req is not None and workflow.is_handling_staff(_user(context), req):
+    if req is not None and access.is_handling_staff(_user(context), req):
         return OK
     return _deny(msg)
 
@@ -117,7 +117,7 @@ def lyg_opendata_disclosure_answer(context, data_dict):
 
 def lyg_opendata_disclosure_extend(context, data_dict):
     req = _req(data_dict)
-    if req is not None and workflow.is_agency_head(_user(context), req):
+    if req is not None and access.is_agency_head(_user(context), req):
         return OK
     return _deny(_("Only the head (an admin) of the agency handling the application can extend the answer period"))
 
@@ -125,14 +125,14 @@ def lyg_opendata_disclosure_extend(context, data_dict):
 def lyg_opendata_disclosure_transfer(context, data_dict):
     req = _req(data_dict)
     user = _user(context)
-    if req is not None and (workflow.is_handling_staff(user, req) or roles.is_supervisor(user)):
+    if req is not None and (access.is_handling_staff(user, req) or roles.is_supervisor(user)):
         return OK
     return _deny(_("Only the agency handling the application and supervisors can transfer it"))
 
 
 def _applicant(context, data_dict, msg):
     req = _req(data_dict)
-    if req is not None and workflow.is_applicant(_user(context), req):
+    if req is not None and access.is_applicant(_user(context), req):
         return OK
     return _deny(msg)
 
@@ -150,7 +150,7 @@ def lyg_opendata_disclosure_withdraw(context, data_dict):
 @tk.auth_allow_anonymous_access
 def lyg_opendata_disclosure_notice_download(context, data_dict):
     req = _req(data_dict)
-    if req is not None and workflow.sees_personal_data(_user(context), req):
+    if req is not None and access.sees_personal_data(_user(context), req):
         return OK
     return _deny(_("Not authorized to see this application"))
 
@@ -164,7 +164,7 @@ def lyg_opendata_disclosure_file_download(context, data_dict):
 def lyg_opendata_disclosure_letter_download(context, data_dict):
     req = _req(data_dict)
     user = _user(context)
-    if req is not None and (workflow.is_handling_staff(user, req) or roles.is_supervisor(user)):
+    if req is not None and (access.is_handling_staff(user, req) or roles.is_supervisor(user)):
         return OK
     return _deny(_("Not authorized to see this application"))
 

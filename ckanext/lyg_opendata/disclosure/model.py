@@ -18,7 +18,7 @@ class DisclosureRequest(tk.BaseModel):
 
     The applicant's personal data (name of a natural person, ID number, phone, email,
     address, contact person, legal representative) is seen only by the applicant, the
-    handling agency and supervisors (``workflow.request_dict`` masks it for anyone else)."""
+    handling agency and supervisors (``present.request_dict`` masks it for anyone else)."""
     __tablename__ = "lyg_opendata_disclosure_request"
 
     id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)

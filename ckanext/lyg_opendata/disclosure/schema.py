@@ -98,7 +98,6 @@ def _true(value, context):
 def cross_field_errors(data: dict) -> dict[str, list[str]]:
     """A natural person gives an ID type and number (a resident ID checked); a legal person
     or other organization its 统一社会信用代码, kind, legal representative and contact person."""
-    from ckanext.lyg_opendata.disclosure.workflow import check_resident_id
     errors: dict[str, list[str]] = {}
     missing = [_("Missing value")]
     if data.get("applicant_type") == "individual":
@@ -185,3 +184,12 @@ def year_validator(value: Any, context) -> int:
 def report_schema() -> dict:
     return {"year": [v("ignore_missing"), year_validator],
             "organization": [v("ignore_missing"), v("unicode_safe")]}
+
+
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def check_resident_id(value: str) -> bool:
+    """The 18-digit resident ID number (GB 11643-1999) with its check digit (python-stdnum)."""
+    from stdnum.cn import ric
+    return bool(ID_NUMBER_RE.match(value)) and ric.is_valid(value)

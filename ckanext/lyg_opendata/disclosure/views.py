@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.disclosure import codes, pdf, workflow
+from ckanext.lyg_opendata.disclosure import access, codes, files, pdf, workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 from ckanext.lyg_opendata.i18n import N_
 
@@ -80,9 +80,9 @@ def register():
         return _login_first()
     user = _context()["user"]
     own = roles.editable_org_ids(user)
-    if not own and not workflow.is_sysadmin(user):
+    if not own and not access.is_sysadmin(user):
         return tk.abort(403, _("Only the agency's staff can register applications received by letter or fax"))
-    agencies = [a for a in _agencies() if not a["value"] or workflow.is_sysadmin(user)
+    agencies = [a for a in _agencies() if not a["value"] or access.is_sysadmin(user)
                 or (model.Group.get(a["value"]) and model.Group.get(a["value"]).id in own)]
     data: dict[str, Any] = {"applicant_type": "individual", "delivery": "post",
                             "id_type": "resident_id", "channel": "letter",
@@ -124,7 +124,7 @@ def queue():
     statuses = [{"value": "open", "text": _("Being handled or awaiting amendment")},
                 {"value": "all", "text": _("All")}] + codes.choices("status")
     user = _context()["user"]
-    may_register = bool(roles.editable_org_ids(user)) or workflow.is_sysadmin(user)
+    may_register = bool(roles.editable_org_ids(user)) or access.is_sysadmin(user)
     return tk.render("lyg_opendata/disclosure/queue.html", {
         "result": result, "params": params, "statuses": statuses,
         "may_register": may_register})
@@ -216,7 +216,7 @@ def _download(id: str, auth: str, path_attr: str, name_attr: str, mime_attr: str
     if row is None or not getattr(row, path_attr):
         return tk.abort(404, _("Attachment not found"))
     try:
-        path = workflow.absolute(getattr(row, path_attr))
+        path = files.absolute(getattr(row, path_attr))
     except tk.ObjectNotFound:
         return tk.abort(404, _("Attachment not found"))
     if not path.is_file():
