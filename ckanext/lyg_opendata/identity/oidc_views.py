@@ -1,5 +1,10 @@
 """统一身份认证 pages: start the sign-in, the provider's callback, link a local account,
-the user's own identity page (docs/identity.md)."""
+the user's own identity page (docs/identity.md).
+
+A sign-in through the provider takes the same path as a password sign-in once the provider
+has proved who it is (identity/security): a locked account or address is refused, a refused
+callback counts as a failed sign-in of the address, and an account that has (or must have) a
+second factor goes on to the code page before anyone is signed in."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +16,7 @@ from flask_babel import force_locale
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.identity import oidc
+from ckanext.lyg_opendata.identity.security import audit, throttle, totp
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +42,42 @@ def _locale_url(endpoint: str, locale: str | None, **kwargs: Any) -> str:
     return tk.h.url_for(endpoint, **kwargs)
 
 
+# refusals that say nothing about the person (the service down, the sign-in cancelled there,
+# an account that may not sign in) are not counted as failed sign-ins; a forged or replayed
+# answer (state, signature, audience, expiry, nonce) is
+NOT_COUNTED = (oidc.MSG_UNAVAILABLE, oidc.MSG_CANCELLED, oidc.MSG_DISABLED, oidc.MSG_EMAIL_TAKEN,
+               oidc.MSG_ALREADY_LINKED, oidc.MSG_USER_HAS_LINK, oidc.MSG_NO_EMAIL,
+               oidc.MSG_BLOCKED)
+
+
+def _locked(locale: str | None, login: str = "", user=None):
+    """The address (or the account) is locked: the login page says so, nobody is signed in."""
+    left = (throttle.locked_for(login, audit.client_address()) if login
+            else throttle.address_locked_for(audit.client_address()))
+    if not left:
+        return None
+    audit.record("sign_in_refused_locked", user=user, login=login[:200], method="oidc")
+    with force_locale(locale):
+        throttle.flash_locked(left)
+    return tk.redirect_to(_locale_url("user.login", locale))
+
+
+def _count_failure(err: oidc.SignInError) -> None:
+    if err.message in NOT_COUNTED:
+        return
+    address = audit.client_address()
+    audit.record("sign_in_failed", login="", method="oidc", reason=(err.detail or "")[:200])
+    if throttle.register_address_failure(address):
+        audit.record("locked", login="", address_locked=True, account=False, method="oidc")
+
+
 def _start(link_user_id: str | None, came_from: str = ""):
     if not oidc.enabled():
         return tk.abort(404, tk._("Sign-in through the unified identity service is not configured."))
+    if not link_user_id:
+        refused = _locked(tk.h.lang())
+        if refused is not None:
+            return refused
     redirect_uri = tk.config["ckan.site_url"].rstrip("/") + tk.h.url_for(
         "lyg_opendata_oidc.callback", locale="default")
     try:
@@ -76,6 +115,10 @@ def callback():
     pending: dict[str, Any] | None = session.pop(SESSION_KEY, None)
     link_user_id = (pending or {}).get("link_user_id")
     locale = (pending or {}).get("locale") or tk.h.lang()
+    if not link_user_id:
+        refused = _locked(locale)
+        if refused is not None:
+            return refused
     try:
         if link_user_id and link_user_id != _current_user_id():
             raise oidc.SignInError(oidc.MSG_STATE, "the linking user is not signed in")
@@ -83,6 +126,7 @@ def callback():
         user = oidc.sign_in(claims, link_user_id=link_user_id)
     except oidc.SignInError as err:
         log.warning("OIDC sign-in refused: %s", err.detail or err.message)
+        _count_failure(err)
         with force_locale(locale):
             tk.h.flash_error(tk._(err.message))
         if link_user_id and _current_user_id():
@@ -92,12 +136,18 @@ def callback():
         with force_locale(locale):
             tk.h.flash_success(tk._("Your account is now linked to the unified identity service."))
         return tk.redirect_to(_locale_url("lyg_opendata_oidc.account", locale))
-    tk.login_user(user)
+    # the same path as a password sign-in: the account's lock, then the second factor
+    refused = _locked(locale, user.name, user)
+    if refused is not None:
+        return refused
     came_from = (pending or {}).get("came_from")
-    if came_from and tk.h.url_is_local(came_from):
-        return tk.redirect_to(came_from)
-    return tk.redirect_to(_locale_url(
-        tk.config.get("ckan.auth.route_after_login") or "dashboard.datasets", locale))
+    if not (came_from and tk.h.url_is_local(came_from)):
+        came_from = _locale_url(
+            tk.config.get("ckan.auth.route_after_login") or "dashboard.datasets", locale)
+    if totp.due(user):
+        return totp.ask_second_factor(user, next_url=came_from, locale=locale, method="oidc")
+    totp.log_in(user)
+    return tk.redirect_to(came_from)
 
 
 @oidc_blueprint.route("/user/identity")

@@ -55,6 +55,13 @@ def locked_for(login: Optional[str], address: Optional[str]) -> Optional[int]:
     return max(left) if left else None
 
 
+def address_locked_for(address: Optional[str]) -> Optional[int]:
+    """Seconds left of the lock on this client address alone (a sign-in whose account is not
+    known yet: the unified identity service's callback)."""
+    left = _redis().ttl(f"{_prefix()}:lock:addr:{_addr_key(address)}")
+    return left if left and left > 0 else None
+
+
 def _count(r, kind: str, key: str, limit: int) -> bool:
     """Count a failure; True when it starts a lock."""
     if not limit:
@@ -80,6 +87,13 @@ def register_failure(login: Optional[str], address: Optional[str]) -> dict[str, 
                               int(tk.config.get(OPT + "max_failures_address")))}
 
 
+def register_address_failure(address: Optional[str]) -> bool:
+    """Count a failed sign-in of no known account (a refused callback of the unified identity
+    service) against the client address; True when it starts the address's lock."""
+    return _count(_redis(), "addr", _addr_key(address),
+                  int(tk.config.get(OPT + "max_failures_address")))
+
+
 def clear_account(user: model.User) -> None:
     r = _redis()
     r.delete(f"{_prefix()}:fail:acct:{user.id}", f"{_prefix()}:lock:acct:{user.id}")
@@ -96,10 +110,14 @@ def unlock(login: Optional[str] = None, address: Optional[str] = None) -> None:
                  f"{_prefix()}:lock:addr:{_addr_key(address)}")
 
 
-def locked_response(seconds: int):
+def flash_locked(seconds: int) -> None:
     minutes = max(1, math.ceil(seconds / 60))
     tk.h.flash_error(_("Too many failed sign-ins: signing in to this account or from this "
                        "address is locked. Try again in %(minutes)s minutes.") % {"minutes": minutes})
+
+
+def locked_response(seconds: int):
+    flash_locked(seconds)
     return make_response(tk.render("user/login.html", {}), 429)
 
 

@@ -179,15 +179,31 @@ def after_password(login_name: Optional[str]):
     if user is None or not isinstance(user, model.User):
         tk.h.flash_error(_("Login failed. Bad username or password."))
         return make_response(tk.render("user/login.html", {}), 200)
-    if not (enrolled(user.id) or required(user)):
+    if not due(user):
         tk.g._lyg_verified = (login_name, password, user.id)
         return None
-    session[PENDING] = {"user_id": user.id, "at": int(time.time()),
-                        "remember": tk.request.form.get("remember") or "",
-                        "next": tk.request.args.get("next") or tk.request.args.get("came_from") or ""}
-    if enrolled(user.id):
-        return tk.redirect_to("lyg_identity_security.second_factor")
-    return tk.redirect_to("lyg_identity_security.enrol")
+    return ask_second_factor(
+        user, remember=tk.request.form.get("remember") or "",
+        next_url=tk.request.args.get("next") or tk.request.args.get("came_from") or "")
+
+
+def due(user: model.User) -> bool:
+    """A second factor is asked of this account (set up, or required by its role)."""
+    return enrolled(user.id) or required(user)
+
+
+def ask_second_factor(user: model.User, remember: str = "", next_url: str = "",
+                      locale: Optional[str] = None, method: str = "password"):
+    """The first factor of ``user`` is proved (the password, or the unified identity
+    service's sign-in): keep the account as *pending* and send the browser to the code page
+    (or the set-up page when required and not set up yet). Nobody is signed in yet."""
+    session[PENDING] = {"user_id": user.id, "at": int(time.time()), "remember": remember,
+                        "next": next_url, "method": method}
+    endpoint = ("lyg_identity_security.second_factor" if enrolled(user.id)
+                else "lyg_identity_security.enrol")
+    if locale and locale != tk.config.get("ckan.locale_default"):
+        return tk.redirect_to(tk.h.url_for(endpoint, locale=locale))
+    return tk.redirect_to(endpoint)
 
 
 def pending_user() -> Optional[model.User]:
@@ -212,18 +228,24 @@ def enrolled_in_sign_in() -> bool:
 
 def finish_sign_in(user: model.User):
     """Sign the pending account in (as core's login view does) and go on."""
-    from ckan.views.user import next_page_or_default, regenerate_session, rotate_token
+    from ckan.views.user import next_page_or_default
     data = session.pop(PENDING, {}) or {}
+    log_in(user, data.get("remember"))
+    target = data.get("next") or None
+    return next_page_or_default(target if target and tk.h.url_is_local(target) else None)
+
+
+def log_in(user: model.User, remember: Any = None) -> None:
+    """Sign ``user`` in as core's login view does: a new session, then the CSRF token
+    rotated (CKAN's ``user_logged_in`` signal records the sign-in and clears the count)."""
+    from ckan.views.user import regenerate_session, rotate_token
     regenerate_session()
-    remember = data.get("remember")
     if remember and str(remember).isdigit():
         import datetime as dt
         tk.login_user(user, remember=True, duration=dt.timedelta(milliseconds=int(remember)))
     else:
         tk.login_user(user)
     rotate_token()
-    target = data.get("next") or None
-    return next_page_or_default(target if target and tk.h.url_is_local(target) else None)
 
 
 def wrong_code(user: model.User) -> None:
