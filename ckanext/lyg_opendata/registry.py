@@ -149,6 +149,7 @@ COMMANDS: tuple[str, ...] = (
     "portal.cli",
     "participation.cli",
     "disclosure.cli",
+    "identity.cli",
 )
 
 # chained functions of other plugins: registered only while that plugin is loaded

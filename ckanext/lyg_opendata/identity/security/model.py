@@ -33,12 +33,13 @@ class SecurityEvent(tk.BaseModel):
 
 
 class TotpSecret(tk.BaseModel):
-    """A user's TOTP secret; ``confirmed_at`` is set once a code from the app was accepted."""
+    """A user's TOTP secret, encrypted (secretbox.py; migration 0019); ``confirmed_at`` is set
+    once a code from the app was accepted."""
     __tablename__ = "lyg_opendata_totp"
 
     user_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="CASCADE"),
                         primary_key=True)
-    secret = sa.Column(sa.UnicodeText, nullable=False)
+    secret_encrypted = sa.Column(sa.UnicodeText, nullable=False)
     created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     confirmed_at = sa.Column(sa.DateTime)
     # the last time step accepted: a code is good once

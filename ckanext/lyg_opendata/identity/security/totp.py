@@ -10,10 +10,13 @@ authenticator); when a second factor is due it keeps the account in the session 
 set up — to the set-up page; only a right code (or an unused recovery code) signs in.
 Wrong codes count as failed sign-ins (throttle.py). A code is accepted once (its time step
 is stored). Recovery codes: ten, shown once, stored as SHA-256 hashes, each good once.
+The secret is stored encrypted (secretbox.py) and decrypted only to check a code or to show
+it during the set-up.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from typing import Any, Optional
@@ -27,11 +30,12 @@ import ckan.plugins.toolkit as tk
 from flask import make_response, session
 
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.identity.security import audit, throttle
+from ckanext.lyg_opendata.identity.security import audit, secretbox, throttle
 from ckanext.lyg_opendata.identity.security.model import RecoveryCode, TotpSecret
 from ckanext.lyg_opendata.workflow import utcnow
 
 _ = tk._
+log = logging.getLogger(__name__)
 
 PENDING = "_lyg_2fa_pending"
 PENDING_SECONDS = 300
@@ -71,15 +75,35 @@ def enrolled(user_id: str) -> bool:
 def start_enrolment(user: model.User) -> TotpSecret:
     """The unconfirmed secret to show (a new one unless one is already waiting)."""
     row = secret_of(user.id)
+    if row is not None and not row.confirmed_at and not _decrypts(row):
+        model.Session.delete(row)  # made with a key no longer configured: a new one
+        model.Session.flush()
+        row = None
     if row is None:
-        row = TotpSecret(user_id=user.id, secret=pyotp.random_base32())
+        row = TotpSecret(user_id=user.id,
+                         secret_encrypted=secretbox.encrypt(pyotp.random_base32(), user.id))
         model.Session.add(row)
         model.Session.commit()
     return row
 
 
+def plain_secret(row: TotpSecret) -> str:
+    """The secret in clear (base32), for a code check or the set-up page only."""
+    return secretbox.decrypt(row.secret_encrypted, row.user_id)
+
+
+def _decrypts(row: TotpSecret) -> bool:
+    try:
+        plain_secret(row)
+        return True
+    except secretbox.SecretError:
+        log.error("the TOTP secret of user %s does not decrypt with the configured keys "
+                  "(ckanext.lyg_opendata.identity.totp.encryption_keys)", row.user_id)
+        return False
+
+
 def provisioning_uri(user: model.User, row: TotpSecret) -> str:
-    return pyotp.TOTP(row.secret).provisioning_uri(name=user.name, issuer_name=ISSUER)
+    return pyotp.TOTP(plain_secret(row)).provisioning_uri(name=user.name, issuer_name=ISSUER)
 
 
 def qr_svg_data_uri(uri: str) -> str:
@@ -96,7 +120,9 @@ def check_code(row: TotpSecret, code: Any) -> bool:
     code = _clean(code)
     if not (len(code) == 6 and code.isdigit()):
         return False
-    totp = pyotp.TOTP(row.secret)
+    if not _decrypts(row):
+        return False
+    totp = pyotp.TOTP(plain_secret(row))
     now = int(time.time())
     for offset in (0, -30, 30):
         step = (now + offset) // 30
@@ -148,6 +174,24 @@ def confirm(user: model.User, code: Any) -> Optional[list[str]]:
     audit.record("totp_enrolled", user=user, commit=False)
     model.Session.commit()
     return codes
+
+
+def rotate_secrets(dry_run: bool = False) -> int:
+    """Re-encrypt with the first key every secret encrypted with another (CLI
+    ``identity totp-rotate``); how many. All or nothing: one that does not decrypt stops it."""
+    rows = model.Session.query(TotpSecret).with_for_update().all()
+    done = 0
+    for row in rows:
+        if secretbox.needs_rotation(row.secret_encrypted):
+            plain = (plain_secret(row) if secretbox.is_encrypted(row.secret_encrypted)
+                     else row.secret_encrypted)
+            row.secret_encrypted = secretbox.encrypt(plain, row.user_id)
+            done += 1
+    if dry_run:
+        model.Session.rollback()
+    else:
+        model.Session.commit()
+    return done
 
 
 def remove(user: model.User, actor: Any) -> None:

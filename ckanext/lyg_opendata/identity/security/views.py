@@ -139,11 +139,12 @@ def enrol():
         row = totp.secret_of(user.id)
     if row is None or (not row.confirmed_at and tk.request.method == "GET"):
         row = totp.start_enrolment(user)
-    qr = None
+    qr = secret = None
     if not row.confirmed_at:
         qr = totp.qr_svg_data_uri(totp.provisioning_uri(user, row))
+        secret = totp.plain_secret(row)
     return tk.render("identity/second_factor_setup.html", {
-        "user": user, "row": row, "qr": qr, "codes": codes, "error": error,
+        "user": user, "row": row, "qr": qr, "secret": secret, "codes": codes, "error": error,
         "pending": pending is not None, "required": totp.required(user),
         "codes_left": totp.recovery_codes_left(user.id)}), (400 if error else 200)
 
