@@ -9,7 +9,7 @@ from ckan.tests import factories
 
 from ckanext.dcat.profiles.base import DCAT
 from ckanext.lyg_opendata.catalog.model import ReviewEvent
-from ckanext.lyg_opendata.dcat.profile import application_url
+from ckanext.lyg_opendata.access.rights import application_url
 
 from .conftest import HARVEST_PLUGINS, harvest, harvest_source
 

@@ -36,7 +36,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.i18n import N_
-from ckanext.lyg_opendata.access.rights import is_conditional, rights, rights_for_package
+from ckanext.lyg_opendata.access.rights import (application_url, is_conditional, rights,
+                                                rights_for_package)
 
 _ = tk._
 
@@ -55,14 +56,9 @@ CONDITIONAL_DATA_MESSAGE = N_(
 
 # --- redacting dicts ---------------------------------------------------------------------
 
-def application_page(pkg_dict: dict[str, Any]) -> str:
-    from ckanext.lyg_opendata.dcat.profile import application_url
-    return application_url(pkg_dict)
-
-
 def redact_resources(pkg_dict: dict[str, Any], keep: Any = ()) -> dict[str, Any]:
     """Remove the data addresses of the dataset's resources, but those in ``keep``."""
-    apply = application_page(pkg_dict)
+    apply = application_url(pkg_dict)
     redacted = False
     for res in pkg_dict.get("resources") or []:
         if not isinstance(res, dict) or res.get("id") in keep:

@@ -30,6 +30,23 @@ def is_conditional(pkg: dict[str, Any] | model.Package | None) -> bool:
                for e in pkg.get("extras") or [])
 
 
+# a harvested conditional copy: where its source takes applications (``dcat.profile``)
+SOURCE_APPLICATION_URL = "source_application_url"
+
+
+def application_url(dataset_dict: dict[str, Any]) -> str:
+    """Where a conditional dataset is applied for: its application page on this portal,
+    ``/dataset/<name>/apply`` (the access domain's application form); for a harvested
+    copy, its source's landing page (the source agency decides)."""
+    if dataset_dict.get(SOURCE_APPLICATION_URL):
+        return dataset_dict[SOURCE_APPLICATION_URL]
+    for extra in dataset_dict.get("extras") or []:
+        if extra.get("key") == SOURCE_APPLICATION_URL and extra.get("value"):
+            return extra["value"]
+    site = tk.config.get("ckan.site_url").rstrip("/")
+    return f"{site}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}/apply"
+
+
 @dataclass
 class Rights:
     """What a user may use of one dataset: everything (``all``: the data-opening body's

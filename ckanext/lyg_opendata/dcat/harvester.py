@@ -47,7 +47,7 @@ from ckanext.harvest.model import (HarvestGatherError, HarvestObject, HarvestObj
 
 from ckanext.lyg_opendata.dcat import fetch, names
 from ckanext.lyg_opendata.i18n import N_
-from ckanext.lyg_opendata.dcat.profile import HARVEST_FLAGS, SOURCE_URI
+from ckanext.lyg_opendata.dcat.profile.fields import HARVEST_FLAGS, SOURCE_URI
 
 log = logging.getLogger(__name__)
 
