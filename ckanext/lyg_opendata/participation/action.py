@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import logging
+
 import sqlalchemy as sa
 
 import ckan.model as model
@@ -12,9 +14,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import roles, workdays
 from ckanext.lyg_opendata.objections import workflow as objections_workflow
 from ckanext.lyg_opendata.participation import notices, schema, workflow  # noqa: F401 (notices: the receivers)
+from ckanext.lyg_opendata.participation import search as request_search
 from ckanext.lyg_opendata.participation.model import DataRequest, DataRequestDataset
 
 _ = tk._
+log = logging.getLogger(__name__)
 
 __all__ = [
     "lyg_opendata_data_request_create",
@@ -97,12 +101,14 @@ def lyg_opendata_data_request_list(context, data_dict):
         need_info) or ``all`` (default: every status but hidden and withdrawn)
     :param organization: the data-opening body it is routed to (name or id)
     :param package_id: requests linked to this dataset
-    :param q: words in the title or description
-    :param sort: ``support`` (default) or ``newest``
+    :param q: words of the title, details or purpose, searched through Solr (Chinese
+        substrings, traditional characters, title pinyin); withdrawn and hidden requests
+        (not indexed) by a plain text match
+    :param sort: ``support`` (default), ``newest`` or ``relevance`` (the default with ``q``)
     :param overdue: only requests past their answer deadline
     :param mine: only the caller's own requests
     :param limit: at most this many (default 50, at most 200); ``offset``
-    :returns: ``{"count", "results"}``
+    :returns: ``{"count", "results", "sort"}`` (``sort``: the order applied)
     """
     tk.check_access("lyg_opendata_data_request_list", context, data_dict)
     data = schema.validate(data_dict, schema.list_schema())
@@ -133,24 +139,46 @@ def lyg_opendata_data_request_list(context, data_dict):
     if data.get("mine"):
         me = roles._user(user)
         query = query.filter(DataRequest.requested_by == (me.id if me else None))
+    ranks: dict[str, int] = {}
     if data.get("q"):
-        like = "%" + data["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.filter(sa.or_(DataRequest.title.ilike(like, escape="\\"),
-                                    DataRequest.description.ilike(like, escape="\\")))
-    if data.get("sort") == "newest":
+        query, ranks = _match(query, data["q"])
+    sort = data.get("sort") or ("relevance" if data.get("q") else "support")
+    if sort == "newest":
         query = query.order_by(DataRequest.created.desc(), DataRequest.id)
     else:
         query = query.order_by(DataRequest.support_count.desc(), DataRequest.created.desc(),
                                DataRequest.id)
     cal = workdays.Calendar()
     rows = query.all()
+    if sort == "relevance" and ranks:  # Solr's order; the rest (found by SQL) after it
+        rows.sort(key=lambda r: ranks.get(r.id, len(ranks)))
     out = [workflow.request_dict(r, workflow.viewer_level(user, r), user, cal, events=False)
            for r in rows]
     if data.get("overdue"):
         out = [r for r in out if r["overdue"]]
     limit = min(int(data.get("limit") or 50), 200)
     offset = int(data.get("offset") or 0)
-    return {"count": len(out), "results": out[offset:offset + limit]}
+    return {"count": len(out), "results": out[offset:offset + limit], "sort": sort}
+
+
+def _like(q: str):
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return sa.or_(DataRequest.title.ilike(like, escape="\\"),
+                  DataRequest.description.ilike(like, escape="\\"))
+
+
+def _match(query, q: str):
+    """The requests matching ``q``: through Solr (Chinese analysis, pinyin, relevance) for
+    the indexed ones; withdrawn and hidden ones (not in the index, listed only for who may
+    see them) by a plain SQL match. When Solr cannot be reached, SQL for all (logged)."""
+    try:
+        ids = request_search.matching_ids(q)
+    except Exception:  # pysolr.SolrError, connection errors: the list still answers
+        log.warning("data-request search through Solr failed; SQL match instead", exc_info=True)
+        return query.filter(_like(q)), {}
+    unindexed = sa.and_(DataRequest.status.in_(request_search.UNINDEXED), _like(q))
+    return (query.filter(sa.or_(DataRequest.id.in_(ids), unindexed)),
+            {rid: i for i, rid in enumerate(ids)})
 
 
 def _transition(context, data_dict, verb: str, schema_: dict, **fields) -> dict:

@@ -60,6 +60,7 @@ FORMATS = [
 SORTS = [
     Term("support", "支持最多", "Most supported"),
     Term("newest", "最新提出", "Newest"),
+    Term("relevance", "最相关", "Best match"),
 ]
 
 _LISTS = CodeLists({"status": STATUSES, "answer": ANSWERS, "event": EVENTS, "role": ROLES,
