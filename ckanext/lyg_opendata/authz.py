@@ -110,6 +110,9 @@ def _finders() -> dict[str, Callable[[str], Any]]:
     from ckanext.lyg_opendata.evaluation import workflow as rectification
     for name in ("show", "respond", "return", "escalate", "close"):
         finders[f"lyg_opendata_rectification_{name}"] = rectification.get
+    from ckanext.lyg_opendata.evaluation import reports
+    for name in ("show", "update", "publish", "discard"):
+        finders[f"lyg_opendata_evaluation_report_{name}"] = reports.get
     from ckanext.lyg_opendata.participation import ratings
     for name in ("hide", "answer"):
         finders[f"lyg_opendata_rating_{name}"] = ratings.get

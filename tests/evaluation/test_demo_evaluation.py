@@ -1,6 +1,7 @@
 """The demo's evaluation content (``ckan lyg-opendata demo load`` with the demo users): a
-year of use counts on the statistics page (nothing written to the access log) and two
-rectification notices, not duplicated by a second load."""
+year of use counts on the statistics page (nothing written to the access log), two
+rectification notices and last year's published evaluation report, not duplicated by a
+second load."""
 import pytest
 import sqlalchemy as sa
 
@@ -45,3 +46,10 @@ def test_demo_shows_figures_over_time_and_notices(cli, tmp_path):
     assert second.exit_code == 0, second.output
     assert _logged() == added
     assert len(tk.get_action("lyg_opendata_rectification_list")(sup, {"status": "all"})) == 2
+    # last year's evaluation report, published once, with every demo agency ranked
+    reports = tk.get_action("lyg_opendata_evaluation_report_list")({"user": ""}, {})
+    assert [(r["status"], r["version"], r["current"]) for r in reports] == [
+        ("published", 1, True)]
+    report = tk.get_action("lyg_opendata_evaluation_report_show")({"user": ""}, {"id": reports[0]["id"]})
+    assert "开放清单" in report["commentary"] and report["suggestions"]
+    assert any(c["name"] == "lyg-jtj" for c in report["figures"]["cards"])

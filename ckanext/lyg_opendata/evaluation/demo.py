@@ -1,8 +1,9 @@
 """Demo content of evaluation (``ckan lyg-opendata demo load``): a year of use counts (page
 views, downloads, API calls: portal/usage.py) of the public demo datasets, so that the home and
 statistics pages have figures over time, and two rectification notices taken through the
-actions (one answered by the agency, one past its deadline). Idempotent: the usage history is
-written once; a notice is known by its agency and requirement. Nothing is written to the
+actions (one answered by the agency, one past its deadline), and last year's evaluation report
+(Art 37) generated and published. Idempotent: the usage history is written once; a notice is
+known by its agency and requirement; a year that has a report gets none. Nothing is written to the
 access log, which records only real use of conditional data (Art 21)."""
 from __future__ import annotations
 
@@ -91,9 +92,36 @@ def _notices(progress: Progress) -> int:
     return made
 
 
+REPORT_COMMENTARY = (
+    "本年度，全市各数据开放主体按照《连云港市公共数据开放与开发利用管理暂行办法》"
+    "编制并更新开放清单，平台开放数据集数量和数据调用量持续增长，有条件开放数据的申请"
+    "基本能够在十个工作日内答复。\n\n"
+    "评估也发现，部分单位存在数据更新不及时、申请答复超期、专人专岗未备案等问题。"
+    "各单位应对照下列改进建议，在下一年度内完成整改。")
+
+
+def _report(progress: Progress) -> int:
+    """Last year's evaluation report, generated from the figures and published through the
+    actions; once (not when that year has a report)."""
+    from ckanext.lyg_opendata.evaluation.model import EvaluationReport
+    from ckanext.lyg_opendata.workdays import today_beijing
+    year = today_beijing().year - 1
+    by = model.User.get("dsjj-reviewer")
+    if by is None or model.Session.query(EvaluationReport).filter_by(year=year).first():
+        return 0
+    ctx = {"user": by.name, "model": model}
+    row = tk.get_action("lyg_opendata_evaluation_report_generate")(ctx, {"year": year})
+    tk.get_action("lyg_opendata_evaluation_report_update")(
+        dict(ctx), {"id": row["id"], "commentary": REPORT_COMMENTARY})
+    tk.get_action("lyg_opendata_evaluation_report_publish")(dict(ctx), {"id": row["id"]})
+    progress(f"  evaluation report of {year}, published")
+    return 1
+
+
 def load(data: dict[str, Any], progress: Progress, counts: dict[str, int]) -> None:
     counts["usage_history"] = _usage_history(progress)
     counts["rectifications"] = _notices(progress)
+    counts["evaluation_reports"] = _report(progress)
     from ckanext.lyg_opendata.portal import figures
     try:
         figures.invalidate()

@@ -61,3 +61,36 @@ class StaffFiling(tk.BaseModel):
     staff = sa.Column(JSONB, nullable=False)                   # [{"name", "post", "contact"}]
     filed_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
     filed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class EvaluationReport(tk.BaseModel):
+    """The yearly evaluation report (Art 37): the figures of a year frozen when it was
+    generated, the bureau's commentary and its suggestions for improvement. A draft is
+    edited and published; a published report never changes (the database refuses it,
+    migration 0020) — a new version of the same year replaces it in the public list."""
+    __tablename__ = "lyg_opendata_evaluation_report"
+    __table_args__ = (sa.UniqueConstraint("year", "version"),)
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    year = sa.Column(sa.Integer, nullable=False, index=True)
+    version = sa.Column(sa.Integer, nullable=False)
+    title = sa.Column(sa.UnicodeText, nullable=False)
+    status = sa.Column(sa.UnicodeText, nullable=False, default="draft", index=True)
+    figures = sa.Column(JSONB, nullable=False)                 # platform, cards, average
+    commentary = sa.Column(sa.UnicodeText, nullable=False, default="")
+    suggestions = sa.Column(JSONB, nullable=False)             # [text, …]
+    created_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    modified = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    published_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    published_at = sa.Column(sa.DateTime)
+
+
+class EvaluationReportEvent(EventColumns, tk.BaseModel):
+    """One step of an evaluation report (generated, edited, published, discarded)."""
+    __tablename__ = "lyg_opendata_evaluation_report_event"
+
+    report_id = sa.Column(sa.UnicodeText,
+                          sa.ForeignKey("lyg_opendata_evaluation_report.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    text = sa.Column(sa.UnicodeText)

@@ -122,10 +122,19 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Rectification notices"), "lyg_opendata_evaluation.rectification_index",
               _rectifications(states=("responded",))),
         _item(_("Agency scorecards"), "lyg_opendata_evaluation.scorecards"),
+        _item(_("Evaluation reports"), "lyg_opendata_evaluation_report.index",
+              _report_drafts()),
         _item(_("Staff filings"), "lyg_opendata_evaluation.staff_filing"),
         _item(_("Working-day calendar"), "lyg_opendata_calendar.index"),
         _item(_("Access log"), "lyg_opendata_audit.index"),
     ]
+
+
+def _report_drafts() -> int:
+    """Evaluation reports (Art 37) generated and not yet published or discarded."""
+    from ckanext.lyg_opendata.evaluation.model import EvaluationReport
+    return _count(model.Session.query(sa.func.count(EvaluationReport.id)).filter(
+        EvaluationReport.status == "draft"))
 
 
 def _rectifications(states: tuple[str, ...], org_ids: Optional[list[str]] = None) -> int:
