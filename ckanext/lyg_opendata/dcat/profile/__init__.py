@@ -8,7 +8,8 @@ it already contains ``euro_dcat_ap_3``). The mapping table is in docs/dcat.md.
 
 The steps, by concern: ``fields`` (the dict keys beside the schema), ``text`` (language
 tags), ``export`` (catalog fields → RDF), ``distributions`` (resources ↔ distributions),
-``conditional`` (the application page of conditional data), ``parse`` (RDF → catalog
+``conditional`` (the application page of conditional data), ``uses`` (the showcase entries
+and data requests that refer to a dataset), ``parse`` (RDF → catalog
 fields of a harvested copy). This module only orders them.
 
 Conditional data (有条件开放): distributions point at the application page and carry no
@@ -30,6 +31,7 @@ from ckanext.lyg_opendata.dcat.profile.export import DatasetExport
 from ckanext.lyg_opendata.dcat.profile.fields import LANG, is_conditional
 from ckanext.lyg_opendata.dcat.profile.parse import DatasetParse
 from ckanext.lyg_opendata.dcat.profile.text import Text
+from ckanext.lyg_opendata.dcat.profile.uses import Uses
 
 # dcat extras a harvested copy has turned into catalog fields
 CONSUMED_EXTRAS = frozenset({
@@ -39,7 +41,7 @@ CONSUMED_EXTRAS = frozenset({
 REVIEW_FIELDS = ("issued", "review_status", "desensitized")
 
 
-class LygOpendataProfile(Text, DatasetExport, Distributions, Conditional, DatasetParse,
+class LygOpendataProfile(Text, DatasetExport, Distributions, Conditional, DatasetParse, Uses,
                          EuropeanDCATAP3Profile):
     """DCAT-AP 3 with 开放类型, 更新频度, 数据项, 数据领域, 数据分级, 开放条件 …"""
 
@@ -60,6 +62,7 @@ class LygOpendataProfile(Text, DatasetExport, Distributions, Conditional, Datase
             self._tag_zh(contact, (VCARD.fn,))
         self._add_data_items(dataset_dict, dataset_ref)
         self._add_catalog_fields(dataset_dict, dataset_ref)
+        self._add_uses(dataset_dict, dataset_ref)
         for resource_dict in dataset_dict.get("resources", []):
             self._add_distribution(dataset_dict, dataset_ref, resource_dict)
         if is_conditional(dataset_dict):
