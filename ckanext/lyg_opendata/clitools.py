@@ -31,22 +31,75 @@ def parse_day(value: Optional[str], param_hint: str = "--today") -> Optional[dt.
         raise click.BadParameter("use YYYY-MM-DD", param_hint=param_hint)
 
 
+REMIND_KEY = "lyg_opendata.remind.%s"  # system_info: the last Beijing day a reminder was sent
+
+
+@contextlib.contextmanager
+def once_a_day(name: str, day: dt.date):
+    """Guard of a daily job: yields ``"go"``, ``"done"`` when the job already ran for ``day``
+    or ``"busy"`` when another run of it holds the lock. One run at a time across processes (a PostgreSQL session advisory lock on
+    a connection of its own); the day is kept in CKAN's ``system_info``
+    (``lyg_opendata.remind.<name>``), written by ``mark`` after a run that sent."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+
+    key = REMIND_KEY % name
+    conn = model.meta.engine.connect()
+    try:
+        lock = {"k": key}
+        if not conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"), lock).scalar():
+            yield "busy"
+            return
+        try:
+            yield "done" if model.get_system_info(key) == day.isoformat() else "go"
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:k))"), lock)
+    finally:
+        conn.close()
+
+
+def mark_sent(name: str, day: dt.date) -> None:
+    import ckan.model as model
+    model.set_system_info(REMIND_KEY % name, day.isoformat())
+
+
 def remind_command(reminders: str, what: str, help: str) -> click.Command:
     """The daily ``remind`` command of a workflow (config/crontab).
 
     ``reminders`` names the workflow's module (imported when the command runs) whose
     ``remind(day, dry_run=…)`` returns one line per agency (``organization``, ``count``,
-    ``overdue``, ``recipients``); ``what`` names the rows in the total ("objections")."""
+    ``overdue``, ``recipients``); ``what`` names the rows in the total ("objections").
 
-    @click.command("remind", help=help)
+    Once a day: a second run for the same Beijing day sends nothing (``--force`` sends
+    again); two runs at once, the second sends nothing. A dry run is never guarded."""
+
+    @click.command("remind", help=help + "\n\nSends at most once a Beijing day (--force: again).")
     @click.option("--today", default=None,
                   help="Take this Beijing day as today (YYYY-MM-DD; testing).")
     @click.option("--dry-run", is_flag=True, help="List what is due, send nothing.")
+    @click.option("--force", is_flag=True,
+                  help="Send even if the reminders of this day were sent already.")
     @click.pass_context
-    def remind(ctx, today, dry_run):
+    def remind(ctx, today, dry_run, force):
+        from ckanext.lyg_opendata import workdays
+
         day = parse_day(today)
+        guard_day = day or workdays.today_beijing()
         with request_scope(ctx):
-            report = importlib.import_module(reminders).remind(day, dry_run=dry_run)
+            if dry_run:
+                report = importlib.import_module(reminders).remind(day, dry_run=True)
+            else:
+                with once_a_day(reminders, guard_day) as state:
+                    if state == "busy":
+                        click.echo(f"{what}: another run is sending reminders; nothing sent")
+                        return
+                    if state == "done" and not force:
+                        click.echo(f"{what}: reminders of {guard_day.isoformat()} were sent "
+                                   "already; nothing sent (--force sends again)")
+                        return
+                    report = importlib.import_module(reminders).remind(day, dry_run=False)
+                    mark_sent(reminders, guard_day)
         for line in report:
             click.echo(f"{line['organization'] or '-'}: {line['count']} due or overdue "
                        f"({line['overdue']} overdue), notice to {line['recipients']} person(s)")
