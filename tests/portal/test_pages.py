@@ -211,7 +211,14 @@ def test_organisations_have_local_emblems_and_the_measures_words(app, people, ag
     emblems = {e["aria-label"]: e.get_text(strip=True) for e in soup.select(".lyg-org-emblem")}
     assert emblems["市发展和改革委员会"] == "发改"
     assert emblems["市大数据管理局"] == "大数据"
-    assert soup.select_one('img.lyg-org-image[alt="市统计局"]')["src"] == "http://127.0.0.1/logo.png"
+    # a picture on another website would be blocked by the CSP (a broken image): the emblem
+    assert emblems["市统计局"] == "统计"
+    assert "127.0.0.1/logo.png" not in str(soup) and not soup.select('img.lyg-org-image[alt="市统计局"]')
+    tk.get_action("organization_patch")({"user": sysadmin["name"]}, {  # an uploaded picture
+        "id": "lyg-other-agency", "image_url": "2026-11-29-logo.png"})
+    local = _soup(_get(app, "/organization/")).select_one('img.lyg-org-image[alt="市统计局"]')
+    assert local["src"].startswith(tk.config["ckan.site_url"] + "/")
+    assert local["src"].endswith("/2026-11-29-logo.png")
     helper = soup.select_one(".lyg-org-helper").get_text(" ", strip=True)
     assert "CKAN" not in helper and "第三条" in helper
     page = _soup(_get(app, f"/organization/{agency['name']}"))
@@ -227,3 +234,14 @@ def test_organisation_emblem_words(title, short):
     from ckanext.lyg_opendata.portal.helpers import lyg_opendata_org_emblem
     html = str(lyg_opendata_org_emblem({"title": title, "name": ""}))
     assert f'<span class="lyg-org-emblem-text">{short}</span>' in html
+
+
+@pytest.mark.parametrize("image, local", [
+    ("/uploads/group/logo.png", True), ("http://test.lyg-opendata.invalid/uploads/group/a.png", True),
+    ("https://cdn.example.com/a.png", False), ("//cdn.example.com/a.png", False),
+    ("http://test.lyg-opendata.invalid.example.com/a.png", False),
+])
+def test_organisation_pictures_elsewhere_fall_back_to_the_emblem(image, local):
+    from ckanext.lyg_opendata.portal.helpers import lyg_opendata_org_emblem
+    html = str(lyg_opendata_org_emblem({"title": "市统计局", "image_display_url": image}))
+    assert ('<img src=' in html) is local and ("lyg-org-emblem-text" in html) is not local

@@ -157,3 +157,18 @@ def test_package_show_by_name_costs_what_by_id_costs(app, published_dataset):
         assert resp.json["result"]["id"] == ds["id"]
         counts[key] = len(statements)
     assert counts["name"] <= counts["id"] + 1, counts
+
+
+def test_the_sidebar_asks_the_usage_figures_once(app, published_dataset):
+    """CKAN's page.html renders the sidebar twice (once to see whether it is empty): the
+    usage figures of the dataset and of a resource are read once per request."""
+    ds = published_dataset(name="qc-usage", title="使用量查询", resources=[
+        {"name": "名录", "url": "http://files.lyg-opendata.invalid/a.csv", "format": "csv"}])
+    res = ds["resources"][0]["id"]
+    for path in (f"/dataset/{ds['name']}", f"/dataset/{ds['name']}/resource/{res}"):
+        app.get(path)
+        with counting() as statements:
+            page = app.get(path)
+        assert page.status_code == 200 and "lyg-usage" in page.body
+        reads = [s for s in statements if "lyg_opendata_usage" in s and "sum(" in s.lower()]
+        assert len(reads) == 1, (path, reads)

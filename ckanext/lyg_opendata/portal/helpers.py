@@ -186,13 +186,16 @@ def _org_short_name(title: str) -> str:
 
 def lyg_opendata_org_emblem(organization: Any, size: str = "") -> Markup:
     """The organisation's own image, or (instead of CKAN's grey placeholder) a local emblem:
-    the two characters that name the agency on a colour of its own (no remote request)."""
+    the two characters that name the agency on a colour of its own (no remote request).
+    A picture on another website gets the emblem too: the portal's Content-Security-Policy
+    (identity/security/third_party.py) would block it and show a broken image."""
+    from ckanext.lyg_opendata.identity.security import third_party
     org = organization or {}
     get = org.get if isinstance(org, dict) else (lambda key, default=None: getattr(org, key, default))
     title = get("title") or get("display_name") or get("name") or ""
     image = get("image_display_url") or ""
     css = f"lyg-org-emblem {('lyg-org-emblem-' + size) if size else ''}".strip()
-    if image:
+    if image and third_party.is_local(image):
         return Markup(f'<img src="{escape(image)}" alt="{escape(title)}" class="img-fluid media-image lyg-org-image">')
     key = get("id") or get("name") or title
     colour = _AVATAR_COLOURS[int(hashlib.sha1(str(key).encode()).hexdigest(), 16) % len(_AVATAR_COLOURS)]
@@ -218,13 +221,26 @@ def lyg_opendata_error_dataset() -> Optional[dict[str, str]]:
     return {"name": pkg.name, "title": pkg.title or pkg.name}
 
 
+def _per_request(kind: str, key: str, compute):
+    """``compute()`` once per request and ``key``: CKAN's page.html renders the sidebar twice
+    (once to test whether it is empty), so its helpers would query twice."""
+    import flask
+    if not flask.has_request_context():
+        return compute()
+    cache = flask.g.setdefault("_lyg_per_request", {})
+    if (kind, key) not in cache:
+        cache[(kind, key)] = compute()
+    return cache[(kind, key)]
+
+
 def lyg_opendata_dataset_usage(package_id: str) -> dict[str, int]:
-    """Page views, downloads and API calls of a dataset (portal/usage.py)."""
+    """Page views, downloads and API calls of a dataset (portal/usage.py), once per request."""
     from ckanext.lyg_opendata.portal import usage
-    return usage.dataset_totals(package_id)
+    return _per_request("dataset_usage", package_id, lambda: usage.dataset_totals(package_id))
 
 
 def lyg_opendata_resource_usage(resource_id: str) -> dict[str, int]:
-    """Page views, downloads and API calls of one resource (portal/usage.py)."""
+    """Page views, downloads and API calls of one resource (portal/usage.py), once per
+    request."""
     from ckanext.lyg_opendata.portal import usage
-    return usage.resource_totals(resource_id)
+    return _per_request("resource_usage", resource_id, lambda: usage.resource_totals(resource_id))
