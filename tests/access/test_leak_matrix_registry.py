@@ -147,6 +147,8 @@ lyg_opendata_disclosure_extend lyg_opendata_disclosure_my_list lyg_opendata_disc
 lyg_opendata_disclosure_register lyg_opendata_disclosure_request_correction
 lyg_opendata_disclosure_show lyg_opendata_disclosure_transfer lyg_opendata_disclosure_withdraw
 lyg_opendata_disclosure_yearly_report
+lyg_opendata_govinfo_create lyg_opendata_govinfo_update lyg_opendata_govinfo_publish
+lyg_opendata_govinfo_withdraw lyg_opendata_govinfo_show lyg_opendata_govinfo_search
 lyg_opendata_security_event_list lyg_opendata_privacy_export
 """.split()) | set("""
 lyg_opendata_org_link_create lyg_opendata_org_link_show lyg_opendata_org_link_list
@@ -155,7 +157,9 @@ lyg_opendata_org_member_list lyg_opendata_real_name_show lyg_opendata_real_name_
 """.split())
 # (reviewed when they landed: data requests name their linked datasets by id, name and title
 # only, and only published ones outside the routed agency (participation.workflow.datasets_of);
-# ratings, publishers, suggestions and disclosure applications hold no dataset dict;
+# ratings, publishers, suggestions, disclosure applications and government information
+# entries (主动公开: drafts seen by their agency only, tests/disclosure/test_proactive.py)
+# hold no dataset dict;
 # organisation links and real-name status (identity/) name no dataset at all: their own leak
 # tests, the letter and personal details, are tests/identity/test_org_links.py and
 # test_org_applications.py)

@@ -6,6 +6,7 @@ import ckan.model as model
 
 from ckanext.lyg_opendata.cli import lyg_opendata
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -26,5 +27,15 @@ def test_demo_disclosure_applications(cli, tmp_path):
     letter = [r for r in rows if r.channel == "letter"][0]
     assert letter.outcome == "not_held" and letter.holder_name == "连云港市统计局"
     assert letter.user_id is None and letter.registered_by == model.User.get("jtj-clerk").id
-    assert "disclosure +0" in load(cli, tmp_path / "pw")
+    # the proactive catalog: the seed's document list, published on the seed's dates
+    assert "govinfo +164" in output
+    entries = model.Session.query(GovInfo).all()
+    assert len(entries) == 164 and {e.status for e in entries} == {"published"}
+    rule = [e for e in entries if e.doc_number == "连政规发〔2019〕2号"][0]
+    assert rule.kind == "normative" and "第一章 总则" in rule.body
+    assert rule.published_on.isoformat() == "2019-11-08"
+    assert {e.category for e in entries} >= {"leadership", "meetings", "personnel", "plans"}
+    again = load(cli, tmp_path / "pw")
+    assert "disclosure +0" in again and "govinfo +0" in again
     assert model.Session.query(DisclosureRequest).count() == 5
+    assert model.Session.query(GovInfo).count() == 164

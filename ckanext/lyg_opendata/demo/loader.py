@@ -234,6 +234,8 @@ def load(synthetic: int = 0, progress: Progress = print,
     evaluation_demo.load(data, progress, counts)
     from ckanext.lyg_opendata.demo import disclosure as demo_disclosure
     counts["disclosure"] = demo_disclosure.ensure(progress)
+    from ckanext.lyg_opendata.disclosure.proactive import demo as govinfo_demo
+    counts["govinfo"] = govinfo_demo.ensure(progress)
     if synthetic:
         orgs = [o["name"] for o in data["organizations"]]
         made = 0
