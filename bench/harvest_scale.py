@@ -5,8 +5,8 @@ database and Solr core of their own (``LYG_BENCH_SLOT``, default 5; never the de
 
     .venv/bin/python bench/harvest_scale.py [--datasets 5000] [--page-size 100]
 
-Each harvester runs in its own process (gather, fetch, import in-process, as
-``ckanext.harvest.tests.lib.run_harvest_job`` does, no queue): datasets imported per second
+Each harvester runs in its own process (gather, fetch, import in-process, as the gather
+and fetch consumers run them, without the queue: ``run_as_the_consumers``): datasets imported per second
 (wall clock of the whole job) and that process's peak resident memory (``ru_maxrss``).
 ckanext-dcat runs first: it looks earlier imports up by IRI across all sources and would
 otherwise update our copies; ours keeps to its own source. Both parse with the configured
@@ -81,6 +81,27 @@ def serve(n_total: int, size: int):
     return server, base
 
 
+def run_as_the_consumers(job_id: str, harvester) -> None:
+    """The job as the gather and fetch consumers run it (ckanext-harvest's queue.py
+    ``gather_callback`` and ``fetch_callback``), in this process: the gather stage, then
+    each object's fetch and import stages with a fresh session, then ``harvest_jobs_run``
+    to finish the job. (``ckanext.harvest.tests.lib.run_harvest_job`` also reads every
+    imported dataset back with ``package_show``, which the consumers do not.)"""
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+    job = HarvestJob.get(job_id)
+    job.status = "Running"
+    job.save()
+    object_ids = queue.gather_stage(harvester, job) or []
+    model.Session.remove()
+    for object_id in object_ids:
+        queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
+        model.Session.remove()
+    tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
+
+
 def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
     """One harvest of ``url`` with ``source_type``; prints a JSON line with the figures.
     With ``profile``, writes the job's cProfile statistics to ``profile.<source_type>``."""
@@ -88,8 +109,7 @@ def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
     with app._wsgi_app.test_request_context():
         import ckan.model as model
         import ckan.plugins.toolkit as tk
-        from ckanext.harvest.model import HarvestJob, HarvestObject
-        from ckanext.harvest.tests.lib import run_harvest_job
+        from ckanext.harvest.model import HarvestObject
         from ckanext.harvest.queue import get_harvester
         site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         ctx = {"user": site, "ignore_auth": True}
@@ -105,7 +125,7 @@ def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
         started = time.monotonic()
         if profiler:
             profiler.enable()
-        run_harvest_job(HarvestJob.get(job["id"]), get_harvester(source_type))
+        run_as_the_consumers(job["id"], get_harvester(source_type))
         if profiler:
             profiler.disable()
             profiler.dump_stats(f"{profile}.{source_type}")

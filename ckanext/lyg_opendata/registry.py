@@ -52,6 +52,7 @@ ACTIONS: tuple[Source, ...] = (
     "evaluation.action",
     "evaluation.reports",
     "dcat.deletions",
+    "dcat.messages",
     ("identity.security.audit", ("api_token_revoke", "lyg_opendata_security_event_list")),
     ("identity.security.password", ("user_create", "user_update")),
     "identity.org_action",
@@ -167,7 +168,9 @@ COMMANDS: tuple[str, ...] = (
 # chained functions of other plugins: registered only while that plugin is loaded
 REQUIRES = {"datastore_search": "datastore", "datastore_info": "datastore",
             "datastore_search_sql": "datastore", "dcat_dataset_show": "dcat",
-            "activity_create": "activity"}
+            "activity_create": "activity", "harvest_job_report": "harvest",
+            "harvest_job_show": "harvest", "harvest_source_show_status": "harvest",
+            "harvest_object_show": "harvest"}
 
 _PACKAGE = "ckanext.lyg_opendata."
 

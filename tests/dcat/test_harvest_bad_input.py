@@ -12,6 +12,7 @@ from ckan.tests import factories
 
 from ckanext.harvest.model import HarvestObject
 
+from . import third_party as tp
 from .conftest import HARVEST_PLUGINS, harvest, harvest_job
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
@@ -37,7 +38,7 @@ def imported(full_dataset, app, rdf_server, sysadmin):
 def sync_again(imported, sysadmin):
     """Harvest the source again; the job's report, its status, and its objects."""
     job_id, results = harvest_job(imported["url"], imported["org"], sysadmin)
-    report = tk.get_action("harvest_job_report")({"user": sysadmin["name"]}, {"id": job_id})
+    report = tp.report(job_id, sysadmin)
     job = tk.get_action("harvest_job_show")({"user": sysadmin["name"]}, {"id": job_id})
     objects = model.Session.query(HarvestObject).filter_by(harvest_job_id=job_id).count()
     return report, job, results, objects
@@ -130,7 +131,7 @@ def test_bad_second_page_imports_nothing_of_the_first(full_dataset, app, rdf_ser
     county = factories.Organization(name="lyg-county", title="东海县数据局",
                                     users=[{"name": sysadmin["name"], "capacity": "admin"}])
     job_id, results = harvest_job(base + "/catalog.ttl", county, sysadmin)
-    report = tk.get_action("harvest_job_report")({"user": sysadmin["name"]}, {"id": job_id})
+    report = tp.report(job_id, sysadmin)
     assert results == {}
     assert model.Session.query(HarvestObject).filter_by(harvest_job_id=job_id).count() == 0
     assert any("stopped: nothing was imported, updated or deleted" in e["message"]

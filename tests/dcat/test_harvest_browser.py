@@ -1,7 +1,7 @@
 """The harvest pages in Chromium, in Chinese, at desktop (1366 px) and phone (390 px)
 width, as a sysadmin: the new-source and edit forms, a source's page, its admin page, the job list
-and a job report with an object error. No English UI word (the words of the stored job
-messages, the source's name and addresses are data); nothing wider than the screen.
+and a job report with an object error, its message in Chinese too. No English UI word (the
+source's name and addresses are data); nothing wider than the screen.
 Screenshots in test-artifacts/harvest/."""
 from __future__ import annotations
 
@@ -53,9 +53,9 @@ def harvested(rdf_server, sysadmin):
     assert len(results) == 1 and len(tp.object_errors(job_id, sysadmin)) == 1
     tk.get_action("user_patch")({"ignore_auth": True},
                                 {"id": sysadmin["id"], "password": BROWSER_PASSWORD})
-    data = [m for m in tp.object_errors(job_id, sysadmin) + tp.gather_errors(job_id, sysadmin)]
-    # data: the stored job messages, the source's name and address, the URL prefix
-    # "harvest" of the name field
+    # data: the source's name and address, the dataset IRI and property named by the job's
+    # message, the URL prefix "harvest" of the name field
+    data = ["https://data.county.example/dataset/untitled", "dct:title"]
     return src, job_id, data + [base, src["name"], src["url"], sysadmin["name"], "harvest"] + ACRONYMS
 
 
@@ -93,6 +93,6 @@ def test_harvest_pages_in_chinese(front_end, page, sysadmin, harvested, width):
         if wide:
             too_wide[path] = wide
     assert english == {} and too_wide == {}
-    # the job report names what went wrong, in Chinese headings around the stored messages
+    # the job report names what went wrong, in Chinese (stored as a msgid, messages.py)
     page.goto(live_server + pages["job"][0])
-    assert "has no title" in page.inner_text("[role=main]")
+    assert "没有标题（dct:title）：未导入" in page.inner_text("[role=main]")

@@ -4,6 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import factories
 
 from .conftest import HARVEST_PLUGINS
 
@@ -35,3 +36,24 @@ def test_harvest_source_list_in_english_keeps_english(app, sysadmin):
 def test_harvester_type_is_named_in_the_ui_language(app, sysadmin):
     text = _page(app, sysadmin, "/harvest/new").get_text(" ", strip=True)
     assert "DCAT-AP RDF（含本平台目录字段）" in text
+
+
+def test_source_form_names_agencies_by_their_full_titles(app, sysadmin):
+    """The organization selector of the new and edit forms shows each agency's full
+    (Chinese) title, not its URL name; the value stays the organization's id."""
+    member = [{"name": sysadmin["name"], "capacity": "admin"}]
+    city = factories.Organization(name="lyg-dsj", title="连云港市大数据管理局", users=member)
+    county = factories.Organization(name="county-dh", title="东海县数据局", users=member)
+    options = {o["value"]: o.get_text(strip=True)
+               for o in _page(app, sysadmin, "/harvest/new").select("#field-organizations option")}
+    assert options[city["id"]] == "连云港市大数据管理局"
+    assert options[county["id"]] == "东海县数据局"
+    assert not {"lyg-dsj", "county-dh"} & set(options.values())
+    source = tk.get_action("harvest_source_create")({"user": sysadmin["name"]}, {
+        "name": "county-portal", "title": "县区平台", "url": "http://data.county.example/catalog.ttl",
+        "source_type": "lyg_dcat_rdf", "owner_org": county["id"]})
+    edit = _page(app, sysadmin, f"/harvest/edit/{source['name']}")
+    # one option selected, the source's agency (ckanext-harvest's form also selected "No
+    # organization" on every edit page: a variable read before the loop set it)
+    selected = edit.select("#field-organizations option[selected]")
+    assert [(o["value"], o.get_text(strip=True)) for o in selected] == [(county["id"], "东海县数据局")]

@@ -3,6 +3,7 @@ shrinks never wipe imports; downloads keep one deadline and refuse private targe
 remote JSON-LD contexts; a job is gathered once."""
 import json
 import logging
+import socket
 import time
 
 import pytest
@@ -211,6 +212,60 @@ def test_slow_drip_fails_within_the_deadline(rdf_server, agencies, sysadmin):
     assert results == {}
     errors = tp.gather_errors(job_id, sysadmin)
     assert any("timed out after 2 s" in m for m in errors), errors
+
+
+@pytest.fixture
+def blackhole():
+    """Loopback sockets that never answer: ``silent`` completes the TCP handshake (the
+    kernel's backlog) but no one reads or answers; ``unreachable`` has its one-slot backlog
+    taken, so a connection attempt's SYN is dropped and connect() never completes."""
+    sockets = []
+
+    def listener():
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        sockets.append(server)
+        return server, server.getsockname()[1]
+
+    _, silent = listener()
+    _, unreachable = listener()
+    while True:   # fill the backlog until an attempt hangs
+        probe = socket.socket()
+        probe.settimeout(0.5)
+        sockets.append(probe)
+        try:
+            probe.connect(("127.0.0.1", unreachable))
+        except socket.timeout:
+            break
+        assert len(sockets) < 10, "the backlog never filled"
+    yield {"silent": f"http://127.0.0.1:{silent}/catalog.ttl",
+           "unreachable": f"http://127.0.0.1:{unreachable}/catalog.ttl"}
+    for sock in sockets:
+        sock.close()
+
+
+@pytest.mark.ckan_config("ckanext.lyg_opendata.harvest.timeout", 2)
+@pytest.mark.parametrize("kind, english, chinese", [
+    ("silent", "Reading {url} timed out after 2 s", "读取 {url} 超时：已超过 2 秒"),
+    ("unreachable", "Connecting to {url} timed out after 2 s", "连接 {url} 超时：已超过 2 秒"),
+])
+def test_a_source_that_never_answers_is_given_up_at_the_deadline(
+        app, blackhole, agencies, sysadmin, kind, english, chinese):
+    url = blackhole[kind]
+    src = tp.source(url, agencies[0], sysadmin, f"blackhole-{kind}")
+    started = time.monotonic()
+    job_id, results = tp.run(src, sysadmin)
+    elapsed = time.monotonic() - started
+    assert 2 <= elapsed < 8, elapsed   # the deadline, not the minutes of the OS's retries
+    assert results == {}
+    suffix = " (the deadline of ckanext.lyg_opendata.harvest.timeout)"
+    assert english.format(url=url) + suffix in tp.gather_errors(job_id, sysadmin)
+    # the clerk reads it in the UI language
+    report = app.get(f"/api/3/action/harvest_job_report?id={job_id}",
+                     headers={"Authorization": sysadmin["token"]}).json["result"]
+    assert chinese.format(url=url) + "（期限由 ckanext.lyg_opendata.harvest.timeout 设置）" in [
+        e["message"] for e in report["gather_errors"]]
 
 
 @pytest.mark.ckan_config("ckanext.lyg_opendata.harvest.allow_private_targets", False)

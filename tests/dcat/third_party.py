@@ -51,6 +51,8 @@ def run(source_dict: dict, sysadmin: dict):
 
 
 def report(job_id: str, sysadmin: dict) -> dict:
+    """The job report read outside any request, so in English (its messages are stored as
+    msgids and shown in the reader's language: test_harvest_messages.py)."""
     return tk.get_action("harvest_job_report")({"user": sysadmin["name"]}, {"id": job_id})
 
 

@@ -32,9 +32,22 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata.dcat.messages import Message
+from ckanext.lyg_opendata.i18n import N_
+
 
 class FetchError(Exception):
-    """A download that was refused or failed; the message names the reason."""
+    """A download that was refused or failed; ``message`` (a ``messages.Message``, shown
+    in the reader's language) names the reason, ``str()`` is its English text."""
+
+    def __init__(self, msgid: str, **params: Any):
+        self.message = Message(msgid, **params)
+        super().__init__(str(self.message))
+
+
+def _timed_out(url: str, limit_s: float) -> FetchError:
+    return FetchError(N_("Reading %(url)s timed out after %(seconds)s s (the deadline of "
+                         "ckanext.lyg_opendata.harvest.timeout)"), url=url, seconds=f"{limit_s:g}")
 
 
 CONTEXT_DIR = os.path.join(os.path.dirname(__file__), "contexts")
@@ -70,21 +83,24 @@ def _refuse_non_public(address: str, url: str, host: str) -> None:
     ip = ipaddress.ip_address(address.split("%")[0])
     if not ip.is_global:
         raise FetchError(
-            f"Refused {url}: {host} is a loopback, private or reserved address "
-            f"({ip}); see ckanext.lyg_opendata.harvest.allow_private_targets")
+            N_("Refused %(url)s: %(host)s is a loopback, private or reserved address "
+               "(%(address)s); see ckanext.lyg_opendata.harvest.allow_private_targets"),
+            url=url, host=host, address=str(ip))
 
 
 def check_target(url: str) -> None:
     """Refuses what is not http(s) and, unless allowed, non-public addresses."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"Refused {url}: only http and https addresses are harvested")
+        raise FetchError(N_("Refused %(url)s: only http and https addresses are harvested"),
+                         url=url)
     if private_targets_allowed():
         return
     try:
         addresses = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     except socket.gaierror as e:
-        raise FetchError(f"Could not resolve {parts.hostname}: {e}") from e
+        raise FetchError(N_("Could not resolve %(host)s: %(reason)s"),
+                         host=parts.hostname, reason=str(e)) from e
     for address in addresses:
         _refuse_non_public(address, url, parts.hostname)
 
@@ -173,7 +189,7 @@ def fetch(url: str, session: requests.Session | None = None,
             response.close()
             check_target(target)
             url, redirects = target, redirects + 1
-            response = session.get(url, stream=True, timeout=_left(started, limit_s),
+            response = session.get(url, stream=True, timeout=_left(started, limit_s, url),
                                    headers=headers, allow_redirects=False)
         state["response"] = response
         if state["expired"]:
@@ -181,28 +197,32 @@ def fetch(url: str, session: requests.Session | None = None,
         response.raise_for_status()
         length = response.headers.get("content-length")
         if length and length.isdigit() and int(length) > limit_b:
-            raise FetchError(f"Remote file is too big: {url}")
+            raise _too_big(url)
         body = bytearray()
         raw = response.raw
         while True:
             if time.monotonic() - started > limit_s:
-                raise FetchError(f"Reading {url} timed out after {limit_s:g} s")
+                raise _timed_out(url, limit_s)
             chunk = raw.read1(65536) if hasattr(raw, "read1") else raw.read(65536)
             if not chunk:
                 break
             body += chunk
             if len(body) > limit_b:
-                raise FetchError(f"Remote file is too big: {url}")
+                raise _too_big(url)
         if state["expired"] or time.monotonic() - started > limit_s:
-            raise FetchError(f"Reading {url} timed out after {limit_s:g} s")
+            raise _timed_out(url, limit_s)
         return bytes(body), response.headers.get("content-type", "")
     except requests.RequestException as e:
+        if isinstance(e, requests.ConnectTimeout):
+            raise FetchError(N_("Connecting to %(url)s timed out after %(seconds)s s (the "
+                                "deadline of ckanext.lyg_opendata.harvest.timeout)"),
+                             url=url, seconds=f"{limit_s:g}") from e
         if state["expired"] or isinstance(e, requests.Timeout):
-            raise FetchError(f"Reading {url} timed out after {limit_s:g} s") from e
-        raise FetchError(f"Could not get {url}: {e}") from e
+            raise _timed_out(url, limit_s) from e
+        raise FetchError(N_("Could not get %(url)s: %(reason)s"), url=url, reason=str(e)) from e
     except Exception as e:  # the socket shut down under a read
         if state["expired"] and not isinstance(e, FetchError):
-            raise FetchError(f"Reading {url} timed out after {limit_s:g} s") from e
+            raise _timed_out(url, limit_s) from e
         raise
     finally:
         timer.cancel()
@@ -210,10 +230,16 @@ def fetch(url: str, session: requests.Session | None = None,
             state["response"].close()
 
 
-def _left(started: float, limit_s: float) -> float:
+def _too_big(url: str) -> FetchError:
+    return FetchError(N_("The document at %(url)s is larger than the harvest size limit of "
+                         "%(limit)s MB (ckanext.dcat.max_file_size)"),
+                      url=url, limit=tk.config.get("ckanext.dcat.max_file_size"))
+
+
+def _left(started: float, limit_s: float, url: str) -> float:
     left = limit_s - (time.monotonic() - started)
     if left <= 0:
-        raise FetchError(f"timed out after {limit_s:g} s")
+        raise _timed_out(url, limit_s)
     return left
 
 
@@ -243,20 +269,23 @@ def localise_contexts(text: str) -> str:
     try:
         document = json.loads(text)
     except ValueError as e:
-        raise FetchError(f"Not a JSON-LD document: {e}") from e
+        raise FetchError(N_("Not a JSON-LD document: %(reason)s"), reason=str(e)) from e
 
     def resolve(context):
         if isinstance(context, str):
             name = LOCAL_CONTEXTS.get(context) or LOCAL_CONTEXTS.get(context.rstrip("/"))
             if not name:
-                raise FetchError(f"Refused the remote JSON-LD @context {context}: remote "
-                                 f"contexts are never fetched (shipped: {len(set(LOCAL_CONTEXTS.values()))})")
+                raise FetchError(N_("Refused the remote JSON-LD %(keyword)s %(context)s: remote "
+                                    "contexts are never fetched (shipped: %(shipped)s)"),
+                                 keyword="@context", context=context,
+                                 shipped=len(set(LOCAL_CONTEXTS.values())))
             return _load_context(name)
         if isinstance(context, list):
             return [resolve(c) for c in context]
         if isinstance(context, dict):
             if "@import" in context:
-                raise FetchError("Refused a JSON-LD @import: remote contexts are never fetched")
+                raise FetchError(N_("Refused a JSON-LD %(keyword)s: remote contexts are never "
+                                    "fetched"), keyword="@import")
             return context
         return context
 

@@ -46,6 +46,7 @@ from ckanext.harvest.model import (HarvestGatherError, HarvestObject, HarvestObj
                                    HarvestObjectExtra)
 
 from ckanext.lyg_opendata.dcat import fetch, names
+from ckanext.lyg_opendata.dcat.messages import Message, stored
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.dcat.profile.fields import HARVEST_FLAGS, SOURCE_URI
 
@@ -72,7 +73,14 @@ HARVEST_RUNTIME_MSGIDS = (
 
 
 class GatherFailed(Exception):
-    pass
+    """A gather that stops; ``message`` is a ``messages.Message``."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(str(message))
+
+
+STOPPED = N_("Harvest of %(url)s stopped: nothing was imported, updated or deleted by this job.")
 
 
 def source_config(source) -> dict:
@@ -116,6 +124,15 @@ def delete_entry(harvest_object: HarvestObject, user: str, reason: str) -> None:
     log.warning("Harvest deletion: dataset %s (guid %s) deleted by source %s (%s), job %s: %s",
                 harvest_object.package_id, harvest_object.guid, job.source.id, job.source.url,
                 job.id, reason)
+
+
+def _summary(error: Exception) -> dict | str:
+    """A validation error as ``{field: [messages]}`` (each shown translated), else its text."""
+    summary = getattr(error, "error_summary", None)
+    if isinstance(summary, dict):
+        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])]
+                for k, v in summary.items()}
+    return str(error)
 
 
 def _claim(key: str) -> bool:
@@ -178,15 +195,13 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
 
     # --- gather ------------------------------------------------------------------------
 
+    # errors are stored as a msgid and its parameters and shown in the reader's language
+    # (messages.py)
     def _save_gather_error(self, message, job):
-        message = " ".join(str(message).split())
-        if message.startswith("Remote file is too big"):
-            message = (f"The catalog at {job.source.url} is larger than the harvest size limit "
-                       f"of {max_size_mb()} MB (ckanext.dcat.max_file_size).")
-        elif "timed out" in message:
-            message = (f"{message} (deadline: {tk.config.get('ckanext.lyg_opendata.harvest.timeout')} s, "
-                       f"ckanext.lyg_opendata.harvest.timeout)")
-        HarvestGatherError.create(message, job)
+        HarvestGatherError.create(stored(message), job)
+
+    def _save_object_error(self, message, obj, stage="Fetch", line=None):
+        HarvestObjectError.create(stored(message), obj, stage, line)
 
     def gather_stage(self, harvest_job):
         if not _claim(f"gather:{harvest_job.id}"):
@@ -196,41 +211,46 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
         try:
             entries = self._read_source(harvest_job)
         except GatherFailed as e:
-            self._save_gather_error(str(e), harvest_job)
-            self._save_gather_error(f"Harvest of {source.url} stopped: nothing was imported, "
-                                    f"updated or deleted by this job.", harvest_job)
+            log.warning("Harvest of %s failed: %s", source.url, e)
+            self._save_gather_error(e.message, harvest_job)
+            self._save_gather_error(Message(STOPPED, url=source.url), harvest_job)
             return []
         except Exception as e:  # an unforeseen parser failure: the same, with its type
             log.exception("Harvest of %s failed", source.url)
             model.Session.rollback()
-            self._save_gather_error(f"Could not harvest {source.url}: {type(e).__name__}: {e}",
+            self._save_gather_error(Message(N_("Could not harvest %(url)s: %(reason)s"),
+                                            url=source.url, reason=f"{type(e).__name__}: {e}"),
                                     harvest_job)
-            self._save_gather_error(f"Harvest of {source.url} stopped: nothing was imported, "
-                                    f"updated or deleted by this job.", harvest_job)
+            self._save_gather_error(Message(STOPPED, url=source.url), harvest_job)
             return []
         if not entries:
-            self._save_gather_error(
-                f"The catalog at {source.url} lists no datasets: nothing was imported, updated "
-                f"or deleted by this job (an empty answer never deletes entries).", harvest_job)
+            self._save_gather_error(Message(N_(
+                "The catalog at %(url)s lists no datasets: nothing was imported, updated or "
+                "deleted by this job (an empty answer never deletes entries)."), url=source.url),
+                harvest_job)
             return []
 
-        object_ids, guids = [], set()
+        # the objects of the whole catalog in one transaction (one commit, not one a dataset)
+        objects, guids = [], set()
         source_pkg = model.Package.get(source.id)
+        owner_org = source_pkg.owner_org if source_pkg is not None else None
         for guid, dataset, error in entries:
             guids.add(guid)
+            if dataset is not None and owner_org and not dataset.get("owner_org"):
+                dataset["owner_org"] = owner_org
             obj = HarvestObject(guid=guid, job=harvest_job,
                                 content=json.dumps(dataset) if dataset is not None else None)
+            model.Session.add(obj)
             if error:
                 obj.state = "ERROR"
                 obj.report_status = "errored"
-                obj.save()
-                HarvestObjectError(message=error, object=obj, stage="Import").save()
+                model.Session.add(HarvestObjectError(message=stored(error), object=obj,
+                                                     stage="Import"))
                 continue
-            if source_pkg is not None and source_pkg.owner_org and not dataset.get("owner_org"):
-                dataset["owner_org"] = source_pkg.owner_org
-                obj.content = json.dumps(dataset)
-            obj.save()
-            object_ids.append(obj.id)
+            objects.append(obj)
+        model.Session.flush()
+        object_ids = [obj.id for obj in objects]   # before the commit expires them
+        model.Session.commit()
         object_ids += self._deletions(harvest_job, guids)
         return object_ids
 
@@ -246,15 +266,17 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
             try:
                 body, content_type = fetch.fetch(url, accept=config_format)
             except fetch.FetchError as e:
-                raise GatherFailed(str(e)) from e
+                raise GatherFailed(e.message) from e
             try:
                 text = body.decode("utf-8-sig")
             except UnicodeDecodeError as e:
-                raise GatherFailed(f"Could not harvest {url}: the document is not UTF-8 text "
-                                   f"({e.reason})") from e
+                raise GatherFailed(Message(N_("Could not harvest %(url)s: the document is not "
+                                              "UTF-8 text (%(reason)s)"), url=url,
+                                           reason=e.reason)) from e
             if not text.strip():
-                raise GatherFailed(f"The catalog at {url} answered with an empty document: "
-                                   f"nothing was imported, updated or deleted by this job.")
+                raise GatherFailed(Message(N_(
+                    "The catalog at %(url)s answered with an empty document: nothing was "
+                    "imported, updated or deleted by this job."), url=url))
             rdf_format = config_format or content_type.split(";")[0].strip().lower() or None
             rdf_format = RDF_FORMATS.get(rdf_format, rdf_format)
             if rdf_format in ("json-ld",) or (rdf_format is None and text.lstrip().startswith(("{", "["))):
@@ -262,14 +284,17 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
                 try:
                     text = fetch.localise_contexts(text)
                 except fetch.FetchError as e:
-                    raise GatherFailed(f"Could not harvest {url}: {e}") from e
+                    raise GatherFailed(Message(N_("Could not harvest %(url)s: %(reason)s"),
+                                               url=url, reason=e.message)) from e
             parser = RDFParser()
             try:
                 parser.parse(text, _format=rdf_format)
             except RDFParserException as e:
-                raise GatherFailed(f"Error parsing the RDF file {url}: {e}") from e
+                raise GatherFailed(Message(N_("Error parsing the RDF file %(url)s: %(reason)s"),
+                                           url=url, reason=str(e))) from e
             except Exception as e:
-                raise GatherFailed(f"Could not harvest {url}: {type(e).__name__}: {e}") from e
+                raise GatherFailed(Message(N_("Could not harvest %(url)s: %(reason)s"), url=url,
+                                           reason=f"{type(e).__name__}: {e}")) from e
             for entry in self._datasets(parser, source):
                 if entry[0] in seen_guids:
                     continue
@@ -294,12 +319,14 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
                     guid = dataset.get("identifier") or \
                         f"{source.url.rstrip('/')}/{dataset.get('title') or dataset_ref}"
                 if not (dataset.get("title") or "").strip():
-                    error = (f"Dataset {guid} has no title (dct:title): not imported; the other "
-                             f"datasets of the source are.")
+                    error = Message(N_("Dataset %(guid)s has no title (%(property)s): not "
+                                       "imported; the other datasets of the source are."),
+                                    guid=guid, property="dct:title")
                     dataset = None
             except Exception as e:
                 log.exception("Could not read dataset %s", guid)
-                error = f"Could not read dataset {guid}: {type(e).__name__}: {e}"
+                error = Message(N_("Could not read dataset %(guid)s: %(reason)s"), guid=guid,
+                                reason=f"{type(e).__name__}: {e}")
                 dataset = None
             if dataset is not None:
                 dataset["extras"] = [e for e in dataset.get("extras", []) if e["key"] != "guid"]
@@ -327,11 +354,14 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
             if not held:
                 ids.append(obj.id)
         if held:
-            self._save_gather_error(
-                f"{len(missing)} of the {len(current)} entries of {source.url} are no longer "
-                f"listed: more than {max_delete_share():.0%} at once, so nothing was deleted. "
-                f"A sysadmin confirms the deletions with `ckan lyg-opendata harvest "
-                f"confirm-deletions {harvest_job.id}`.", harvest_job)
+            self._save_gather_error(Message(N_(
+                "%(missing)s of the %(current)s entries of %(url)s are no longer listed: more "
+                "than %(share)s at once, so nothing was deleted. A sysadmin confirms the "
+                "deletions with `%(command)s`."),
+                missing=len(missing), current=len(current), url=source.url,
+                share=f"{max_delete_share():.0%}",
+                command=f"ckan lyg-opendata harvest confirm-deletions {harvest_job.id}"),
+                harvest_job)
             log.warning("Harvest deletions held: source %s (%s), job %s: %d of %d entries",
                         source.id, source.url, harvest_job.id, len(missing), len(current))
         return ids
@@ -361,14 +391,14 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
         if status == HELD:
             return True
         if harvest_object.content is None:
-            self._save_object_error(f"Empty content for object {harvest_object.id}",
-                                    harvest_object, "Import")
+            self._save_object_error(Message(N_("Empty content for object %(id)s"),
+                                            id=harvest_object.id), harvest_object, "Import")
             return False
         try:
             dataset = json.loads(harvest_object.content)
         except ValueError:
-            self._save_object_error(f"Could not parse content for object {harvest_object.id}",
-                                    harvest_object, "Import")
+            self._save_object_error(Message(N_("Could not parse content for object %(id)s"),
+                                            id=harvest_object.id), harvest_object, "Import")
             return False
 
         previous = model.Session.query(HarvestObject).filter(
@@ -418,17 +448,20 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
             model.Session.rollback()
             harvest_object = model.Session.merge(harvest_object)
             harvest_object.package_id = existing.id if existing is not None else None
-            self._save_object_error(
-                f"{'Update' if existing is not None else 'Create'} validation Error: "
-                f"{e.error_summary}", harvest_object, "Import")
+            self._save_object_error(Message(
+                N_("Update validation error: %(errors)s") if existing is not None
+                else N_("Create validation error: %(errors)s"),
+                errors=_summary(e)), harvest_object, "Import")
             return False
         except Exception as e:
             log.exception("Import of %s failed", harvest_object.guid)
             model.Session.rollback()
             harvest_object = model.Session.merge(harvest_object)
             harvest_object.package_id = existing.id if existing is not None else None
-            self._save_object_error(f"Error importing dataset {harvest_object.guid}: "
-                                    f"{type(e).__name__}: {e}", harvest_object, "Import")
+            self._save_object_error(Message(N_("Error importing dataset %(guid)s: %(reason)s"),
+                                            guid=harvest_object.guid,
+                                            reason=f"{type(e).__name__}: {e}"),
+                                    harvest_object, "Import")
             return False
         if previous is not None:
             previous.current = False
@@ -448,9 +481,9 @@ class LygDCATRDFHarvester(DCATRDFHarvester):
                     published = self._publish(harvest_object.package_id)
                 except (tk.ValidationError, tk.ObjectNotFound) as e:
                     model.Session.rollback()
-                    self._save_object_error(
-                        f"Imported, but not published from this trusted source: "
-                        f"{getattr(e, 'error_summary', e)}", harvest_object, "Import")
+                    self._save_object_error(Message(
+                        N_("Imported, but not published from this trusted source: %(errors)s"),
+                        errors=_summary(e)), harvest_object, "Import")
                     return False
             return True
         finally:

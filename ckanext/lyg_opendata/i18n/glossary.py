@@ -51,7 +51,7 @@ ALLOWED_LATIN = {
     "WAF", "ASCII", "Unicode", "Moment", "js", "ckanapi", "CMS", "CC", "BY", "SA", "GNU",
     "OpenID", "ODbL", "PDDL", "ODC-By", "NC", "BY-SA", "OGL", "CCZero", "CC0", "NONE", "Shift", "Enter", "Facebook", "Twitter",
     "Solr", "Redis", "CAPTCHA", "OpenAPI", "PDF", "ZIP", "XLS", "XLSX", "GeoJSON", "WMS",
-    "ICP", "DCAT-AP", "WFS", "PNG", "JPEG", "GIF", "WebP", "KiB", "MiB", "GiB", "TiB", "MB", "KB", "IP", "SHA-256", "SHA", "PDF", "GB", "YYYY", "MM", "DD", "DDTHH", "SS", "HH", "Deeplink",
+    "ICP", "DCAT-AP", "JSON-LD", "UTF-8", "WFS", "PNG", "JPEG", "GIF", "WebP", "KiB", "MiB", "GiB", "TiB", "MB", "KB", "IP", "SHA-256", "SHA", "PDF", "GB", "YYYY", "MM", "DD", "DDTHH", "SS", "HH", "Deeplink",
     "dict", "float", "list", "datetime", "schema", "true", "false", "null", "id", "iframe",
         "resource_id", "start_date", "end_date", "offset_days", "upsert", "insert", "update",
     "ckan", "clean", "activities", "jones", "watershed", "survey", "active", "subject",
