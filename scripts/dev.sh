@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The development portal: config, database, demo content, and the CKAN processes
-# (web on 127.0.0.1:$WEB_PORT, job worker, periodic runner).
+# (web on 127.0.0.1:$WEB_PORT served by gunicorn with LYG_WEB_WORKERS processes, default one
+# per core; LYG_JOB_WORKERS job workers, default 2; the periodic runner).
 #   scripts/dev.sh start|stop|status
 source "$(dirname "$0")/lib.sh"
 
@@ -65,15 +66,32 @@ start_processes() {
   if pid_alive web && web_up; then info "    web already running"; else
     stop_bg web
     require_free_port "$WEB_PORT" "the CKAN web server" LYG_WEB_PORT
-    start_bg web "$LOGS/web.log" "$VENV/bin/ckan" -c "$DEV_INI" run -H 127.0.0.1 -p "$WEB_PORT" --disable-reloader
+    # gunicorn, LYG_WEB_WORKERS processes (default: one per core), as in production
+    start_bg web "$LOGS/web.log" env CKAN_INI="$DEV_INI" "$VENV/bin/gunicorn" \
+      --workers "$WEB_WORKERS" --bind "127.0.0.1:$WEB_PORT" --timeout 120 \
+      --chdir "$ROOT/scripts" wsgi:application
     wait_for "CKAN web server" 90 web "$LOGS/web.log" web_up
-    info "    web started (log: $LOGS/web.log)"
+    info "    web started: gunicorn, $WEB_WORKERS workers (log: $LOGS/web.log)"
   fi
-  # after the web server: xloader's jobs download uploads from it and post their results to it
-  if pid_alive worker; then info "    job worker already running"; else
-    start_bg worker "$LOGS/worker.log" "$VENV/bin/ckan" -c "$DEV_INI" jobs worker
-    info "    job worker started (log: $LOGS/worker.log)"
-  fi
+  # after the web server: xloader's jobs download uploads from it and post their results to
+  # it. LYG_JOB_WORKERS RQ workers (default 2) take jobs from the same Redis queue.
+  local i name
+  for i in $(seq 1 "$JOB_WORKERS"); do
+    name=$(worker_name "$i")
+    if pid_alive "$name"; then info "    $name already running"; else
+      start_bg "$name" "$LOGS/$name.log" "$VENV/bin/ckan" -c "$DEV_INI" jobs worker
+      info "    $name started (log: $LOGS/$name.log)"
+    fi
+  done
+}
+
+WEB_WORKERS="${LYG_WEB_WORKERS:-$(nproc)}"
+JOB_WORKERS="${LYG_JOB_WORKERS:-2}"
+worker_name() { if [ "$1" = 1 ]; then echo worker; else echo "worker-$1"; fi; }
+# the job workers started (their pid files), whatever LYG_JOB_WORKERS was then
+started_workers() {
+  local f
+  for f in "$RUN"/worker.pid "$RUN"/worker-*.pid; do [ -f "$f" ] && basename "$f" .pid; done
 }
 
 case "${1:-}" in
@@ -87,9 +105,12 @@ case "${1:-}" in
     info "Portal: http://127.0.0.1:$WEB_PORT   (sysadmin: admin / $(cat "$LOCAL/admin-password"))"
     info "Logs: $LOGS   Mail: $MAIL_DIR   Config: $DEV_INI"
     ;;
-  stop) stop_bg web; stop_bg periodic; stop_bg worker; stop_bg harvest-gather; stop_bg harvest-fetch ;;
+  stop)
+    stop_bg web; stop_bg periodic
+    for w in $(started_workers); do stop_bg "$w"; done
+    stop_bg harvest-gather; stop_bg harvest-fetch ;;
   status)
-    for s in web worker periodic harvest-gather harvest-fetch; do
+    for s in web $(started_workers) periodic harvest-gather harvest-fetch; do
       if [ -f "$RUN/$s.pid" ] && kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null; then info "$s: running (pid $(cat "$RUN/$s.pid"))"; else info "$s: stopped"; fi
     done ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

@@ -13,12 +13,14 @@ decision into an error. Scripts (harvester, scan, demo) call the actions, not th
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import logic
 
 from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata import notify, roles, vocab
@@ -149,6 +151,46 @@ def _patch(context: dict[str, Any], pkg: model.Package, changes: dict[str, Any])
     return shown_to(context, pkg.id)
 
 
+# what a review transition changes: the row's ``private`` and server-managed extras only
+NARROW_FIELDS = frozenset({"review_status", "private", "issued", "desensitized"})
+
+
+def _narrow_patch(context: dict[str, Any], pkg: model.Package, changes: dict[str, Any]) -> dict:
+    """A transition's write without a second full ``package_update``: it changes only the
+    row's ``private`` and server-managed extras (``NARROW_FIELDS``, never validated from
+    input: ``lyg_opendata_server_managed``), so nothing is read back for an update nor
+    validated again. What ``package_update`` does after its save is done the same way core
+    does it: the index is updated from ``package_show_default_and_custom_schemas`` (the
+    permission labels follow ``private``), the session is committed (with the event, under
+    the row lock), and ``action_succeeded`` is sent for ``package_update`` with the dataset
+    in ``changed_entities``, so core's activity plugin records the "changed package" snapshot
+    as for any update. The answer is the custom-schema dict core's ``package_update`` would
+    return, shown with the caller's rights (redacted for who may not use the data)."""
+    ctx = {"user": context.get("user"), "ignore_auth": True, INTERNAL: True,
+           "model": model, "session": model.Session}
+    try:
+        extras = dict(pkg.extras or {})
+        for key, value in changes.items():
+            if key == "private":
+                pkg.private = bool(value)
+            else:
+                extras[key] = str(value)
+        pkg.extras = extras
+        pkg.metadata_modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        model.Session.flush()
+        shown_default, shown_custom = logic.package_show_default_and_custom_schemas(ctx, pkg.id)
+        result = copy.deepcopy(shown_custom)
+        logic.index_update_package_dicts((shown_default, shown_custom))
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    ctx["changed_entities"] = {"packages": {pkg.id}}
+    tk.signals.action_succeeded.send("package_update", context=ctx, data_dict={"id": pkg.id},
+                                     result=pkg.id)
+    return result
+
+
 def shown_to(context: dict[str, Any], package_id: str) -> dict:
     """The dataset as ``package_show`` gives it to the caller (redacted for whoever may not
     use its data)."""
@@ -179,7 +221,7 @@ def transition(context: dict[str, Any], package_id: str, action: str,
            data={"desensitized": True} if confirm_desensitized else None)
     if action == "withdraw":
         model.Session.query(PendingChange).filter(PendingChange.package_id == pkg.id).delete()
-    return _patch(context, pkg, changes)
+    return _narrow_patch(context, pkg, changes)
 
 
 def decide_change(context: dict[str, Any], package_id: str, approve: bool,

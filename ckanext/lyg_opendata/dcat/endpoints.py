@@ -11,7 +11,8 @@ which answers these with a 500 or an HTML 409 (to report upstream; docs/dcat.md)
 - ``/catalog.nt``: the N-Triples answer.
 
 A ``before_app_request`` hook answers the catalog requests itself through the
-``dcat_catalog_show`` action; everything else goes on to ckanext-dcat.
+``dcat_catalog_show`` action, each page kept in Redis until the search index changes
+(``catalog_cache``); everything else goes on to ckanext-dcat.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from flask import Blueprint, make_response, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.dcat import catalog_cache
 
 endpoints = Blueprint("lyg_dcat_endpoints", __name__)
 
@@ -81,7 +84,10 @@ def catalog_request():
     request.__dict__["args"] = ImmutableMultiDict(encoded + [
         (k, v) for k, v in original.items(multi=True) if k not in PAGING_ARGS])
     try:
-        body = tk.get_action("dcat_catalog_show")({}, data_dict)
+        # the page is kept per index state (catalog_cache): built once after each change
+        body = catalog_cache.cached(
+            request.url, fmt, tk.h.lang(),
+            lambda: tk.get_action("dcat_catalog_show")({}, data_dict))
     except tk.ValidationError as e:
         return _plain(" ".join(str(m) for m in _messages(e)), 400)
     finally:
