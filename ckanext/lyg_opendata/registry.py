@@ -98,7 +98,8 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
     ("dcat.deletions", {"lyg_opendata_harvest_deletions_confirm": "auth_confirm"}),
     ("identity.security.audit", {"lyg_opendata_security_event_list": "auth_event_list"}),
     "identity.org_auth",
-    ("identity.privacy", {"lyg_opendata_privacy_export": "auth_export"}),
+    ("identity.privacy", {"lyg_opendata_privacy_export": "auth_export",
+                          "lyg_opendata_account_erase": "auth_erase"}),
 )
 
 HELPERS: tuple[Source, ...] = (
@@ -137,6 +138,7 @@ BLUEPRINTS: tuple[Source, ...] = (
     "identity.oidc_views",
     "identity.security.views",
     "identity.org_views",
+    "identity.privacy_views",
 )
 
 VALIDATORS: tuple[Source, ...] = (

@@ -75,11 +75,23 @@ def count(f: Filters) -> int:
                             .where(_where(f))).scalar_one()
 
 
+def _pseudonymised(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of a deleted account show its pseudonym (the stored record is unchanged:
+    its hash and the day's seal still verify; identity/erasure.py)."""
+    from ckanext.lyg_opendata.identity import erasure
+    names = erasure.pseudonyms(r.get("user_id") for r in rows)
+    for row in rows:
+        if row.get("user_id") in names:
+            row["user_name"] = names[row["user_id"]]
+            row["user_fullname"] = None
+    return rows
+
+
 def query(f: Filters, limit: int, offset: int = 0) -> list[dict[str, Any]]:
     """Newest first."""
     with engine().connect() as conn:
         rows = conn.execute(_select(f).order_by(access_log.c.id.desc()).limit(limit).offset(offset))
-        return [r._asdict() for r in rows]
+        return _pseudonymised([r._asdict() for r in rows])
 
 
 def iterate(f: Filters, batch: int = 2000) -> Iterator[dict[str, Any]]:
@@ -90,7 +102,7 @@ def iterate(f: Filters, batch: int = 2000) -> Iterator[dict[str, Any]]:
         if before is not None:
             stmt = stmt.where(access_log.c.id < before)
         with engine().connect() as conn:
-            rows = [r._asdict() for r in conn.execute(stmt)]
+            rows = _pseudonymised([r._asdict() for r in conn.execute(stmt)])
         yield from rows
         if len(rows) < batch:
             return

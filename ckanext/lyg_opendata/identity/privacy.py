@@ -5,7 +5,9 @@ Read-only: the profile, organisation memberships, API tokens (names and dates, n
 token), and every row of the extension's tables that names the person as its author or
 owner — applications, grants, agreements signed, objections, reports, data requests and
 support, ratings, suggestions, disclosure applications, notices, the security log. Secrets
-(password hash, TOTP secret, recovery codes) are never exported. Erasure is not built yet."""
+(password hash, TOTP secret, recovery codes) are never exported.
+
+Right to deletion (Art 47): ``lyg_opendata_account_erase`` (erasure.py does it)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +21,7 @@ from ckanext.lyg_opendata import roles
 
 _ = tk._
 
-__all__ = ["lyg_opendata_privacy_export"]
+__all__ = ["lyg_opendata_privacy_export", "lyg_opendata_account_erase"]
 
 
 def _sources() -> list[tuple[str, Any, str]]:
@@ -90,6 +92,47 @@ def lyg_opendata_privacy_export(context, data_dict):
     return out
 
 
+def lyg_opendata_account_erase(context, data_dict):
+    """Delete an account (PIPL Art 47): personal details erased, the records the law requires
+    kept with the person pseudonymised (erasure.py, the privacy notice's retention list). The
+    person themselves, or a sysadmin.
+
+    :param id: the user's name or id (default: the caller)
+    :param confirm: the account's name, typed again
+    :returns: ``{"pseudonym", "counts"}`` (what was erased or pseudonymised, per kind)
+    """
+    from ckanext.lyg_opendata.identity import erasure
+    from ckanext.lyg_opendata.identity.security import audit
+    tk.check_access("lyg_opendata_account_erase", context, data_dict)
+    user = _person(data_dict, context)
+    errors: dict[str, list[str]] = {}
+    confirm = data_dict.get("confirm")
+    if not isinstance(confirm, str) or confirm.strip() != user.name:
+        errors["confirm"] = [_("Type the account's name (%(name)s) to confirm the deletion")
+                             % {"name": user.name}]
+    if user.sysadmin:
+        errors["id"] = [_("A sysadmin account cannot be deleted: remove its sysadmin right "
+                          "first.")]
+    else:
+        still_open = erasure.open_procedures(user.id)
+        if still_open:
+            errors["id"] = [_("Applications of this account are still being handled "
+                              "(%(applications)s for conditional data, %(disclosure)s for "
+                              "disclosure): withdraw them or wait for the answer first.")
+                            % {"applications": still_open.get("applications", 0),
+                               "disclosure": still_open.get("disclosure", 0)}]
+    if errors:
+        raise tk.ValidationError(errors)
+    actor = roles._user(context.get("user"))
+    by_self = actor is not None and actor.id == user.id
+    result = erasure.erase(user, actor)
+    audit.record("account_erased", user=user, actor=None if by_self else actor, commit=False,
+                 by_self=by_self, **result["counts"])
+    if not context.get("defer_commit"):
+        model.repo.commit()
+    return result
+
+
 def auth_export(context, data_dict=None):
     caller = roles._user(context.get("user"))
     if caller is None:
@@ -100,3 +143,17 @@ def auth_export(context, data_dict=None):
     if ref in (None, "") or ref in (caller.id, caller.name):
         return {"success": True}
     return {"success": False, "msg": _("Only the person themselves may download their data")}
+
+
+def auth_erase(context, data_dict=None):
+    """The person themselves, or a sysadmin."""
+    caller = roles._user(context.get("user"))
+    if caller is None:
+        return {"success": False, "msg": _("Please log in")}
+    if caller.sysadmin:
+        return {"success": True}
+    ref = (data_dict or {}).get("id") if isinstance(data_dict, dict) else None
+    if ref in (None, "") or ref in (caller.id, caller.name):
+        return {"success": True}
+    return {"success": False, "msg": _("Only the person themselves or a sysadmin may delete an "
+                                       "account")}

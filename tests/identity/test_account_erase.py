@@ -1,0 +1,224 @@
+"""PIPL right to deletion (issue 20 item 4): ``lyg_opendata_account_erase`` and its page — who
+may (role matrix), the field-level refusals (confirmation, open applications, sysadmins),
+what is erased and what is kept pseudonymised, the session ended, and a leak test: after the
+deletion the person's name, full name, email and phone appear on no page or API answer."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.lyg_opendata.access.model import Application
+from ckanext.lyg_opendata.audit import log as access_log
+from ckanext.lyg_opendata.audit import seals as audit_seals
+from ckanext.lyg_opendata.identity import erasure
+from ckanext.lyg_opendata.identity.security.model import SecurityEvent
+from ckanext.lyg_opendata.notify import Notice
+from ckanext.lyg_opendata.participation.model import DataRequest, Rating
+from tests.access.conftest import SECRET, cond_dataset, form_data  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis")
+
+PASSWORD = "Erase-me-2026-ok"
+FULLNAME = "隐私测试人甲"
+EMAIL = "leak.person.seven@example.invalid"
+PHONE = "13900007777"
+
+
+def _erase(user, target=None, confirm=None):
+    data = {"confirm": confirm if confirm is not None else (target or user)["name"]}
+    if target:
+        data["id"] = target["name"]
+    return tk.get_action("lyg_opendata_account_erase")({"user": user["name"] if user else ""}, data)
+
+
+def test_role_matrix(people):
+    target = factories.User()
+    # anonymous, another registered user, an agency admin, a supervisor: refused
+    for role in ("anonymous", "registered", "agency_admin", "supervisor"):
+        with pytest.raises(tk.NotAuthorized):
+            _erase(people[role], target)
+    assert model.User.get(target["id"]).state == "active"
+    # the person themselves
+    assert _erase(target)["pseudonym"] == erasure.pseudonym(target["id"])
+    # a sysadmin, for someone else
+    other = factories.User()
+    assert _erase(people["sysadmin"], other)["pseudonym"].startswith("erased-")
+    # an erased account is gone: a second erasure finds nothing
+    with pytest.raises(tk.ObjectNotFound):
+        _erase(people["sysadmin"], other, confirm=erasure.pseudonym(other["id"]))
+
+
+def test_field_level_refusals(people):
+    target = factories.User()
+    with pytest.raises(tk.ValidationError) as err:
+        _erase(target, confirm="not-my-name")
+    assert list(err.value.error_dict) == ["confirm"]
+    with pytest.raises(tk.ValidationError) as err:
+        _erase(people["sysadmin"], people["sysadmin"])
+    assert "id" in err.value.error_dict
+    assert model.User.get(target["id"]).state == "active"
+
+
+def test_open_applications_block_until_withdrawn(cond_dataset):  # noqa: F811
+    person = factories.UserWithToken()
+    app = tk.get_action("lyg_opendata_application_create")(
+        {"user": person["name"]}, form_data(cond_dataset))
+    with pytest.raises(tk.ValidationError) as err:
+        _erase(person)
+    assert "still being handled" in str(err.value.error_dict["id"])
+    tk.get_action("lyg_opendata_application_withdraw")({"user": person["name"]}, {"id": app["id"]})
+    _erase(person)
+    row = model.Session.get(Application, app["id"])
+    assert row is not None and row.contact_phone is None and row.contact_email is None
+    assert row.applicant_name == "连云港某某交通科技有限公司"  # an organisation's name is kept
+
+
+def test_page_translated_errors_and_the_session_ends(app):
+    person = factories.UserWithToken(password=PASSWORD)
+    app.post("/user/login", data={"login": person["name"], "password": PASSWORD})
+    assert app.get("/user/identity", follow_redirects=False).status_code == 200
+    res = app.post("/user/delete-account", data={"confirm": "wrong"})
+    assert res.status_code == 400 and 'id="field-confirm"' in res.body and "error-block" in res.body
+    res = app.post("/en/user/delete-account", data={"confirm": "wrong"})
+    assert res.status_code == 400 and "to confirm the deletion" in res.body
+    page = app.get("/en/user/delete-account").body
+    assert 'id="lyg-retention"' in page and "Access log of conditional data" in page
+    res = app.post("/user/delete-account", data={"confirm": person["name"]}, follow_redirects=False)
+    assert res.status_code == 302
+    # signed out; the old password and the API token are dead
+    assert app.get("/user/identity", follow_redirects=False).status_code == 302
+    res = app.post("/user/login", data={"login": person["name"], "password": PASSWORD},
+                   follow_redirects=False)
+    assert res.status_code == 200 and app.get("/user/identity", follow_redirects=False).status_code == 302
+    res = app.get("/api/3/action/lyg_opendata_privacy_export",
+                  headers={"Authorization": person["token"]}, status=403)
+    [event] = model.Session.query(SecurityEvent).filter(SecurityEvent.kind == "account_erased").all()
+    assert event.user_id == person["id"] and event.detail["by_self"] is True
+    assert event.login == erasure.pseudonym(person["id"])
+
+
+def test_sysadmin_page_needs_the_id_and_others_get_403(app, people):
+    target = factories.User()
+    as_admin = {"Authorization": people["sysadmin"]["token"]}
+    as_other = {"Authorization": people["registered"]["token"]}
+    app.get(f"/user/delete-account?id={target['name']}", headers=as_other, status=403)
+    app.get(f"/user/privacy-data?id={target['name']}", headers=as_other, status=403)
+    assert target["name"] in app.get(f"/user/delete-account?id={target['name']}", headers=as_admin).body
+    res = app.post(f"/user/delete-account?id={target['name']}", headers=as_admin,
+                   data={"confirm": target["name"]}, follow_redirects=False)
+    assert res.status_code == 302
+    assert model.User.get(target["id"]).state == "deleted"
+    res = app.get("/user/delete-account", follow_redirects=False)  # anonymous: to the sign-in page
+    assert res.status_code == 302 and "/user/login" in res.headers["Location"]
+
+
+def test_the_readable_export_page_and_the_json(app):
+    person = factories.UserWithToken(fullname=FULLNAME, email=EMAIL)
+    tk.get_action("lyg_opendata_data_request_create")({"user": person["name"]}, {
+        "title": "公交站点客流数据", "description": "希望开放各公交站点的分时段客流统计数据。",
+        "contact": PHONE})
+    h = {"Authorization": person["token"]}
+    page = app.get("/en/user/privacy-data", headers=h).body
+    assert FULLNAME in page and EMAIL in page and "公交站点客流数据" in page
+    assert 'id="lyg-privacy-data_requests"' in page and 'id="lyg-retention"' in page
+    res = app.get("/user/privacy-data/export.json", headers=h)
+    assert res.headers["Content-Type"].startswith("application/json")
+    assert "attachment" in res.headers["Content-Disposition"]
+    assert res.json["profile"]["email"] == EMAIL and len(res.json["data_requests"]) == 1
+    assert app.get("/user/privacy-data", follow_redirects=False).status_code == 302
+    # the public privacy notice lists the retention
+    notice = app.get("/en/privacy").body
+    assert 'id="lyg-retention"' in notice and "Security log" in notice
+
+
+def test_nothing_of_the_person_is_left_on_any_surface(app, people, published_dataset):
+    pkg = published_dataset(name="open-bus-stops", title="公交站点")
+    person = factories.UserWithToken(name="leak-person-seven", fullname=FULLNAME, email=EMAIL,
+                                     password=PASSWORD)
+    needles = [person["name"], FULLNAME, EMAIL, PHONE, "leak.person.seven"]
+    ctx = {"user": person["name"]}
+    # what the person leaves behind: a public data request with their name shown, a rating
+    # with a comment, a suggestion, an objection, sign-ins, failed sign-ins, an access record
+    req = tk.get_action("lyg_opendata_data_request_create")(ctx, {
+        "title": "公交站点客流数据", "show_name": True, "contact": f"{EMAIL} {PHONE}",
+        "description": f"我是{FULLNAME}，希望开放分时段客流统计，请联系 {PHONE}。"})
+    tk.get_action("lyg_opendata_rating_rate")(ctx, {
+        "package_id": pkg["id"], "quality": 4, "timeliness": 4, "usability": 5,
+        "comment": "数据很好用"})
+    tk.get_action("lyg_opendata_objection_create")(ctx, {
+        "package_id": pkg["id"], "type": "error", "contact": PHONE,
+        "description": f"站点名称有误，{FULLNAME}发现第三行站名拼写错误。"})
+    app.post("/user/login", data={"login": person["name"], "password": "wrong-password"})
+    app.post("/user/login", data={"login": EMAIL, "password": "wrong-password"})
+    app.post("/user/login", data={"login": person["name"], "password": PASSWORD})
+    access_log.append(user=person["name"], package_id=pkg["id"], resource_id=None, channel="ui")
+    assert model.Session.query(Rating).count() == 1
+
+    res = app.post("/user/delete-account", data={"confirm": person["name"]}, follow_redirects=False)
+    assert res.status_code == 302
+    model.Session.remove()
+
+    # erased, and kept pseudonymised
+    assert model.Session.query(Rating).count() == 0
+    assert not model.Session.query(Notice).filter(Notice.user_id == person["id"]).count()
+    kept = model.Session.get(DataRequest, req["id"])
+    assert kept.requested_by == person["id"] and kept.contact is None and not kept.show_name
+    assert FULLNAME not in kept.description and PHONE not in kept.description
+    user = model.User.get(person["id"])
+    assert (user.state, user.fullname, user.email) == ("deleted", None, None)
+    # the access log record is unchanged in the database: the chain still verifies
+    assert audit_seals.verify(progress=lambda s: None).ok
+
+    anon, sysadmin = {}, {"Authorization": people["sysadmin"]["token"]}
+    supervisor = {"Authorization": people["supervisor"]["token"]}
+    agency = {"Authorization": people["agency_admin"]["token"]}
+    pages = [
+        (anon, f"/dataset/{pkg['name']}"), (anon, f"/dataset/{pkg['name']}/ratings"),
+        (anon, "/opendata/data-requests"), (anon, f"/opendata/data-requests/{req['id']}"),
+        (anon, "/user/"), (anon, f"/user/{person['name']}"),
+        (agency, f"/opendata/data-requests/{req['id']}"), (agency, "/opendata/access-log"),
+        (supervisor, f"/opendata/data-requests/{req['id']}"), (supervisor, "/opendata/access-log"),
+        (sysadmin, "/ckan-admin/security-events"), (sysadmin, "/user/"),
+        (sysadmin, f"/user/{erasure.pseudonym(person['id'])}"),
+        (sysadmin, "/opendata/access-log/export.csv"),
+    ]
+    apis = [
+        (anon, "user_list", {}), (sysadmin, "user_list", {}),
+        (sysadmin, "user_show", {"id": person["id"]}),
+        (anon, "lyg_opendata_data_request_show", {"id": req["id"]}),
+        (supervisor, "lyg_opendata_data_request_show", {"id": req["id"]}),
+        (anon, "lyg_opendata_rating_list", {"package_id": pkg["id"]}),
+        (sysadmin, "lyg_opendata_security_event_list", {}),
+        (supervisor, "lyg_opendata_access_log_list", {"unmasked": True, "reason": "核查注销账号后的访问记录"}),
+        (sysadmin, "lyg_opendata_privacy_export", {"id": person["id"]}),
+        (sysadmin, "package_show", {"id": pkg["id"]}),
+    ]
+    seen = answered = 0
+    for headers, path in pages:
+        res = app.get(path, headers=headers)
+        assert res.status_code < 500, path
+        seen += res.status_code == 200
+        body = res.body
+        if person["name"] in path:  # the old address: gone (its page echoes the address asked)
+            assert res.status_code == 404
+            body = body.replace(path, "")
+        for needle in needles:
+            assert needle not in body, (needle, path)
+    for headers, action, params in apis:
+        res = app.post(f"/api/3/action/{action}", json=params, headers=headers)
+        assert res.status_code < 500, action
+        answered += res.status_code == 200
+        for needle in needles:
+            assert needle not in res.body, (needle, action)
+    assert seen >= 10 and answered >= 8  # the pages and answers were there to be read
+    # the pseudonym is what the security log and the access log show
+    events = tk.get_action("lyg_opendata_security_event_list")(
+        {"user": people["sysadmin"]["name"]}, {"user": person["id"]})
+    assert events["count"] >= 3
+    assert {e["user"] for e in events["results"]} == {erasure.pseudonym(person["id"])}
+    log = tk.get_action("lyg_opendata_access_log_list")(
+        {"user": people["supervisor"]["name"]}, {"unmasked": True, "reason": "核查注销账号后的访问记录"})
+    assert [r["user_name"] for r in log["results"]] == [erasure.pseudonym(person["id"])]
