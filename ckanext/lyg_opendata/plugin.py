@@ -9,6 +9,7 @@ from ckanext.lyg_opendata import registry, search
 from ckanext.lyg_opendata.access import redaction
 from ckanext.lyg_opendata.catalog import index
 from ckanext.lyg_opendata.catalog.labels import ReviewPermissionLabels
+from ckanext.lyg_opendata.evaluation import quality
 from ckanext.lyg_opendata.data import scan as data_scan
 from ckanext.xloader.interfaces import IXloader
 from ckanext.lyg_opendata.objections import index as objections_index
@@ -109,7 +110,8 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
     def before_dataset_index(self, pkg_dict):
         return redaction.before_dataset_index(publishers.before_dataset_index(
             ratings.before_dataset_index(objections_index.before_dataset_index(
-                search.before_dataset_index(index.before_dataset_index(pkg_dict))))))
+                search.before_dataset_index(quality.before_dataset_index(
+                    index.before_dataset_index(pkg_dict)))))))
 
     def after_dataset_show(self, context, pkg_dict):
         # the catalog fields are stored as extras and scheming takes them out of the list:

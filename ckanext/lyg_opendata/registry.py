@@ -112,6 +112,7 @@ HELPERS: tuple[Source, ...] = (
     "showcase.helpers",
     "data.helpers",
     "portal.helpers",
+    ("evaluation.quality", {"lyg_opendata_quality": "helper_quality"}),
     "identity.oidc_helpers",
     ("identity.security.third_party", ("user_image",)),
 )
@@ -165,6 +166,7 @@ COMMANDS: tuple[str, ...] = (
     "participation.cli",
     "disclosure.cli",
     "identity.cli",
+    "evaluation.cli",
 )
 
 # chained functions of other plugins: registered only while that plugin is loaded

@@ -42,6 +42,8 @@ def test_demo_shows_figures_over_time_and_notices(cli, tmp_path):
     rows = tk.get_action("lyg_opendata_rectification_list")(sup, {"status": "all"})
     assert sorted((r["organization_name"], r["status"], r["overdue"]) for r in rows) == [
         ("lyg-fgw", "issued", True), ("lyg-jtj", "responded", False)]
+    from ckanext.lyg_opendata.evaluation.model import QualityScore
+    scored_first = model.Session.query(QualityScore).count()
     second = cli.invoke(lyg_opendata, ["demo", "load", "--admin-password-file", str(pw_file)])
     assert second.exit_code == 0, second.output
     assert _logged() == added
@@ -52,4 +54,10 @@ def test_demo_shows_figures_over_time_and_notices(cli, tmp_path):
         ("published", 1, True)]
     report = tk.get_action("lyg_opendata_evaluation_report_show")({"user": ""}, {"id": reports[0]["id"]})
     assert "开放清单" in report["commentary"] and report["suggestions"]
-    assert any(c["name"] == "lyg-jtj" for c in report["figures"]["cards"])
+    jtj = next(c for c in report["figures"]["cards"] if c["name"] == "lyg-jtj")
+    assert jtj["quality_average"] is not None
+    # quality scores of the published datasets, once; the search sorts by them
+    scored = model.Session.query(QualityScore).count()
+    assert scored == scored_first >= 10
+    best = tk.get_action("package_search")({}, {"sort": "quality_score desc", "rows": 1})
+    assert best["results"]

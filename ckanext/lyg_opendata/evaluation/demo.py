@@ -2,7 +2,8 @@
 views, downloads, API calls: portal/usage.py) of the public demo datasets, so that the home and
 statistics pages have figures over time, and two rectification notices taken through the
 actions (one answered by the agency, one past its deadline), and last year's evaluation report
-(Art 37) generated and published. Idempotent: the usage history is written once; a notice is
+(Art 37) generated and published, with this month's quality scores of the published datasets
+(computed before the report, which then shows each agency's mean). Idempotent: the usage history is written once; a notice is
 known by its agency and requirement; a year that has a report gets none. Nothing is written to the
 access log, which records only real use of conditional data (Art 21)."""
 from __future__ import annotations
@@ -118,9 +119,23 @@ def _report(progress: Progress) -> int:
     return 1
 
 
+def _quality(progress: Progress) -> int:
+    """This month's quality scores of the published demo datasets (no link check: the demo's
+    external addresses count as not checked yet); once (not when scores exist)."""
+    from ckanext.lyg_opendata.evaluation import quality
+    from ckanext.lyg_opendata.evaluation.model import QualityScore
+    if model.Session.query(QualityScore).first() is not None:
+        return 0
+    result = quality.compute()
+    quality.reindex(result["changed"])
+    progress(f"  quality scores of {result['scored']} dataset(s)")
+    return result["scored"]
+
+
 def load(data: dict[str, Any], progress: Progress, counts: dict[str, int]) -> None:
     counts["usage_history"] = _usage_history(progress)
     counts["rectifications"] = _notices(progress)
+    counts["quality_scores"] = _quality(progress)
     counts["evaluation_reports"] = _report(progress)
     from ckanext.lyg_opendata.portal import figures
     try:

@@ -94,3 +94,30 @@ class EvaluationReportEvent(EventColumns, tk.BaseModel):
                           sa.ForeignKey("lyg_opendata_evaluation_report.id", ondelete="CASCADE"),
                           nullable=False, index=True)
     text = sa.Column(sa.UnicodeText)
+
+
+class QualityScore(tk.BaseModel):
+    """A dataset's quality score (evaluation/quality.py) in a Beijing month ("2026-11"): a
+    later run in the same month replaces the month's row; earlier months are the history."""
+    __tablename__ = "lyg_opendata_quality_score"
+
+    package_id = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"),
+                           primary_key=True)
+    month = sa.Column(sa.UnicodeText, primary_key=True)
+    score = sa.Column(sa.Integer, nullable=False)
+    rating = sa.Column(sa.UnicodeText, nullable=False)
+    indicators = sa.Column(JSONB, nullable=False)
+    computed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class LinkCheck(tk.BaseModel):
+    """The link checker's latest answer for a resource's address (evaluation/linkcheck.py)."""
+    __tablename__ = "lyg_opendata_link_check"
+
+    resource_id = sa.Column(sa.UnicodeText, sa.ForeignKey("resource.id", ondelete="CASCADE"),
+                            primary_key=True)
+    url = sa.Column(sa.UnicodeText, nullable=False)
+    ok = sa.Column(sa.Boolean, nullable=False)
+    status = sa.Column(sa.Integer)
+    error = sa.Column(sa.UnicodeText)
+    checked_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)

@@ -176,10 +176,7 @@ def compute(year: int) -> dict[str, Any]:
 def _quality_by_agency() -> dict[str, Optional[float]]:
     """The mean quality score of each agency's datasets, when scores have been computed
     (evaluation/quality.py); empty otherwise."""
-    try:
-        from ckanext.lyg_opendata.evaluation import quality
-    except ImportError:
-        return {}
+    from ckanext.lyg_opendata.evaluation import quality
     return quality.average_by_organization()
 
 

@@ -41,6 +41,7 @@ STATUSES = {
 ACTIONS = {
     "issue": N_("issued"), "respond": N_("responded"), "return": N_("sent back"),
     "escalate": N_("reported to the city government"), "close": N_("closed"),
+    "remind": N_("reminded"),
 }
 RUNNING = frozenset({"issued", "returned"})
 DEFAULT_DEADLINE_DAYS = 20
