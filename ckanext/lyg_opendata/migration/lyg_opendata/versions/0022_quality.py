@@ -1,15 +1,15 @@
 """Quality scores of datasets (monthly history) and the link checker's answers
 
-Revision ID: 0021_quality
-Revises: 0020_evaluation_report
+Revision ID: 0022_quality
+Revises: 0021_govinfo
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0021_quality"
-down_revision = "0020_evaluation_report"
+revision = "0022_quality"
+down_revision = "0021_govinfo"
 branch_labels = None
 depends_on = None
 
