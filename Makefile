@@ -2,15 +2,16 @@
 #   make run    install what is missing, start the services, serve the dev portal with demo content
 #   make test   the whole test suite against the same real services
 #   make test-fast  the same without the browser tests
+#   make test-parallel  the same in pytest-xdist workers, one test slot each
 #   make stop   stop everything make run / make test started
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help docs install services run test test-fast test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench bench-search bench-suggest bench-access-log bench-harvest bench-data i18n fuzz
+.PHONY: help docs install services run test test-fast test-parallel test-core-compat test-core-compat-baseline lint stop status logs ckan reindex bench bench-search bench-suggest bench-access-log bench-harvest bench-data i18n fuzz
 
 help:
-	@echo "make run | make test | make test-fast | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make docs | make bench-search | make bench-suggest | make bench-harvest | make bench-data"
+	@echo "make run | make test | make test-fast | make test-parallel | make lint | make test-core-compat | make stop | make status | make logs | make ckan CMD='…' | make reindex | make docs | make bench-search | make bench-suggest | make bench-harvest | make bench-data"
 
 install:
 	@scripts/install.sh
@@ -21,16 +22,22 @@ services: install
 run: services
 	@scripts/dev.sh start
 
-# pytest-xdist over test slots (scripts/test.sh): LYG_XDIST_SLOTS="1 2" runs two workers,
-# on the default slot (1) and slot 2; empty: one process on LYG_TEST_SLOT.
+# pytest-xdist over test slots (scripts/test.sh; docs/development.md): make test-parallel
+# runs the suite in workers, one test slot each, listed in LYG_XDIST_SLOTS (default "1 2":
+# two workers, on the default slot and slot 2). make test stays one process (LYG_XDIST_SLOTS
+# empty) unless LYG_XDIST_SLOTS is given.
 LYG_XDIST_SLOTS ?=
 export LYG_XDIST_SLOTS
+PARALLEL_SLOTS ?= 1 2
 
 test: services
 	@scripts/test.sh $(PYTEST_ARGS)
 
 test-fast: services
 	@scripts/test.sh -m "not browser" $(PYTEST_ARGS)
+
+test-parallel: services
+	@LYG_XDIST_SLOTS="$(or $(LYG_XDIST_SLOTS),$(PARALLEL_SLOTS))" scripts/test.sh $(PYTEST_ARGS)
 
 # CKAN's own tests against the plugin set (tests/core_compat/; docs/development.md): the in-suite
 # subset plus update, get, create, activity logic and the dataset views. Only the failures

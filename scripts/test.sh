@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 XDIST_SLOTS="${LYG_XDIST_SLOTS-}"
 for s in $XDIST_SLOTS; do
-  case "$s" in [1-9]) ;; *) die "LYG_XDIST_SLOTS must list slots 1..9 (1 = the default slot), got '$s'" ;; esac
+  case "$s" in [1-9]|1[0-5]) ;; *) die "LYG_XDIST_SLOTS must list slots 1..15 (1 = the default slot), got '$s'" ;; esac
 done
 read -r -a SLOTS <<<"$XDIST_SLOTS"
 [ "${#SLOTS[@]}" -ge 2 ] || SLOTS=("${TEST_SLOT:-1}")

@@ -44,6 +44,21 @@ def _xdist_worker_slot() -> None:
 _xdist_worker_slot()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """test.ini names the local OIDC provider on its default port; LYG_OIDC_PORT (which
+    moves the provider of scripts/services.sh) moves the portal's issuer with it. After
+    CKAN's pytest plugin has read test.ini: its config snapshot, restored before each test,
+    carries the moved issuer."""
+    port = os.environ.get("LYG_OIDC_PORT")
+    if not port:
+        return
+    from ckan.tests.pytest_ckan import ckan_setup
+    issuer = f"http://127.0.0.1:{int(port)}"
+    for config in (tk.config, ckan_setup._config):
+        config["ckanext.lyg_opendata.oidc.issuer"] = issuer
+
+
 # CKAN hashes passwords with pbkdf2_sha512 at 25,000 rounds: about 0.1 s a user, and most
 # tests make eight or more users. The tests hash with 1,000 rounds (the same algorithm and
 # verification; a stored hash carries its own rounds), as test settings of web frameworks do.

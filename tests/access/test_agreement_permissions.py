@@ -43,6 +43,10 @@ def allowed(action, role, people, grantee, data):
 @pytest.fixture
 def state(signed, approve, people, grantee):
     """A signed agreement with its grant, and a second, unsigned agreement of the grantee."""
+    return make_state(signed, approve)
+
+
+def make_state(signed, approve):
     grant = signed()
     other = tk.get_action("package_show")({"ignore_auth": True}, {"id": grant["package_id"]})
     unsigned = approve(resources=(2,))
@@ -60,15 +64,6 @@ def test_model_text_actions(role, people, grantee):
         == (role in ALL_SCOPE)
     assert allowed("lyg_opendata_agreement_template_show", role, people, grantee, {}) \
         == (role in ALL_SCOPE)
-
-
-@pytest.mark.parametrize("role", ALL)
-def test_reading_agreements_and_grants(role, state, people, grantee):
-    grant = state["grant"]
-    assert allowed("lyg_opendata_agreement_show", role, people, grantee,
-                   {"id": grant["agreement_id"]}) == (role in READERS)
-    assert allowed("lyg_opendata_grant_show", role, people, grantee,
-                   {"id": grant["id"]}) == (role in READERS)
 
 
 @pytest.mark.parametrize("role", ALL)
@@ -91,37 +86,3 @@ def test_only_the_grantee_files_a_usage_report(role, state, people, grantee):
     may = allowed("lyg_opendata_usage_report_submit", role, people, grantee,
                   {"id": report_id, **REPORT})
     assert may == (role == "grantee")
-
-
-@pytest.mark.parametrize("role", ALL)
-@pytest.mark.parametrize("action", ["lyg_opendata_agreement_list", "lyg_opendata_grant_list",
-                                    "lyg_opendata_usage_report_list"])
-def test_lists_by_scope(role, action, state, people, grantee):
-    for scope, who in (("mine", SIGNED_IN), ("agency", AGENCY_SCOPE), ("all", ALL_SCOPE)):
-        assert allowed(action, role, people, grantee, {"scope": scope}) == (role in who), scope
-
-
-@pytest.mark.parametrize("role, count", [("grantee", 1), ("registered", 0),
-                                         ("other_agency_editor", 0), ("agency_editor", 1),
-                                         ("supervisor", 1)])
-def test_what_each_scope_holds(role, count, state, people, grantee):
-    scope = {"grantee": "mine", "registered": "mine", "supervisor": "all"}.get(role, "agency")
-    grants = call("lyg_opendata_grant_list", role, people, grantee, {"scope": scope})
-    assert grants["count"] == count
-    agreements = call("lyg_opendata_agreement_list", role, people, grantee, {"scope": scope})
-    assert agreements["count"] == 2 * count
-    reports = call("lyg_opendata_usage_report_list", role, people, grantee, {"scope": scope})
-    assert reports["count"] == count
-
-
-def test_another_agencys_list_is_refused(state, people, grantee):
-    with pytest.raises(tk.NotAuthorized):
-        call("lyg_opendata_grant_list", "other_agency_editor", people, grantee,
-             {"scope": "agency", "organization": "lyg-jtj-test"})
-    with pytest.raises(tk.ValidationError) as err:
-        call("lyg_opendata_grant_list", "agency_editor", people, grantee,
-             {"scope": "agency", "organization": "no-such-org"})
-    assert "organization" in err.value.error_dict
-    with pytest.raises(tk.ValidationError) as err:
-        call("lyg_opendata_grant_list", "agency_editor", people, grantee, {"scope": "everything"})
-    assert "scope" in err.value.error_dict

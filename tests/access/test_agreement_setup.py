@@ -20,9 +20,7 @@ D = dt.date
 SECRET = "http://data.example.invalid/conditional/parking-{n}.csv"
 
 
-@pytest.fixture
-def cond_dataset(published_dataset):
-    """A published conditional dataset with three resources."""
+def make_cond_dataset(published_dataset):
     return published_dataset(
         name="parking-fees", title="停车场收费明细", open_type="conditional",
         open_conditions="仅向科研机构开放", resource_code="320700/JTJ/0042",
@@ -31,9 +29,19 @@ def cond_dataset(published_dataset):
 
 
 @pytest.fixture
+def cond_dataset(published_dataset):
+    """A published conditional dataset with three resources."""
+    return make_cond_dataset(published_dataset)
+
+
+def make_grantee():
+    return factories.UserWithToken(fullname="示例科技联系人", email="grantee@example.com")
+
+
+@pytest.fixture
 def grantee():
     """The applicant (a registered user); becomes the grantee once signed."""
-    return factories.UserWithToken(fullname="示例科技联系人", email="grantee@example.com")
+    return make_grantee()
 
 
 def make_application(dataset, user, *, resources=(0, 1), start=None, end=None,
@@ -67,6 +75,10 @@ def make_application(dataset, user, *, resources=(0, 1), start=None, end=None,
 def approve(cond_dataset, people, grantee):
     """Approve an application of ``grantee`` (or another user) as the agency's editor:
     returns the committed agreement's id."""
+    return approver(cond_dataset, people, grantee)
+
+
+def approver(cond_dataset, people, grantee):
     def run(user=None, dataset=None, interval=None, **kwargs):
         application = make_application(dataset or cond_dataset, user or grantee, **kwargs)
         application.decided_by = people["agency_editor"]["id"]
@@ -80,6 +92,10 @@ def approve(cond_dataset, people, grantee):
 @pytest.fixture
 def signed(approve, grantee):
     """An agreement signed by the grantee: returns the grant as the action shows it."""
+    return signer(approve, grantee)
+
+
+def signer(approve, grantee):
     def run(**kwargs):
         agreement_id = approve(**kwargs)
         return tk.get_action("lyg_opendata_agreement_sign")(
