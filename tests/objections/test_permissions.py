@@ -2,15 +2,19 @@
 who raised the objection, or made the report, is the ``registered`` user)."""
 import pytest
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.lyg_opendata.objections import auth as objection_auth
+from ckanext.lyg_opendata.objections.model import Objection
 
 from tests.conftest import ROLES
 from tests.objections.conftest import ctx
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+pytestmark = pytest.mark.usefixtures("with_plugins")
+# the tests after the matrix make their own world
+PER_TEST = pytest.mark.usefixtures("clean_db", "clean_index")
 
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -52,9 +56,33 @@ def test_every_auth_function_is_in_the_matrix():
     assert {row[0] for row in MATRIX} == set(objection_auth.__all__)
 
 
+@pytest.fixture(scope="module")
+def matrix_world(shared_db):
+    """The people, the published dataset and an objection in each state of the matrix,
+    built once (as the fixtures of conftest.py build them per test): the matrix only asks
+    the auth functions. The raiser's objections stay within the hourly limit (5)."""
+    from tests.conftest import (
+        dataset_creator, make_agency, make_people, make_reviewer, make_sysadmin, publisher)
+    sysadmin = make_sysadmin()
+    agency = make_agency(sysadmin)
+    people = make_people(agency)
+    dataset = publisher(sysadmin, make_reviewer())(dataset_creator(sysadmin, agency)(
+        name="lyg-parking", title="连云港市公共停车场", notes="全市共有公共停车场 1200 个。"))
+    objections = {}
+    for status in sorted({s for _a, s, _r in MATRIX if s not in (None, "report")}):
+        obj = tk.get_action("lyg_opendata_objection_create")(ctx(people["registered"]), {
+            "package_id": dataset["id"], "type": "error",
+            "description": "停车场数量应为 1250 个，不是 1200 个。"})
+        model.Session.get(Objection, obj["id"]).status = status
+        model.repo.commit()
+        objections[status] = obj
+    return people, dataset, objections.__getitem__
+
+
 @pytest.mark.parametrize("auth_name,state,allowed", MATRIX,
                          ids=[f"{a.split('lyg_opendata_')[1]}-{s}" for a, s, _r in MATRIX])
-def test_objection_permission_matrix(auth_name, state, allowed, people, dataset, in_state):
+def test_objection_permission_matrix(auth_name, state, allowed, matrix_world):
+    people, dataset, in_state = matrix_world
     if state == "report":
         report = tk.get_action("lyg_opendata_report_create")(ctx(people["registered"]), {
             "package_id": dataset["id"], "reported_party": "某科技公司",
@@ -74,6 +102,7 @@ def test_objection_permission_matrix(auth_name, state, allowed, people, dataset,
                 pytest.fail(f"{auth_name} allowed {role}")
 
 
+@PER_TEST
 def test_anonymous_visitors_are_asked_to_log_in(app, dataset):
     response = app.get(f"/dataset/{dataset['name']}/objections/new", follow_redirects=False)
     assert response.status_code == 302 and "/user/login" in response.headers["Location"]
@@ -82,6 +111,7 @@ def test_anonymous_visitors_are_asked_to_log_in(app, dataset):
             "package_id": dataset["id"], "type": "error", "description": "数据有误，请核实一下。"})
 
 
+@PER_TEST
 def test_pages_by_role(app, people, dataset, in_state):
     obj = in_state("submitted")
     pages = {
