@@ -120,6 +120,9 @@ def _finders() -> dict[str, Callable[[str], Any]]:
     for name in ("show", "request_correction", "amend", "extend", "transfer", "answer",
                  "withdraw"):
         finders[f"lyg_opendata_disclosure_{name}"] = disclosure.get
+    from ckanext.lyg_opendata.disclosure import complaints
+    for name in ("show", "answer", "withdraw"):
+        finders[f"lyg_opendata_disclosure_complaint_{name}"] = complaints.get
     from ckanext.lyg_opendata.disclosure.proactive import workflow as govinfo
     for name in ("show", "update", "publish", "withdraw"):
         finders[f"lyg_opendata_govinfo_{name}"] = govinfo.get

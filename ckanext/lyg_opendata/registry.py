@@ -49,6 +49,10 @@ ACTIONS: tuple[Source, ...] = (
     "data.action",
     "disclosure.action",
     "disclosure.proactive.action",
+    ("disclosure.complaints", (
+        "lyg_opendata_disclosure_complaint_create", "lyg_opendata_disclosure_complaint_show",
+        "lyg_opendata_disclosure_complaint_list", "lyg_opendata_disclosure_complaint_answer",
+        "lyg_opendata_disclosure_complaint_withdraw")),
     "evaluation.action",
     "evaluation.reports",
     "dcat.deletions",
@@ -95,6 +99,12 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
         "lyg_opendata_evaluation_report_list": "auth_list"}),
     "disclosure.auth",
     "disclosure.proactive.auth",
+    ("disclosure.complaints", {
+        "lyg_opendata_disclosure_complaint_create": "auth_create",
+        "lyg_opendata_disclosure_complaint_show": "auth_show",
+        "lyg_opendata_disclosure_complaint_list": "auth_list",
+        "lyg_opendata_disclosure_complaint_answer": "auth_answer",
+        "lyg_opendata_disclosure_complaint_withdraw": "auth_withdraw"}),
     ("dcat.deletions", {"lyg_opendata_harvest_deletions_confirm": "auth_confirm"}),
     ("identity.security.audit", {"lyg_opendata_security_event_list": "auth_event_list"}),
     "identity.org_auth",

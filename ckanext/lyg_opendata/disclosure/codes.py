@@ -92,9 +92,37 @@ ROLES = [
     Term("system", "平台", "Platform"),
 ]
 
+# complaints (投诉/举报, 条例 Art 51): what the applicant says the agency failed to do
+COMPLAINT_GROUNDS = [
+    Term("not_answered", "逾期未答复", "Not answered in time"),
+    Term("wrong_answer", "答复不符合规定", "The answer does not meet the rules"),
+    Term("not_provided", "未按规定提供信息", "Information not provided as required"),
+    Term("fee", "违规收取费用", "A fee was charged"),
+    Term("other", "其他", "Other"),
+]
+
+COMPLAINT_STATUSES = [
+    Term("filed", "处理中", "Being handled"),
+    Term("answered", "已答复", "Answered"),
+    Term("withdrawn", "已撤回", "Withdrawn"),
+]
+
+COMPLAINT_FINDINGS = [
+    Term("upheld", "投诉成立，责令改正", "Upheld: the agency is told to correct it"),
+    Term("not_upheld", "投诉不成立", "Not upheld"),
+]
+
+COMPLAINT_EVENTS = [
+    Term("file", "提出投诉", "Complaint filed"),
+    Term("answer", "答复投诉", "Complaint answered"),
+    Term("withdraw", "撤回投诉", "Complaint withdrawn"),
+]
+
 _LISTS = CodeLists({"status": STATUSES, "channel": CHANNELS, "applicant_type": APPLICANT_TYPES,
                     "organization_kind": ORGANIZATION_KINDS, "id_type": ID_TYPES, "delivery": DELIVERY,
                     "outcome": OUTCOMES, "withheld_category": WITHHELD_CATEGORIES, "event": EVENTS,
-                    "role": ROLES})
+                    "role": ROLES, "complaint_ground": COMPLAINT_GROUNDS,
+                    "complaint_status": COMPLAINT_STATUSES, "complaint_finding": COMPLAINT_FINDINGS,
+                    "complaint_event": COMPLAINT_EVENTS})
 terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
 

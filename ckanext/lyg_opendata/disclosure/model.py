@@ -87,3 +87,33 @@ class DisclosureEvent(EventColumns, tk.BaseModel):
     actor_role = sa.Column(sa.UnicodeText)            # applicant | agency | supervisor
     text = sa.Column(sa.UnicodeText)
     data = sa.Column(JSONB)
+
+
+class DisclosureComplaint(tk.BaseModel):
+    """A complaint (投诉/举报, 条例 Art 51; the guide's 四) by an applicant who thinks the agency
+    failed to handle the application lawfully, to the supervisors (migration 0022)."""
+    __tablename__ = "lyg_opendata_disclosure_complaint"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    request_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_disclosure_request.id",
+                                                         ondelete="CASCADE"),
+                           nullable=False, index=True)
+    user_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    ground = sa.Column(sa.UnicodeText, nullable=False)        # codes.COMPLAINT_GROUNDS
+    text = sa.Column(sa.UnicodeText, nullable=False)
+    status = sa.Column(sa.UnicodeText, nullable=False, default="filed", index=True)
+    filed_on = sa.Column(sa.Date, nullable=False)
+    finding = sa.Column(sa.UnicodeText)                       # upheld | not_upheld
+    answer_text = sa.Column(sa.UnicodeText)
+    answered_on = sa.Column(sa.Date)
+    answered_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+
+
+class DisclosureComplaintEvent(EventColumns, tk.BaseModel):
+    __tablename__ = "lyg_opendata_disclosure_complaint_event"
+
+    complaint_id = sa.Column(sa.UnicodeText, sa.ForeignKey("lyg_opendata_disclosure_complaint.id",
+                                                           ondelete="CASCADE"),
+                             nullable=False, index=True)
+    text = sa.Column(sa.UnicodeText)

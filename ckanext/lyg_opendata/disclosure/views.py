@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.disclosure import access, codes, files, pdf, workflow
+from ckanext.lyg_opendata.disclosure import access, codes, complaints, files, pdf, workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 from ckanext.lyg_opendata.i18n import N_
 
@@ -127,7 +127,8 @@ def queue():
     may_register = bool(roles.editable_org_ids(user)) or access.is_sysadmin(user)
     return tk.render("lyg_opendata/disclosure/queue.html", {
         "result": result, "params": params, "statuses": statuses,
-        "may_register": may_register})
+        "may_register": may_register,
+        "may_list_complaints": forms.can("lyg_opendata_disclosure_complaint_list")})
 
 
 def _can(name: str, data_dict: dict) -> bool:
@@ -151,7 +152,51 @@ def read(id: str):
         extra["outcomes"] = codes.choices("outcome")
         extra["withheld_categories"] = _choices("withheld_category", blank=True)
         extra["required"] = workflow.REQUIRED
+    extra.update(_complaints(req))
     return tk.render("lyg_opendata/disclosure/read.html", {"req": req, "perms": perms, **extra})
+
+
+def _complaints(req: dict) -> dict[str, Any]:
+    """The complaints about this application the visitor may see, and what they may do."""
+    found = tk.get_action("lyg_opendata_disclosure_complaint_list")(_context(), {"request_id": req["id"]})
+    for c in found["results"]:
+        c["may_answer"] = c["status"] == "filed" and forms.can(
+            "lyg_opendata_disclosure_complaint_answer", {"id": c["id"]})
+        c["may_withdraw"] = c["status"] == "filed" and forms.can(
+            "lyg_opendata_disclosure_complaint_withdraw", {"id": c["id"]})
+    return {"complaints": found["results"],
+            "may_complain": forms.can("lyg_opendata_disclosure_complaint_create", {"request_id": req["id"]}),
+            "complaint_grounds": codes.choices("complaint_ground"),
+            "complaint_findings": codes.choices("complaint_finding"),
+            "complaint_days": complaints.DEADLINE_DAYS}
+
+
+def complain(id: str):
+    data = {"request_id": id, **forms.filled(("ground", "text"))}
+    forms.run("lyg_opendata_disclosure_complaint_create", data,
+              N_("Your complaint was sent to the supervisors"), describe=_labelled_errors)
+    return tk.redirect_to("lyg_opendata_disclosure.read", id=id)
+
+
+def complaint_act(cid: str, action: str):
+    fields = {"answer": ("finding", "answer_text"), "withdraw": ()}.get(action)
+    row = model.Session.get(complaints.DisclosureComplaint, cid)
+    if fields is None or row is None:
+        return tk.abort(404, _("Complaint not found"))
+    done = {"answer": N_("The complaint was answered"), "withdraw": N_("The complaint was withdrawn")}[action]
+    forms.run(f"lyg_opendata_disclosure_complaint_{action}", {"id": cid, **forms.filled(fields)},
+              done, describe=_labelled_errors)
+    return tk.redirect_to("lyg_opendata_disclosure.read", id=row.request_id)
+
+
+def complaint_list():
+    if not tk.current_user.is_authenticated:
+        return _login_first()
+    try:
+        result = tk.get_action("lyg_opendata_disclosure_complaint_list")(_context(), {})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    return tk.render("lyg_opendata/disclosure/complaints.html", {"result": result})
 
 
 ACTIONS = {
@@ -166,7 +211,9 @@ ACTIONS = {
 
 
 def _labelled_errors(e: tk.ValidationError) -> str:
-    labels = {"text": _("Text"), "days": _("Working days"), "outcome": _("Kind of answer")}
+    labels = {"text": _("Text"), "days": _("Working days"), "outcome": _("Kind of answer"),
+              "ground": _("Ground of the complaint"), "finding": _("Finding"),
+              "answer_text": _("Answer")}
     return "；".join(f"{labels.get(k, k)}: {'；'.join(v)}" for k, v in _errors(e).items())
 
 
@@ -293,6 +340,10 @@ _bp.add_url_rule("/opendata/disclosure/report", view_func=yearly_report, endpoin
 _bp.add_url_rule("/opendata/disclosure/report.xlsx", view_func=yearly_report_xlsx,
                  endpoint="report_xlsx")
 _bp.add_url_rule("/opendata/my-disclosure", view_func=mine)
+_bp.add_url_rule("/opendata/disclosure/complaints", view_func=complaint_list)
+_bp.add_url_rule("/opendata/disclosure/<id>/complaint", view_func=complain, methods=["POST"])
+_bp.add_url_rule("/opendata/disclosure/complaint/<cid>/<action>", view_func=complaint_act,
+                 methods=["POST"])
 _bp.add_url_rule("/opendata/disclosure/<id>", view_func=read)
 _bp.add_url_rule("/opendata/disclosure/<id>/notice.pdf", view_func=notice)
 _bp.add_url_rule("/opendata/disclosure/<id>/file", view_func=answer_file)
