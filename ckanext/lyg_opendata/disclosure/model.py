@@ -91,7 +91,7 @@ class DisclosureEvent(EventColumns, tk.BaseModel):
 
 class DisclosureComplaint(tk.BaseModel):
     """A complaint (投诉/举报, 条例 Art 51; the guide's 四) by an applicant who thinks the agency
-    failed to handle the application lawfully, to the supervisors (migration 0022)."""
+    failed to handle the application lawfully, to the supervisors (migration 0023)."""
     __tablename__ = "lyg_opendata_disclosure_complaint"
 
     id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)

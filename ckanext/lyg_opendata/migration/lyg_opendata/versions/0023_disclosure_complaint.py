@@ -1,14 +1,14 @@
 """Complaints about the handling of applications for disclosure (投诉/举报)
 
-Revision ID: 0022_disclosure_complaint
-Revises: 0021_govinfo
+Revision ID: 0023_disclosure_complaint
+Revises: 0022_quality
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0022_disclosure_complaint"
-down_revision = "0021_govinfo"
+revision = "0023_disclosure_complaint"
+down_revision = "0022_quality"
 branch_labels = None
 depends_on = None
 
