@@ -31,6 +31,9 @@ demo() {
   # datasets the index lost (e.g. after a Solr schema change) are indexed again
   ckan_cli -c "$DEV_INI" search-index rebuild --only-missing --quiet >"$LOGS/reindex.log" 2>&1 \
     || { tail -n 5 "$LOGS/reindex.log" >&2; die "search-index rebuild failed; see $LOGS/reindex.log"; }
+  # data requests are documents of their own in the same core (participation/search.py)
+  ckan_cli -c "$DEV_INI" lyg-opendata data-requests reindex >>"$LOGS/reindex.log" 2>&1 \
+    || { tail -n 5 "$LOGS/reindex.log" >&2; die "data-requests reindex failed; see $LOGS/reindex.log"; }
 }
 
 # ckanext-xloader downloads uploads and posts its results with the site user's API token
