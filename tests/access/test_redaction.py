@@ -9,7 +9,9 @@ import ckan.plugins.toolkit as tk
 
 from tests.conftest import ROLES
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+pytestmark = pytest.mark.usefixtures("with_plugins")
+# the tests after the read-only ones make their own world
+PER_TEST = pytest.mark.usefixtures("clean_db", "clean_index")
 
 SECRET = "http://data.example.invalid/conditional/secret-parking-file.csv"
 PUBLIC = "http://data.example.invalid/open/public-file.csv"
@@ -18,6 +20,23 @@ MAY_USE = {"agency_editor", "agency_admin", "sysadmin"}
 
 @pytest.fixture
 def datasets(published_dataset, people):
+    return make_datasets(published_dataset)
+
+
+@pytest.fixture(scope="module")
+def read_world(shared_db):
+    """``datasets`` and ``people`` built once for the read-only tests (they show and search
+    as each role), in the order the fixtures build them: (datasets, people)."""
+    from tests.conftest import (
+        dataset_creator, make_agency, make_people, make_reviewer, make_sysadmin, publisher)
+    sysadmin = make_sysadmin()
+    agency = make_agency(sysadmin)
+    create, publish = dataset_creator(sysadmin, agency), publisher(sysadmin, make_reviewer())
+    people = make_people(agency)
+    return make_datasets(lambda **kwargs: publish(create(**kwargs))), people
+
+
+def make_datasets(published_dataset):
     cond = published_dataset(name="cond", title="停车场收费明细", open_type="conditional",
                              open_conditions="仅向科研机构开放",
                              resources=[{"url": SECRET, "format": "CSV", "name": "明细"}])
@@ -35,7 +54,8 @@ def headers(user):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_package_and_resource_show_by_role(datasets, people, role):
+def test_package_and_resource_show_by_role(read_world, role):
+    datasets, people = read_world
     cond, open_ = datasets
     user = people[role]
     shown = tk.get_action("package_show")(ctx(user), {"id": "cond"})
@@ -50,7 +70,8 @@ def test_package_and_resource_show_by_role(datasets, people, role):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "agency_editor", "sysadmin"])
-def test_search_and_its_raw_fields_never_hold_the_address(datasets, people, role):
+def test_search_and_its_raw_fields_never_hold_the_address(read_world, role):
+    datasets, people = read_world
     user = people[role]
     search = tk.get_action("package_search")
     results = search(ctx(user), {"q": "停车场", "rows": 10})
@@ -61,6 +82,7 @@ def test_search_and_its_raw_fields_never_hold_the_address(datasets, people, role
     assert search(ctx(user), {"q": "secret-parking-file"})["count"] == 0
 
 
+@PER_TEST
 def test_pages_and_api_over_http(app, datasets, people):
     cond, _ = datasets
     rid = cond["resources"][0]["id"]
@@ -85,6 +107,7 @@ def test_pages_and_api_over_http(app, datasets, people):
 
 
 @pytest.mark.ckan_config("ckan.auth.public_activity_stream_detail", "true")
+@PER_TEST
 def test_activity_snapshots_are_stored_whole_and_redacted_when_read(datasets, people, sysadmin):
     """Issue 22 item 2: the stored snapshot keeps the real address (as in vanilla CKAN, so
     the agency's own history and diffs keep it); whoever reads it outside the agency gets it
@@ -104,6 +127,7 @@ def test_activity_snapshots_are_stored_whole_and_redacted_when_read(datasets, pe
     assert SECRET not in json.dumps(supervisor)
 
 
+@PER_TEST
 def test_reviews_and_edits_by_others_keep_the_stored_address(datasets, people, reviewer, sysadmin):
     """Redaction is for reading: a supervisor's decision or a held change never erases the
     data address in the database."""
@@ -117,6 +141,7 @@ def test_reviews_and_edits_by_others_keep_the_stored_address(datasets, people, r
     assert model.Resource.get(cond["resources"][0]["id"]).url == SECRET
 
 
+@PER_TEST
 def test_a_conditional_dataset_made_unconditional_shows_its_data(published_dataset, sysadmin, reviewer):
     published_dataset(name="cond2", open_type="conditional", open_conditions="仅限科研",
                       resources=[{"url": SECRET, "format": "CSV"}])
