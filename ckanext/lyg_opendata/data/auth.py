@@ -7,9 +7,10 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.data.model import Finding
+from ckanext.lyg_opendata.data import action as actions
 
-__all__ = ["lyg_opendata_scan_list", "lyg_opendata_scan_finding_dismiss",
-           "lyg_opendata_scan_run"]
+# an auth function of the same name for every action
+__all__ = [*actions.__all__]
 
 _ = tk._
 

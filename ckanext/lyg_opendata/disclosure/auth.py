@@ -23,25 +23,16 @@ from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.disclosure import access
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+from ckanext.lyg_opendata.disclosure import action as actions
 
 _ = tk._
 
+# an auth function of the same name for every action, and for the views' checks
 __all__ = [
-    "lyg_opendata_disclosure_create",
-    "lyg_opendata_disclosure_register",
-    "lyg_opendata_disclosure_show",
-    "lyg_opendata_disclosure_queue",
-    "lyg_opendata_disclosure_my_list",
-    "lyg_opendata_disclosure_request_correction",
-    "lyg_opendata_disclosure_amend",
-    "lyg_opendata_disclosure_extend",
-    "lyg_opendata_disclosure_transfer",
-    "lyg_opendata_disclosure_answer",
-    "lyg_opendata_disclosure_withdraw",
+    *actions.__all__,
     "lyg_opendata_disclosure_notice_download",
     "lyg_opendata_disclosure_file_download",
     "lyg_opendata_disclosure_letter_download",
-    "lyg_opendata_disclosure_yearly_report",
 ]
 
 OK, _deny = authz.OK, authz.deny

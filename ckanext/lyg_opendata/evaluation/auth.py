@@ -17,25 +17,14 @@ from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.evaluation import workflow
 from ckanext.lyg_opendata.evaluation.model import Rectification
+from ckanext.lyg_opendata.evaluation import action as actions
 
 _ = tk._
 
-__all__ = [
-    "lyg_opendata_rectification_issue",
-    "lyg_opendata_rectification_prefill",
-    "lyg_opendata_rectification_show",
-    "lyg_opendata_rectification_list",
-    "lyg_opendata_rectification_respond",
-    "lyg_opendata_rectification_return",
-    "lyg_opendata_rectification_escalate",
-    "lyg_opendata_rectification_close",
-    "lyg_opendata_scorecard_list",
-    "lyg_opendata_staff_filing_submit",
-    "lyg_opendata_staff_filing_show",
-    "lyg_opendata_staff_filing_list",
-]
+# an auth function of the same name for every action
+__all__ = [*actions.__all__]
 
-from ckanext.lyg_opendata.evaluation.staff import (  # noqa: E402
+from ckanext.lyg_opendata.evaluation.staff import (  # noqa: E402, F401 (auth of staff actions)
     auth_list as lyg_opendata_staff_filing_list, auth_show as lyg_opendata_staff_filing_show,
     auth_submit as lyg_opendata_staff_filing_submit)
 

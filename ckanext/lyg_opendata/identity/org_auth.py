@@ -10,18 +10,10 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.identity.org_model import OrgLink
+from ckanext.lyg_opendata.identity import org_action as org_action_actions
 
-__all__ = [
-    "lyg_opendata_org_link_create",
-    "lyg_opendata_org_link_show",
-    "lyg_opendata_org_link_list",
-    "lyg_opendata_org_link_verify",
-    "lyg_opendata_org_link_refuse",
-    "lyg_opendata_org_link_withdraw",
-    "lyg_opendata_org_member_list",
-    "lyg_opendata_real_name_show",
-    "lyg_opendata_real_name_verify",
-]
+# an auth function of the same name for every action
+__all__ = [*org_action_actions.__all__]
 
 OK = {"success": True}
 

@@ -18,32 +18,17 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.objections.model import Objection, Report
+from ckanext.lyg_opendata.objections import action as actions
+from ckanext.lyg_opendata.objections import withdrawal as withdrawal_actions
+from ckanext.lyg_opendata.objections import queues as queues_actions
+from ckanext.lyg_opendata.objections import reports as reports_actions
 
 _ = tk._
 
+# an auth function of the same name for every action, and for the views' checks
 __all__ = [
-    "lyg_opendata_objection_create",
-    "lyg_opendata_objection_show",
-    "lyg_opendata_objection_list",
-    "lyg_opendata_objection_accept",
-    "lyg_opendata_objection_reject",
-    "lyg_opendata_objection_answer",
-    "lyg_opendata_objection_dispute",
-    "lyg_opendata_objection_return_to_agency",
-    "lyg_opendata_objection_hide",
-    "lyg_opendata_objection_merge",
-    "lyg_opendata_objection_reassign",
-    "lyg_opendata_objection_close",
-    "lyg_opendata_objection_withdraw_dataset",
-    "lyg_opendata_objection_affected_users",
+    *actions.__all__, *withdrawal_actions.__all__, *queues_actions.__all__, *reports_actions.__all__,
     "lyg_opendata_objection_evidence_download",
-    "lyg_opendata_objection_queue",
-    "lyg_opendata_objection_my_list",
-    "lyg_opendata_report_create",
-    "lyg_opendata_report_show",
-    "lyg_opendata_report_list",
-    "lyg_opendata_report_update",
-    "lyg_opendata_report_my_list",
 ]
 
 OK, _deny = authz.OK, authz.deny

@@ -17,21 +17,12 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.participation.model import DataRequest
+from ckanext.lyg_opendata.participation import action as actions
 
 _ = tk._
 
-__all__ = [
-    "lyg_opendata_data_request_create",
-    "lyg_opendata_data_request_show",
-    "lyg_opendata_data_request_list",
-    "lyg_opendata_data_request_route",
-    "lyg_opendata_data_request_claim",
-    "lyg_opendata_data_request_answer",
-    "lyg_opendata_data_request_supplement",
-    "lyg_opendata_data_request_withdraw",
-    "lyg_opendata_data_request_hide",
-    "lyg_opendata_data_request_support",
-]
+# an auth function of the same name for every action
+__all__ = [*actions.__all__]
 
 OK, _deny = authz.OK, authz.deny
 

@@ -12,23 +12,14 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.participation.model import Rating
+from ckanext.lyg_opendata.participation import ratings as ratings_actions
+from ckanext.lyg_opendata.participation import suggestions as suggestions_actions
+from ckanext.lyg_opendata.participation import publishers as publishers_actions
 
 _ = tk._
 
-__all__ = [
-    "lyg_opendata_rating_rate",
-    "lyg_opendata_rating_list",
-    "lyg_opendata_rating_hide",
-    "lyg_opendata_rating_answer",
-    "lyg_opendata_publisher_mark",
-    "lyg_opendata_publisher_unmark",
-    "lyg_opendata_publisher_list",
-    "lyg_opendata_suggestion_create",
-    "lyg_opendata_suggestion_show",
-    "lyg_opendata_suggestion_list",
-    "lyg_opendata_suggestion_answer",
-    "lyg_opendata_suggestion_close",
-]
+# an auth function of the same name for every action
+__all__ = [*ratings_actions.__all__, *suggestions_actions.__all__, *publishers_actions.__all__]
 
 OK, _deny = authz.OK, authz.deny
 

@@ -18,23 +18,12 @@ from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.access.agreements import grants as agreement_grants
 from ckanext.lyg_opendata.access.model import Agreement, Application, Grant, UsageReport
+from ckanext.lyg_opendata.access.agreements import action as actions
 
 _ = tk._
 
-__all__ = [
-    "lyg_opendata_agreement_template_create",
-    "lyg_opendata_agreement_template_list",
-    "lyg_opendata_agreement_template_show",
-    "lyg_opendata_agreement_template_preview",
-    "lyg_opendata_agreement_show",
-    "lyg_opendata_agreement_list",
-    "lyg_opendata_agreement_sign",
-    "lyg_opendata_grant_list",
-    "lyg_opendata_grant_show",
-    "lyg_opendata_grant_revoke",
-    "lyg_opendata_usage_report_submit",
-    "lyg_opendata_usage_report_list",
-]
+# an auth function of the same name for every action
+__all__ = [*actions.__all__]
 
 
 def _ok() -> dict:

@@ -17,20 +17,12 @@ from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.access.applications import workflow as app_workflow
 from ckanext.lyg_opendata.access.model import Application
+from ckanext.lyg_opendata.access.applications import action as actions
 
 _ = tk._
 
-__all__ = [
-    "lyg_opendata_application_create",
-    "lyg_opendata_application_show",
-    "lyg_opendata_application_list",
-    "lyg_opendata_application_events",
-    "lyg_opendata_application_withdraw",
-    "lyg_opendata_application_request_info",
-    "lyg_opendata_application_supply_info",
-    "lyg_opendata_application_approve",
-    "lyg_opendata_application_refuse",
-]
+# an auth function of the same name for every action
+__all__ = [*actions.__all__]
 
 
 _deny = authz.deny
