@@ -1,5 +1,5 @@
-"""Front-end fixes for a portal whose default language is zh_Hans_CN, and the request
-guard of conditional data (see access/guard.py).
+"""Front-end fixes for a portal whose default language is zh_Hans_CN, and the usage count
+of every answered request (portal/usage.py).
 
 CKAN 2.12's JavaScript asks for its translations at ``/api/i18n/<lang>`` with the page's
 ``lang`` attribute after replacing only the first hyphen (``zh-Hans-CN`` becomes
@@ -21,12 +21,6 @@ def zh_hans_js_translations():
 
 
 frontend.add_url_rule("/api/i18n/zh_Hans-CN", view_func=zh_hans_js_translations)
-
-
-@frontend.before_app_request
-def _guard_conditional_data():
-    from ckanext.lyg_opendata.access.guard import guard_request
-    return guard_request()
 
 
 @frontend.after_app_request

@@ -1,5 +1,5 @@
 """The download guard: the download, preview, proxy, DataStore dump and file routes of a
-conditional dataset's data (run before every request by ``frontend``): 403 with the reason,
+conditional dataset's data (run before every request: ``guard_blueprint``): 403 with the reason,
 or — for a grantee — served and written to the access log (``audit.record_access``, once
 per request and resource). Also the redaction of the stored snapshot the old-version pages
 read."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from flask import Blueprint
 from flask_babel import lazy_gettext
 
 import ckan.model as model
@@ -31,6 +32,9 @@ HISTORY_ENDPOINTS = {"activity.package_history", "activity.resource_history"}
 
 
 # --- the request guard --------------------------------------------------------------------
+
+guard_blueprint = Blueprint("lyg_opendata_guard", __name__)
+
 
 def _resource_of_file_location(storage_name: str, location: str) -> Optional[model.Resource]:
     """A resource's uploaded file lives at ``<id[:3]>/<id[3:6]>/<id[6:]>`` in the resource
@@ -118,6 +122,7 @@ def record(user: Any, pkg: model.Package, resource_id: Optional[str], channel: s
                         resource_id=resource_id, channel=channel, grant_id=grant_id)
 
 
+@guard_blueprint.before_app_request
 def guard_request():
     """Before every request: the download, preview, proxy, DataStore dump and file routes
     of a conditional dataset answer 403 with the reason to whoever may not use the
