@@ -132,6 +132,7 @@ BLUEPRINTS: tuple[Source, ...] = (
     ("catalog.openlist_views", ("openlist_blueprint",)),
     ("catalog.freshness_views", ("freshness_blueprint",)),
     ("frontend", ("frontend",)),
+    ("access.guard", ("guard_blueprint",)),
     ("workdays.views", ("calendar_blueprint",)),
     ("dcat.endpoints", {"dcat_endpoints": "endpoints"}),
     ("portal.views", ("portal_blueprint",)),
@@ -161,6 +162,7 @@ VALIDATORS: tuple[Source, ...] = (
         "lyg_opendata_server_managed")),
     # core's validator of that name, made safe (inputs.py): every schema gets this one
     ("inputs", ("limit_to_configured_maximum",)),
+    ("validation", {"lyg_opendata_date": "iso_date"}),
 )
 
 # the ``ckan lyg-opendata`` sub-commands: each module lists its click commands in COMMANDS

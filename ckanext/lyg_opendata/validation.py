@@ -2,7 +2,8 @@
 field-level ``ValidationError`` (every field's messages at once)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+import datetime as dt
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -27,3 +28,33 @@ def validate(data_dict: Any, schema: dict,
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+def one_of(choices: Iterable[str], shown: Optional[Callable[[str], str]] = None):
+    """A validator: the value is one of ``choices``, else "Choose one of: a, b" listing the
+    choices (or ``shown(choice)`` of each, e.g. its label). CKAN's ``one_of`` with this
+    portal's message."""
+    choices = tuple(choices)
+
+    def validator(value: Any, context) -> Any:
+        if value not in choices:
+            listed = [shown(c) for c in choices] if shown else choices
+            raise tk.Invalid(_("Choose one of: %s") % ", ".join(listed))
+        return value
+    return validator
+
+
+def iso_date(value: Any, context) -> dt.date:
+    """A day, ``YYYY-MM-DD`` (a date or datetime passes as its day); registered as the
+    validator ``lyg_opendata_date``."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise tk.Invalid(_("Enter a date as YYYY-MM-DD"))

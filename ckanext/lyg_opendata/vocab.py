@@ -49,6 +49,13 @@ class CodeLists:
     def choices(self, kind: str) -> list[dict]:
         return [{"value": t.code, "text": t.label()} for t in self._lists[kind]]
 
+    def one_of(self, kind: str, *also: str, labels: bool = False):
+        """A validator: one of the list's codes (or of ``also``, listed first); the error
+        lists the codes, or with ``labels`` their labels."""
+        from ckanext.lyg_opendata.validation import one_of
+        return one_of([*also, *self.codes(kind)],
+                      shown=(lambda code: self.label(kind, code)) if labels else None)
+
 
 def _current_lang() -> str:
     try:

@@ -139,6 +139,23 @@ def commit(context: Mapping[str, Any]) -> None:
         model.repo.commit()
 
 
+def move(context: Mapping[str, Any], model_class: Any, row_id: str, not_found: str, verb: str,
+         table: Transitions, record_event: Callable[..., Any], text: Optional[str] = None,
+         **changes: Any) -> Any:
+    """Steps 1–4 of a transition whose only writes are the new status and ``changes``: lock
+    the row, check the move, write, ``record_event(row, user, verb, from, to, text)``,
+    commit. Returns the row. (A transition that writes more spells the steps out.)"""
+    row = locked(model_class, row_id, not_found)
+    status = row.status
+    target = table.target(verb, status)
+    row.status = target
+    for key, value in changes.items():
+        setattr(row, key, value)
+    record_event(row, context.get("user"), verb, status, target, text)
+    commit(context)
+    return row
+
+
 # --- side effects after a successful action ------------------------------------------------
 
 _receivers: dict[str, list[Callable[..., Any]]] = {}

@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.audit import reading
 from ckanext.lyg_opendata.audit.model import CHANNELS
+from ckanext.lyg_opendata.validation import iso_date
 
 __all__ = ["lyg_opendata_access_log_list"]
 
@@ -18,16 +19,7 @@ MAX_LIMIT = 1000
 MIN_REASON = 5
 
 
-def _date(value: Any, context) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise tk.Invalid(_("Not a date (YYYY-MM-DD)"))
+_date = iso_date
 
 
 def _channel(value: Any, context) -> str:

@@ -124,5 +124,6 @@ _LISTS = CodeLists({"status": STATUSES, "channel": CHANNELS, "applicant_type": A
                     "role": ROLES, "complaint_ground": COMPLAINT_GROUNDS,
                     "complaint_status": COMPLAINT_STATUSES, "complaint_finding": COMPLAINT_FINDINGS,
                     "complaint_event": COMPLAINT_EVENTS})
-terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
+terms, codes, label, choices, one_of = (_LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices,
+                                        _LISTS.one_of)
 

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata.access.applications.schema import credit_code_validator, phone_validator
 from ckanext.lyg_opendata.disclosure import codes
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+from ckanext.lyg_opendata.validation import one_of as choice
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -19,11 +20,7 @@ def v(name: str):
 
 
 def one_of(kind: str):
-    def validator(value, context):
-        if value not in codes.codes(kind):
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(codes.label(kind, c) for c in codes.codes(kind)))
-        return value
-    return validator
+    return codes.one_of(kind, labels=True)
 
 
 def text(required: bool = True, minimum: int = 2, maximum: int = 5000) -> list:
@@ -78,15 +75,9 @@ def create_schema() -> dict:
 
 def register_schema() -> dict:
     return {**applicant_schema(),
-            "channel": [v("not_empty"), v("unicode_safe"), _offline_channel],
+            "channel": [v("not_empty"), v("unicode_safe"), choice(
+                ("letter", "fax", "in_person"), shown=lambda c: codes.label("channel", c))],
             "letter": [v("ignore_missing")]}
-
-
-def _offline_channel(value, context):
-    if value not in ("letter", "fax", "in_person"):
-        raise tk.Invalid(_("Choose one of: %s") % ", ".join(
-            codes.label("channel", c) for c in ("letter", "fax", "in_person")))
-    return value
 
 
 def _true(value, context):
@@ -159,16 +150,9 @@ def answer_schema() -> dict:
 def list_schema() -> dict:
     return {
         "organization": [v("ignore_missing"), v("unicode_safe")],
-        "status": [v("ignore_missing"), v("unicode_safe"), _status_filter],
+        "status": [v("ignore_missing"), v("unicode_safe"), codes.one_of("status", "open", "all")],
         "overdue": [v("ignore_missing"), v("boolean_validator")],
     }
-
-
-def _status_filter(value, context):
-    allowed = ["open", "all", *codes.codes("status")]
-    if value not in allowed:
-        raise tk.Invalid(_("Choose one of: %s") % ", ".join(allowed))
-    return value
 
 
 def year_validator(value: Any, context) -> int:

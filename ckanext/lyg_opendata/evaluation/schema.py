@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.evaluation import workflow
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+from ckanext.lyg_opendata.validation import one_of
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -21,16 +22,8 @@ def text(required: bool = True, maximum: int = 10000) -> list:
     return first + [v("unicode_safe")] + checks + [max_length(maximum), no_blocked_words]
 
 
-def _ground(value, context):
-    if value not in workflow.GROUNDS:
-        raise tk.Invalid(_("Choose one of: %s") % ", ".join(workflow.GROUNDS))
-    return value
-
-
-def _status(value, context):
-    if value not in ("open", "all", *workflow.STATUSES):
-        raise tk.Invalid(_("Choose one of: %s") % ", ".join(["open", "all", *workflow.STATUSES]))
-    return value
+_ground = one_of(workflow.GROUNDS)
+_status = one_of(("open", "all", *workflow.STATUSES))
 
 
 def _days(value, context):

@@ -74,5 +74,6 @@ MARKER = Term("under_objection", "有异议，核实中", "Under objection, bein
 
 _LISTS = CodeLists({"type": TYPES, "status": STATUSES, "outcome": OUTCOMES, "event": EVENTS,
                     "role": ROLES, "report_status": REPORT_STATUSES, "report_event": REPORT_EVENTS})
-terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
+terms, codes, label, choices, one_of = (_LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices,
+                                         _LISTS.one_of)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections import codes, workflow
+from ckanext.lyg_opendata.validation import one_of as choice
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -40,12 +41,7 @@ def no_blocked_words(value, context):
     return value
 
 
-def one_of(kind: str):
-    def validator(value, context):
-        if value not in codes.codes(kind):
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(codes.codes(kind)))
-        return value
-    return validator
+one_of = codes.one_of
 
 
 def text(required: bool = True, minimum: int | None = 2, maximum: int = 5000) -> list:
@@ -110,17 +106,11 @@ def page_schema() -> dict:
 def queue_schema() -> dict:
     return {
         "organization": [v("ignore_missing"), v("unicode_safe")],
-        "status": [v("ignore_missing"), v("unicode_safe"), _status_filter],
+        "status": [v("ignore_missing"), v("unicode_safe"), codes.one_of("status", "open", "all")],
         "overdue": [v("ignore_missing"), v("boolean_validator")],
         "package_id": [v("ignore_missing"), v("unicode_safe")],
         **page_schema(),
     }
-
-
-def _status_filter(value, context):
-    if value not in ("open", "all", *codes.codes("status")):
-        raise tk.Invalid(_("Choose one of: %s") % ", ".join(["open", "all", *codes.codes("status")]))
-    return value
 
 
 def report_create_schema() -> dict:
@@ -134,13 +124,7 @@ def report_create_schema() -> dict:
 
 def report_update_schema() -> dict:
     return {**id_schema(),
-            "action": [v("not_empty"), v("unicode_safe"), _report_action],
+            "action": [v("not_empty"), v("unicode_safe"), choice(("handle", "note", "close"))],
             "text": text()}
-
-
-def _report_action(value, context):
-    if value not in ("handle", "note", "close"):
-        raise tk.Invalid(_("Choose one of: %s") % "handle, note, close")
-    return value
 
 

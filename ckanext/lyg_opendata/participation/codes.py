@@ -66,4 +66,5 @@ SORTS = [
 _LISTS = CodeLists({"status": STATUSES, "answer": ANSWERS, "event": EVENTS, "role": ROLES,
                     "format": FORMATS, "sort": SORTS, "frequency": vocab.UPDATE_FREQUENCIES,
                     "legal_basis": vocab.NON_OPEN_BASES})
-terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
+terms, codes, label, choices, one_of = (_LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices,
+                                         _LISTS.one_of)

@@ -16,6 +16,7 @@ from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.participation import schema
 from ckanext.lyg_opendata.participation.model import SocialPublisher
+from ckanext.lyg_opendata.validation import one_of
 from ckanext.lyg_opendata.vocab import Term
 
 log = logging.getLogger(__name__)
@@ -126,10 +127,7 @@ def lyg_opendata_publisher_list(context, data_dict):
              "type_label": type_label(p.type)} for p, g in rows]
 
 
-def _one_type(value, context):
-    if value not in [t.code for t in TYPES]:
-        raise tk.Invalid(_("Choose one of: %s") % ", ".join(t.code for t in TYPES))
-    return value
+_one_type = one_of([t.code for t in TYPES])
 
 
 # --- search --------------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 (shared, not copied: ``objections.schema``)."""
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words, v
 from ckanext.lyg_opendata.participation import codes
+from ckanext.lyg_opendata.validation import iso_date
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -27,21 +27,10 @@ def text(required: bool = True, minimum: int | None = 2, maximum: int = 5000) ->
     return first + [is_text, v("unicode_safe")] + checks + [max_length(maximum), no_blocked_words]
 
 
-def one_of(kind: str):
-    def validator(value, context):
-        if value not in codes.codes(kind):
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(codes.codes(kind)))
-        return value
-    return validator
+one_of = codes.one_of
 
 
-def a_date(value, context):
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise tk.Invalid(_("Give a date as YYYY-MM-DD"))
+a_date = iso_date
 
 
 def web_url(value, context):

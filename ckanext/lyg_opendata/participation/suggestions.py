@@ -102,14 +102,6 @@ def _record(row: Suggestion, user, action: str, from_status, to_status, text=Non
                   action=action, from_status=from_status, to_status=to_status, text=text)
 
 
-def _one_of(kind: str):
-    def validator(value, context):
-        if value not in _LISTS.codes(kind):
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(_LISTS.codes(kind)))
-        return value
-    return validator
-
-
 def lyg_opendata_suggestion_create(context, data_dict):
     """Send a suggestion about the platform (logged-in users; word filter and the hourly
     per-user limit of the objections apply).
@@ -121,7 +113,7 @@ def lyg_opendata_suggestion_create(context, data_dict):
     tk.check_access("lyg_opendata_suggestion_create", context, data_dict)
     v = schema.v
     data = schema.validate(data_dict, {
-        "category": [v("not_empty"), schema.is_text, v("unicode_safe"), _one_of("category")],
+        "category": [v("not_empty"), schema.is_text, v("unicode_safe"), _LISTS.one_of("category")],
         "text": schema.text(minimum=None),
         "contact": [v("ignore_missing"), schema.is_text, v("unicode_safe"),
                     schema.max_length(200), schema.no_blocked_words]})
@@ -159,7 +151,7 @@ def lyg_opendata_suggestion_list(context, data_dict):
     tk.check_access("lyg_opendata_suggestion_list", context, data_dict)
     v = schema.v
     data = schema.validate(data_dict, {"status": [v("ignore_missing"), schema.is_text,
-                                                  v("unicode_safe"), _one_of("status")]})
+                                                  v("unicode_safe"), _LISTS.one_of("status")]})
     user = context.get("user")
     query = model.Session.query(Suggestion)
     if not (is_operator(user) or roles.is_supervisor(user)):
@@ -175,15 +167,9 @@ def _transition(context, data_dict, verb: str, required: bool):
     data = schema.validate(data_dict, {**schema.id_schema(), "text": schema.text(required=required)})
     get(data["id"])
     tk.check_access(f"lyg_opendata_suggestion_{verb}", context, data)
-    row = shared.locked(Suggestion, data["id"], _("Suggestion not found"))
-    status = row.status
-    target = TRANSITIONS.target(verb, status)
-    if verb == "answer":
-        row.answer_text = data["text"]
-        row.answered_at = shared.utcnow()
-    row.status = target
-    _record(row, context.get("user"), verb, status, target, data.get("text"))
-    shared.commit(context)
+    answer = {"answer_text": data["text"], "answered_at": shared.utcnow()} if verb == "answer" else {}
+    row = shared.move(context, Suggestion, data["id"], _("Suggestion not found"), verb,
+                      TRANSITIONS, _record, data.get("text"), **answer)
     return suggestion_dict(row, context.get("user"))
 
 

@@ -95,20 +95,12 @@ def _citable(pkg: Optional[model.Package]) -> bool:
                 and pkg.extras.get("open_type") != "non_open")
 
 
-def _one_of(kind: str):
-    def validator(value, context):
-        if value not in CODES.codes(kind):
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(CODES.codes(kind)))
-        return value
-    return validator
-
-
 def _entry_schema() -> dict:
     v = schema.v
     return {
         "title": schema.text(minimum=4, maximum=200),
         "description": schema.text(minimum=10, maximum=5000),
-        "type": [v("not_empty"), schema.is_text, v("unicode_safe"), _one_of("type")],
+        "type": [v("not_empty"), schema.is_text, v("unicode_safe"), CODES.one_of("type")],
         "url": [v("ignore_missing"), schema.web_url],
         "organization_name": schema.text(minimum=2, maximum=200),
         "datasets": [v("not_empty"), schema.id_list],
@@ -326,8 +318,8 @@ def lyg_opendata_showcase_list(context, data_dict):
     v = schema.v
     data = schema.validate(data_dict, {
         "package_id": [v("ignore_missing"), schema.is_text, v("unicode_safe")],
-        "type": [v("ignore_missing"), schema.is_text, v("unicode_safe"), _one_of("type")],
-        "status": [v("ignore_missing"), schema.is_text, v("unicode_safe"), _one_of("status")],
+        "type": [v("ignore_missing"), schema.is_text, v("unicode_safe"), CODES.one_of("type")],
+        "status": [v("ignore_missing"), schema.is_text, v("unicode_safe"), CODES.one_of("status")],
         "mine": [v("ignore_missing"), schema.boolean],
         "limit": [v("ignore_missing"), v("natural_number_validator")],
         "offset": [v("ignore_missing"), v("natural_number_validator")]})
@@ -363,16 +355,13 @@ def _transition(context, data_dict, verb: str, required: bool):
     data = schema.validate(data_dict, {**schema.id_schema(), "reason": schema.text(required=required)})
     get(data["id"])
     tk.check_access(f"lyg_opendata_showcase_{verb}", context, data)
-    row = shared.locked(Showcase, data["id"], _("Showcase entry not found"))
-    status = row.status
-    target = TRANSITIONS.target(verb, status)
-    row.status, row.modified = target, shared.utcnow()
+    changes = {"modified": shared.utcnow()}
     if verb == "publish":
-        row.published_at = shared.utcnow()
+        changes["published_at"] = changes["modified"]
     if verb in ("return", "withdraw") and data.get("reason"):
-        row.review_note = data["reason"]
-    _record(row, context.get("user"), verb, status, target, data.get("reason"))
-    shared.commit(context)
+        changes["review_note"] = data["reason"]
+    row = shared.move(context, Showcase, data["id"], _("Showcase entry not found"), verb,
+                      TRANSITIONS, _record, data.get("reason"), **changes)
     return showcase_dict(row, context.get("user"))
 
 

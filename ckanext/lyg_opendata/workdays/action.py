@@ -2,31 +2,20 @@
 and the deadline "within N working days of receipt"."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.workdays import calendar, loader
+from ckanext.lyg_opendata.validation import iso_date
 from ckanext.lyg_opendata.validation import validate as _validate
 
 _ = tk._
 MAX_N = 366
 
 
-def _date(value: Any, context) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise tk.Invalid(_("Not a date (YYYY-MM-DD)"))
+_date = iso_date
 
 
 def _year(value: Any, context) -> int:

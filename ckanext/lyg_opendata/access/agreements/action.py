@@ -140,10 +140,7 @@ def lyg_opendata_agreement_template_show(context, data_dict):
 # --- agreements ------------------------------------------------------------------------
 
 def _agreement(data_dict) -> Agreement:
-    agreement = model.Session.get(Agreement, data_dict["id"])
-    if agreement is None:
-        raise tk.ObjectNotFound(_("Agreement not found"))
-    return agreement
+    return shared.find(Agreement, data_dict["id"], _("Agreement not found"))
 
 
 @tk.side_effect_free
@@ -260,10 +257,7 @@ def lyg_opendata_grant_list(context, data_dict):
 
 
 def _grant(data) -> Grant:
-    grant = model.Session.get(Grant, data["id"])
-    if grant is None:
-        raise tk.ObjectNotFound(_("Grant not found"))
-    return grant
+    return shared.find(Grant, data["id"], _("Grant not found"))
 
 
 @tk.side_effect_free

@@ -8,6 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.access.agreements import texts as agreement_texts
+from ckanext.lyg_opendata.validation import one_of
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -44,14 +45,6 @@ def template_body(value: str, context) -> str:
     if errors:
         raise tk.Invalid("; ".join(errors))
     return value
-
-
-def one_of(options):
-    def check(value: Any, context):
-        if value not in options:
-            raise tk.Invalid(_("Must be one of: %s") % ", ".join(options))
-        return value
-    return check
 
 
 def must_be_true(value: Any, context):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any
 
 
 import ckan.plugins.toolkit as tk
@@ -13,6 +13,7 @@ from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.workdays import today_beijing
 from ckanext.lyg_opendata.access.applications.workflow import (
     APPLICANT_TYPES, CONFIG, add_years, max_term_years, min_length)
+from ckanext.lyg_opendata.validation import iso_date, one_of
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -84,15 +85,7 @@ def phone_validator(value: Any, context) -> str:
     return phone
 
 
-def date_validator(value: Any, context) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise tk.Invalid(_("Enter a date as YYYY-MM-DD"))
+date_validator = iso_date
 
 
 def min_length_validator(field: str):
@@ -124,16 +117,6 @@ def id_list_validator(value: Any, context) -> list[str]:
     if "all" in value:
         return []
     return list(dict.fromkeys(v.strip() for v in value if v.strip()))
-
-
-def one_of(choices: Iterable[str]):
-    choices = tuple(choices)
-
-    def validator(value: Any, context) -> str:
-        if value not in choices:
-            raise tk.Invalid(_("Choose one of: %s") % ", ".join(choices))
-        return value
-    return validator
 
 
 def create_schema() -> dict:
