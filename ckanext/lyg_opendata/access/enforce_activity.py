@@ -2,13 +2,14 @@
 ``activity_data_show`` and ``activity_diff`` redact the snapshots of conditional datasets —
 including those taken before the dataset became conditional — for whoever is outside the
 agency. ``activity_create`` stores the snapshot with the real addresses, as in vanilla CKAN
-(registered while the activity plugin is loaded): redaction happens when it is read."""
+(registered while the activity plugin is loaded): redaction happens when it is read
+(docs/architecture.md, "Redaction": the decision). Where core reads the stored rows itself
+(``activity_diff``, the old-version pages), the rows it will read are first given, in this
+session only, the snapshot the reader may see (``redact_loaded``)."""
 from __future__ import annotations
 
-import difflib
 import json
-import re
-from typing import Any
+from typing import Any, Iterable
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -90,41 +91,41 @@ def activity_data_show(next_, context, data_dict):
     return wrapper["data"][object_type] if object_type else wrapper["data"]
 
 
-def _diff(objs: list[Any], diff_type: str) -> str:
-    """The diff activity_diff computes, over the redacted snapshots."""
-    lines = [json.dumps(obj, indent=2, sort_keys=True).split("\n") for obj in objs]
-    if diff_type == "unified":
-        return "\n".join(difflib.unified_diff(*lines))
-    if diff_type == "context":
-        return "\n".join(difflib.context_diff(*lines))
-    for i in (0, 1):
-        wrapped = []
-        for line in lines[i]:
-            wrapped.extend(re.findall(r".{1,70}(?:\s+|$)", line))
-        lines[i] = wrapped
-    return difflib.HtmlDiff().make_table(*lines)
+def redact_loaded(user: Any, activities: Iterable[Any]) -> list[Any]:
+    """Give each loaded ``Activity`` row, in this session only, the snapshot ``user`` may
+    see (``set_committed_value``: a loaded value, not a change, never written back); the
+    rows replaced are returned. Core code that reads the rows through the session then reads
+    the redacted snapshot; the caller keeps the rows referenced while it does (the session
+    holds unchanged rows weakly) and expires them when it is done, if the session goes on."""
+    from sqlalchemy.orm.attributes import set_committed_value
+    replaced = []
+    cache: dict = {}
+    for activity in activities:
+        if activity is None or not isinstance(activity.data, dict):
+            continue
+        wrapper = {"object_id": activity.object_id, "data": activity.data}
+        if redaction.redact_activity(user, wrapper, cache)["data"] is not activity.data:
+            set_committed_value(activity, "data", wrapper["data"])
+            replaced.append(activity)
+    return replaced
 
 
 @tk.chained_action
 @tk.side_effect_free
 def activity_diff(next_, context, data_dict):
-    """Core diffs the stored snapshots; for whoever may not see a conditional dataset's
-    addresses the diff is made again over the redacted snapshots."""
+    """Core diffs the stored snapshots it loads itself: for whoever may not see a
+    conditional dataset's addresses, the two rows are given their redacted snapshots in this
+    session and core diffs again, over those."""
+    from ckanext.activity.model import Activity
     result = next_(context, data_dict)
-    object_type = tk.get_or_bust(data_dict, "object_type")
-    cache: dict = {}
-    redacted = []
-    changed = False
-    activities = result.get("activities") or []
-    for i, activity in enumerate(activities):
-        record = _activity_record(activity["id"])
-        before = json.dumps(record["data"], sort_keys=True)
-        redaction.redact_activity(context.get("user"), record, cache)
-        changed = changed or json.dumps(record["data"], sort_keys=True) != before
-        redacted.append(record["data"].get(object_type))
-        activities[i] = redaction.redact_activity(context.get("user"), activity, cache)
-    if changed:
-        result["diff"] = _diff(redacted, data_dict.get("diff_type", "unified"))
+    rows = [model.Session.get(Activity, a["id"]) for a in result.get("activities") or []]
+    replaced = redact_loaded(context.get("user"), rows)
+    if replaced:
+        try:
+            result = next_(context, data_dict)
+        finally:
+            for row in replaced:
+                model.Session.expire(row, ["data"])
     return result
 
 

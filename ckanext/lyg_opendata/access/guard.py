@@ -14,7 +14,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.access.redaction import CONDITIONAL_DATA_MESSAGE, redact_activity
+from ckanext.lyg_opendata.access.redaction import CONDITIONAL_DATA_MESSAGE
 from ckanext.lyg_opendata.access.rights import is_conditional, rights_for_package
 
 _ = tk._
@@ -159,21 +159,17 @@ def guard_request():
 
 
 def _redact_history_snapshot() -> None:
-    """The old-version pages read ``Activity.data`` from the session: the snapshot is
-    redacted in place in this request's session (the JSON column is not change-tracked, so
-    nothing is written back), before the page reads the same object. (Tested in
+    """The old-version pages (core's views) read the ``Activity`` row from the session: it
+    is given the snapshot the visitor may see for this request (``enforce_activity.
+    redact_loaded``), before the page reads the same row. (Tested in
     tests/access/test_leak_matrix.py: a page reading the stored snapshot afresh would fail.)"""
     from ckanext.activity.model import Activity
+    from ckanext.lyg_opendata.access.enforce_activity import redact_loaded
     activity = model.Session.get(Activity, (tk.request.view_args or {}).get("activity_id") or "")
-    if activity is None or not isinstance(activity.data, dict):
-        return None
     user = tk.current_user if tk.current_user and tk.current_user.is_authenticated else None
-    wrapper = {"object_id": activity.object_id, "data": activity.data}
-    redacted = redact_activity(user, wrapper, {})
-    if redacted["data"] is not activity.data:
-        activity.data["package"] = redacted["data"]["package"]
-        # the session's identity map holds unchanged objects weakly: keep this one alive
-        # for the request, or the page would load the stored snapshot afresh
+    if redact_loaded(user, [activity]):
+        # the session's identity map holds unchanged rows weakly: keep this one for the
+        # request (the session ends with it), or the page would load the stored snapshot
         from flask import g
         g.lyg_redacted_activity = activity
     return None

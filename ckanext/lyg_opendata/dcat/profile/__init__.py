@@ -8,13 +8,14 @@ it already contains ``euro_dcat_ap_3``). The mapping table is in docs/dcat.md.
 
 The steps, by concern: ``fields`` (the dict keys beside the schema), ``text`` (language
 tags), ``export`` (catalog fields → RDF), ``distributions`` (resources ↔ distributions),
-``conditional`` (the application page of conditional data), ``uses`` (the showcase entries
-and data requests that refer to a dataset), ``parse`` (RDF → catalog
+``conditional`` (where a harvested conditional copy is applied for), ``uses`` (the showcase
+entries and data requests that refer to a dataset), ``parse`` (RDF → catalog
 fields of a harvested copy). This module only orders them.
 
 Conditional data (有条件开放): distributions point at the application page and carry no
 download or data URL. The access domain removes those URLs from every dataset dict before
-any profile sees them; this profile also drops them itself.
+any profile sees it (``dcat_dataset_show`` and the catalog's search are redacted whoever
+asks); no profile redacts on its own (``conditional.py``).
 """
 from __future__ import annotations
 
@@ -65,8 +66,6 @@ class LygOpendataProfile(Text, DatasetExport, Distributions, Conditional, Datase
         self._add_uses(dataset_dict, dataset_ref)
         for resource_dict in dataset_dict.get("resources", []):
             self._add_distribution(dataset_dict, dataset_ref, resource_dict)
-        if is_conditional(dataset_dict):
-            self._redact(dataset_dict, dataset_ref)
 
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
