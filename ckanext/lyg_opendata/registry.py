@@ -45,7 +45,7 @@ ACTIONS: tuple[Source, ...] = (
     "participation.ratings",
     "participation.publishers",
     "participation.suggestions",
-    "showcase.logic",
+    "showcase.action",
     "data.action",
     "disclosure.action",
     "disclosure.proactive.action",
@@ -83,7 +83,7 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
     "objections.auth",
     "participation.auth",
     "participation.ratings_auth",
-    ("showcase.logic", {
+    ("showcase.auth", {
         "lyg_opendata_showcase_create": "auth_create", "lyg_opendata_showcase_update": "auth_update",
         "lyg_opendata_showcase_show": "auth_show", "lyg_opendata_showcase_list": "auth_list",
         "lyg_opendata_showcase_publish": "auth_review", "lyg_opendata_showcase_return": "auth_review",
