@@ -59,6 +59,18 @@ def supervisors_only(context: dict, data_dict: Any = None) -> dict:
     return deny(_("Only supervisors may do this"))
 
 
+def supervisors_or_agencies(message: str) -> Callable[..., dict]:
+    """An auth function: supervisors and whoever edits for a data-opening body pass; anybody
+    else is refused with ``message`` (marked with ``N_``, translated when refused)."""
+    def auth(context: dict, data_dict: Any = None) -> dict:
+        from ckanext.lyg_opendata import roles
+        user = context.get("user")
+        if roles.is_supervisor(user) or roles.editable_org_ids(user):
+            return OK
+        return deny(_(message))
+    return auth
+
+
 def raw_view(data_dict: Any) -> dict[str, Any]:
     """The request as an auth function may read it before validation: a dict; text with a
     NUL character, or an ``id``-like value that is not text, reads as absent."""

@@ -20,6 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.disclosure import access
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
@@ -78,11 +79,8 @@ def lyg_opendata_disclosure_show(context, data_dict):
     return _deny(_("Not authorized to see this application"))
 
 
-def lyg_opendata_disclosure_queue(context, data_dict):
-    user = _user(context)
-    if roles.is_supervisor(user) or roles.editable_org_ids(user):
-        return OK
-    return _deny(_("Only agency staff and supervisors see the queue of applications"))
+lyg_opendata_disclosure_queue = authz.supervisors_or_agencies(
+    N_("Only agency staff and supervisors see the queue of applications"))
 
 
 def lyg_opendata_disclosure_my_list(context, data_dict):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.evaluation import workflow
 from ckanext.lyg_opendata.evaluation.model import Rectification
@@ -63,15 +64,9 @@ def lyg_opendata_rectification_respond(context, data_dict):
     return _deny(_("Only the data-opening body the notice is addressed to may respond"))
 
 
-def lyg_opendata_rectification_list(context, data_dict):
-    user = context.get("user")
-    if roles.is_supervisor(user) or roles.editable_org_ids(user):
-        return OK
-    return _deny(_("Only supervisors and data-opening bodies see rectification notices"))
+lyg_opendata_rectification_list = authz.supervisors_or_agencies(
+    N_("Only supervisors and data-opening bodies see rectification notices"))
 
 
-def lyg_opendata_scorecard_list(context, data_dict):
-    user = context.get("user")
-    if roles.is_supervisor(user) or roles.editable_org_ids(user):
-        return OK
-    return _deny(_("Only supervisors and data-opening bodies see scorecards"))
+lyg_opendata_scorecard_list = authz.supervisors_or_agencies(
+    N_("Only supervisors and data-opening bodies see scorecards"))

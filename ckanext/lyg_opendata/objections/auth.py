@@ -16,6 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.objections.model import Objection, Report
 from ckanext.lyg_opendata.objections import action as actions
@@ -172,11 +173,8 @@ def lyg_opendata_objection_evidence_download(context, data_dict):
                    "objection can open its attachment"))
 
 
-def lyg_opendata_objection_queue(context, data_dict):
-    user = context.get("user")
-    if roles.is_supervisor(user) or roles.editable_org_ids(user):
-        return OK
-    return _deny(_("Only data-opening bodies and supervisors have an objection queue"))
+lyg_opendata_objection_queue = authz.supervisors_or_agencies(
+    N_("Only data-opening bodies and supervisors have an objection queue"))
 
 
 def lyg_opendata_objection_my_list(context, data_dict):
@@ -210,11 +208,8 @@ def lyg_opendata_report_show(context, data_dict):
     return _deny(_("Reports are seen by supervisors and the data-opening body concerned only"))
 
 
-def lyg_opendata_report_list(context, data_dict):
-    user = context.get("user")
-    if roles.is_supervisor(user) or roles.editable_org_ids(user):
-        return OK
-    return _deny(_("Reports are seen by supervisors and the data-opening body concerned only"))
+lyg_opendata_report_list = authz.supervisors_or_agencies(
+    N_("Reports are seen by supervisors and the data-opening body concerned only"))
 
 
 def lyg_opendata_report_update(context, data_dict):

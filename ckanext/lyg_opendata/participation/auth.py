@@ -15,6 +15,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz
+from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.participation.model import DataRequest
 from ckanext.lyg_opendata.participation import action as actions
@@ -72,11 +73,8 @@ def lyg_opendata_data_request_hide(context, data_dict):
     return _supervisors(context, data_dict)
 
 
-def lyg_opendata_data_request_claim(context, data_dict):
-    user = context.get("user")
-    if roles.is_supervisor(user) or roles.editable_org_ids(user):
-        return OK
-    return _deny(_("Only a data-opening body can take up a data request"))
+lyg_opendata_data_request_claim = authz.supervisors_or_agencies(
+    N_("Only a data-opening body can take up a data request"))
 
 
 def lyg_opendata_data_request_answer(context, data_dict):
