@@ -56,6 +56,7 @@ docs: services
 
 lint: install
 	@.venv/bin/ruff check ckanext tests bench scripts
+	@.venv/bin/mypy
 
 stop:
 	@scripts/dev.sh stop

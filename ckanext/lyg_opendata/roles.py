@@ -167,7 +167,7 @@ def supervisor_org() -> Optional[model.Group]:
 def is_supervisor(user) -> bool:
     """Sysadmins, and admins/editors of the supervising organization (市大数据管理局)."""
     v = viewer(user) if user else None
-    return bool(v) and v.is_supervisor
+    return bool(v and v.is_supervisor)
 
 
 def agency_role(user, org_id: Optional[str]) -> Optional[str]:

@@ -50,4 +50,4 @@ def best(tags: Iterable[Optional[str]]) -> Optional[int]:
 
 
 def is_chinese(tag: Optional[str]) -> bool:
-    return bool(tag) and (tag.lower() == "zh" or tag.lower().startswith("zh-"))
+    return bool(tag and (tag.lower() == "zh" or tag.lower().startswith("zh-")))

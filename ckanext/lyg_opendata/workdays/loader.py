@@ -236,7 +236,10 @@ def store(year: int, days: list[Day], source: str, user_id: Optional[str] = None
     except BaseException:
         session.rollback()
         raise
-    return year_summary(year, session=session)
+    summary = year_summary(year, session=session)
+    if summary is None:  # the year was just written in this session
+        raise LookupError(year)
+    return summary
 
 
 def load_library_year(year: int, user_id: Optional[str] = None, replace: bool = False,
