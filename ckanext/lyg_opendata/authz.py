@@ -12,7 +12,7 @@ for whoever may call the action (``inputs.input_errors``).
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -103,53 +103,10 @@ def authorize_first(auth_name: str, find: Optional[Callable[[str], Any]] = None)
     return wrap
 
 
-def _finders() -> dict[str, Callable[[str], Any]]:
-    from ckanext.lyg_opendata.access.applications import workflow as applications
-    from ckanext.lyg_opendata.objections import reports as objection_reports
-    from ckanext.lyg_opendata.objections import workflow
-    finders: dict[str, Callable[[str], Any]] = {}
-    for name in ("show", "events", "withdraw", "request_info", "supply_info", "approve",
-                 "refuse"):
-        finders[f"lyg_opendata_application_{name}"] = applications.get
-    for name in ("show", "accept", "reject", "answer", "dispute", "withdraw_dataset",
-                 "affected_users", "return_to_agency", "hide", "merge", "reassign", "close"):
-        finders[f"lyg_opendata_objection_{name}"] = workflow.get
-    for name in ("show", "update"):
-        finders[f"lyg_opendata_report_{name}"] = objection_reports.get_report
-    from ckanext.lyg_opendata.participation import workflow as participation
-    for name in ("show", "route", "claim", "answer", "supplement", "withdraw", "hide", "support"):
-        finders[f"lyg_opendata_data_request_{name}"] = participation.get
-    from ckanext.lyg_opendata.evaluation import workflow as rectification
-    for name in ("show", "respond", "return", "escalate", "close"):
-        finders[f"lyg_opendata_rectification_{name}"] = rectification.get
-    from ckanext.lyg_opendata.evaluation import reports
-    for name in ("show", "update", "publish", "discard"):
-        finders[f"lyg_opendata_evaluation_report_{name}"] = reports.get
-    from ckanext.lyg_opendata.participation import ratings
-    for name in ("hide", "answer"):
-        finders[f"lyg_opendata_rating_{name}"] = ratings.get
-    from ckanext.lyg_opendata.disclosure import workflow as disclosure
-    for name in ("show", "request_correction", "amend", "extend", "transfer", "answer",
-                 "withdraw"):
-        finders[f"lyg_opendata_disclosure_{name}"] = disclosure.get
-    from ckanext.lyg_opendata.disclosure import complaints
-    for name in ("show", "answer", "withdraw"):
-        finders[f"lyg_opendata_disclosure_complaint_{name}"] = complaints.get
-    from ckanext.lyg_opendata.disclosure.proactive import workflow as govinfo
-    for name in ("show", "update", "publish", "withdraw"):
-        finders[f"lyg_opendata_govinfo_{name}"] = govinfo.get
-    from ckanext.lyg_opendata.participation import suggestions
-    for name in ("show", "answer", "close"):
-        finders[f"lyg_opendata_suggestion_{name}"] = suggestions.get
-    from ckanext.lyg_opendata.identity import organisations
-    for name in ("show", "verify", "refuse", "withdraw"):
-        finders[f"lyg_opendata_org_link_{name}"] = organisations.get
-    return finders
-
-
-def authorizing_first(actions: dict[str, Any]) -> dict[str, Any]:
-    """The actions, each ``lyg_opendata_*`` one wrapped in ``authorize_first`` (registry.py)."""
-    finders = _finders()
+def authorizing_first(actions: dict[str, Any],
+                      finders: Mapping[str, Callable[[str], Any]]) -> dict[str, Any]:
+    """The actions, each ``lyg_opendata_*`` one wrapped in ``authorize_first``; ``finders``:
+    the function that finds the row an action's ``id`` names (registry.py)."""
     return {name: authorize_first(name, finders.get(name))(action)
             if name.startswith("lyg_opendata_") else action
             for name, action in actions.items()}

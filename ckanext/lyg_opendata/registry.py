@@ -11,7 +11,7 @@ and deployment.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Callable, Iterable, Mapping, Union
 
 # a module's __all__, or (module, its names) or (module, {registered name: attribute})
 Source = Union[str, tuple[str, Union[Iterable[str], Mapping[str, str]]]]
@@ -213,10 +213,56 @@ def _loaded(names: dict[str, Any]) -> dict[str, Any]:
             if name not in REQUIRES or plugin_loaded(REQUIRES[name])}
 
 
+def finders() -> dict[str, Callable[[str], Any]]:
+    """The function that finds the row an action's ``id`` names: 404 before the auth
+    function runs (``authz.authorize_first``). Imported when CKAN asks, like the rest."""
+    from ckanext.lyg_opendata.access.applications import workflow as applications
+    from ckanext.lyg_opendata.objections import reports as objection_reports
+    from ckanext.lyg_opendata.objections import workflow
+    finders: dict[str, Callable[[str], Any]] = {}
+    for name in ("show", "events", "withdraw", "request_info", "supply_info", "approve",
+                 "refuse"):
+        finders[f"lyg_opendata_application_{name}"] = applications.get
+    for name in ("show", "accept", "reject", "answer", "dispute", "withdraw_dataset",
+                 "affected_users", "return_to_agency", "hide", "merge", "reassign", "close"):
+        finders[f"lyg_opendata_objection_{name}"] = workflow.get
+    for name in ("show", "update"):
+        finders[f"lyg_opendata_report_{name}"] = objection_reports.get_report
+    from ckanext.lyg_opendata.participation import workflow as participation
+    for name in ("show", "route", "claim", "answer", "supplement", "withdraw", "hide", "support"):
+        finders[f"lyg_opendata_data_request_{name}"] = participation.get
+    from ckanext.lyg_opendata.evaluation import workflow as rectification
+    for name in ("show", "respond", "return", "escalate", "close"):
+        finders[f"lyg_opendata_rectification_{name}"] = rectification.get
+    from ckanext.lyg_opendata.evaluation import reports
+    for name in ("show", "update", "publish", "discard"):
+        finders[f"lyg_opendata_evaluation_report_{name}"] = reports.get
+    from ckanext.lyg_opendata.participation import ratings
+    for name in ("hide", "answer"):
+        finders[f"lyg_opendata_rating_{name}"] = ratings.get
+    from ckanext.lyg_opendata.disclosure import workflow as disclosure
+    for name in ("show", "request_correction", "amend", "extend", "transfer", "answer",
+                 "withdraw"):
+        finders[f"lyg_opendata_disclosure_{name}"] = disclosure.get
+    from ckanext.lyg_opendata.disclosure import complaints
+    for name in ("show", "answer", "withdraw"):
+        finders[f"lyg_opendata_disclosure_complaint_{name}"] = complaints.get
+    from ckanext.lyg_opendata.disclosure.proactive import workflow as govinfo
+    for name in ("show", "update", "publish", "withdraw"):
+        finders[f"lyg_opendata_govinfo_{name}"] = govinfo.get
+    from ckanext.lyg_opendata.participation import suggestions
+    for name in ("show", "answer", "close"):
+        finders[f"lyg_opendata_suggestion_{name}"] = suggestions.get
+    from ckanext.lyg_opendata.identity import organisations
+    for name in ("show", "verify", "refuse", "withdraw"):
+        finders[f"lyg_opendata_org_link_{name}"] = organisations.get
+    return finders
+
+
 def get_actions() -> dict[str, Any]:
     """Every action; each ``lyg_opendata_*`` one authorises before it validates (authz.py)."""
     from ckanext.lyg_opendata import authz, inputs
-    return _loaded(inputs.guarded(authz.authorizing_first(collect(ACTIONS))))
+    return _loaded(inputs.guarded(authz.authorizing_first(collect(ACTIONS), finders())))
 
 
 def get_auth_functions() -> dict[str, Any]:
