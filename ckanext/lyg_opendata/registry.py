@@ -55,6 +55,7 @@ ACTIONS: tuple[Source, ...] = (
         "lyg_opendata_disclosure_complaint_withdraw")),
     "evaluation.action",
     "evaluation.reports",
+    "evaluation.public_scorecards",
     "dcat.deletions",
     "dcat.messages",
     ("identity.security.audit", ("api_token_revoke", "lyg_opendata_security_event_list")),
@@ -97,6 +98,7 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
         "lyg_opendata_evaluation_report_discard": "auth_discard",
         "lyg_opendata_evaluation_report_show": "auth_show",
         "lyg_opendata_evaluation_report_list": "auth_list"}),
+    ("evaluation.public_scorecards", {"lyg_opendata_scorecard_public": "auth_public"}),
     "disclosure.auth",
     "disclosure.proactive.auth",
     ("disclosure.complaints", {

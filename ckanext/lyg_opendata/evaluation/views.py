@@ -130,6 +130,17 @@ def scorecards():
         "result": result, "figures": FIGURES, "labels": {k: _(v) for k, v in LABELS.items()}})
 
 
+def public_scorecards():
+    """The public scorecard: the figures the platform publishes, for anybody."""
+    try:
+        result = tk.get_action("lyg_opendata_scorecard_public")(
+            _context(), {"year": tk.request.args.get("year", "")})
+    except tk.ValidationError as e:
+        return tk.abort(400, forms.error_text(e))
+    return tk.render("lyg_opendata/evaluation/public_scorecards.html", {
+        "result": result, "labels": {k: _(v) for k, v in LABELS.items()}})
+
+
 STAFF_FIELDS = ("leader_name", "leader_post", "leader_contact", "staff_name", "staff_post",
                 "staff_contact")
 
@@ -200,6 +211,8 @@ evaluation_blueprint.add_url_rule("/opendata/staff-filing", view_func=staff_fili
                                   methods=["GET", "POST"], endpoint="staff_filing")
 evaluation_blueprint.add_url_rule("/opendata/scorecards", view_func=scorecards,
                                   endpoint="scorecards")
+evaluation_blueprint.add_url_rule("/opendata/scorecards/public", view_func=public_scorecards,
+                                  endpoint="public_scorecards")
 evaluation_blueprint.add_url_rule("/opendata/rectifications", view_func=index,
                                   endpoint="rectification_index")
 evaluation_blueprint.add_url_rule("/opendata/rectifications/new", view_func=new,
