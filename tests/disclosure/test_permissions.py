@@ -38,6 +38,7 @@ MATRIX = [
     ("lyg_opendata_disclosure_letter_download", "received", INSIDERS),
     # the agency's own table (the city's: supervisors only, test_report.py)
     ("lyg_opendata_disclosure_yearly_report", None, INSIDERS),
+    ("lyg_opendata_disclosure_report_figures_update", None, HANDLING),
 ]
 
 

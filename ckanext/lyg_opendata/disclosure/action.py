@@ -29,6 +29,7 @@ __all__ = [
     "lyg_opendata_disclosure_answer",
     "lyg_opendata_disclosure_withdraw",
     "lyg_opendata_disclosure_yearly_report",
+    "lyg_opendata_disclosure_report_figures_update",
 ]
 
 
@@ -246,6 +247,38 @@ def lyg_opendata_disclosure_yearly_report(context, data_dict):
     org = _agency(data["organization"]) if data.get("organization") else None
     if org is not None:
         tk.check_access("lyg_opendata_disclosure_yearly_report", context, {"organization": org.id})
-    out = report.table(data.get("year") or workdays.today_beijing().year, org.id if org else None)
+    from ckanext.lyg_opendata.disclosure import report_parts
+    year = data.get("year") or workdays.today_beijing().year
+    out = report.table(year, org.id if org else None)
+    out.update(report_parts.parts(year, org.id if org else None))
     out["organization_title"] = org.title if org else None
     return out
+
+
+def lyg_opendata_disclosure_report_figures_update(context, data_dict):
+    """Enter the figures of an agency's yearly report that the portal does not hold (the
+    agency's editors and admins): part 二 ``decisions.licensing``, ``decisions.penalty``,
+    ``decisions.enforcement`` (本年处理决定数量), ``fees`` (本年收费金额, 万元); part 四
+    ``<group>.<result>`` for the groups ``reconsideration``, ``litigation_direct``,
+    ``litigation_after`` and the results ``upheld``, ``corrected``, ``other``, ``pending``.
+
+    :param organization: the agency; :param year: the year
+    :param figures: an object of the figures above (those sent replace the stored ones)
+    :returns: the yearly report of the agency
+    """
+    from ckanext.lyg_opendata.disclosure import report_parts
+    data = schema.validate(data_dict, {**schema.report_schema(),
+                                       "organization": [tk.get_validator("not_empty"),
+                                                        tk.get_validator("unicode_safe")],
+                                       "year": [tk.get_validator("not_empty"), schema.year_validator],
+                                       "figures": [tk.get_validator("not_missing")]})
+    org = _agency(data["organization"])
+    tk.check_access("lyg_opendata_disclosure_report_figures_update", context, {"organization": org.id})
+    figures, errors = report_parts.clean_figures(data_dict.get("figures"))
+    if errors:
+        raise tk.ValidationError(errors)
+    user = access.user_obj(context.get("user"))
+    report_parts.save(org.id, data["year"], figures, user.id if user else None)
+    workflow.shared.commit(context)
+    return lyg_opendata_disclosure_yearly_report(
+        {**context, "ignore_auth": True}, {"year": data["year"], "organization": org.id})

@@ -168,3 +168,15 @@ def lyg_opendata_disclosure_yearly_report(context, data_dict):
     if org is not None and roles.is_agency_editor(user, org.id):
         return OK
     return _deny(_("Only supervisors see the city's table; agency staff see their agency's"))
+
+
+def lyg_opendata_disclosure_report_figures_update(context, data_dict):
+    """The agency's editors and admins (sysadmins) enter their agency's figures."""
+    user = _user(context)
+    if access.is_sysadmin(user):
+        return OK
+    org_ref = (data_dict or {}).get("organization")
+    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
+    if org is not None and roles.is_agency_editor(user, org.id):
+        return OK
+    return _deny(_("Only the agency's staff enter the figures of its yearly report"))

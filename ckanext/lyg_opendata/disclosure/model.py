@@ -117,3 +117,16 @@ class DisclosureComplaintEvent(EventColumns, tk.BaseModel):
                                                            ondelete="CASCADE"),
                              nullable=False, index=True)
     text = sa.Column(sa.UnicodeText)
+
+
+class DisclosureReportFigures(tk.BaseModel):
+    """The figures of an agency's yearly report that the portal does not hold (part 二: 行政许可,
+    行政处罚, 行政强制 decisions, 行政事业性收费; part 四: 行政复议, 行政诉讼), entered by its staff."""
+    __tablename__ = "lyg_opendata_disclosure_report_figures"
+
+    organization_id = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id", ondelete="CASCADE"),
+                                primary_key=True)
+    year = sa.Column(sa.Integer, primary_key=True)
+    figures = sa.Column(JSONB, nullable=False, default=dict)
+    updated_by = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="SET NULL"))
+    updated = sa.Column(sa.DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
