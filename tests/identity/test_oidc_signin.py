@@ -308,3 +308,21 @@ def test_link_needs_a_signed_in_user(app):
     assert res.status_code == 302 and "/user/login" in res.headers["Location"]
     res = app.get("/user/identity", follow_redirects=False)
     assert res.status_code == 302 and "/user/login" in res.headers["Location"]
+
+
+def test_a_later_sign_in_never_takes_another_accounts_email(app):
+    """The provider's email now belongs to another local account: the sign-in goes on and the
+    email stays with that account (User.by_email gives one user in CKAN 2.12: was a 500)."""
+    assert sign_in(app, CITIZEN).status_code == 302
+    [ident] = identities()
+    user = model.User.get(ident.user_id)
+    user.email = "changed-locally@example.invalid"
+    model.repo.commit()
+    other = factories.User(email=CITIZEN["email"])
+    app.set_session_user(None)
+    res = sign_in(app, CITIZEN)
+    assert res.status_code == 302 and "/user/login" not in res.headers["Location"]
+    model.Session.expire_all()
+    assert model.User.get(ident.user_id).email == "changed-locally@example.invalid"
+    assert model.User.get(other["id"]).email == CITIZEN["email"]
+    assert logged_in_name(app) is not None

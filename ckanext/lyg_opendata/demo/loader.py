@@ -225,6 +225,9 @@ def load(synthetic: int = 0, progress: Progress = print,
     counts["files"] = ensure_files(data["datasets"], progress)
     load_objections(data, password, progress, counts)
     load_applications(data, password, progress, counts)
+    if password:
+        from ckanext.lyg_opendata.identity import demo as identity_demo
+        counts["org_links"] = identity_demo.ensure(data.get("org_links", []), progress)
     from ckanext.lyg_opendata.participation import demo as participation_demo
     participation_demo.load(data, progress, counts)
     if password:

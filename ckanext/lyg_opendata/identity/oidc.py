@@ -24,6 +24,7 @@ from hashlib import sha256
 from typing import Any, Optional
 
 import requests
+import sqlalchemy as sa
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
@@ -275,8 +276,10 @@ def _apply_claims(user: model.User, ident: OidcIdentity, claims: dict[str, Any])
         user.fullname = claims["name"].strip()[:100]
     email = claims.get("email")
     if isinstance(email, str) and email and email != user.email:
-        other = [u for u in model.User.by_email(email) if u.id != user.id]
-        if not other:
+        # CKAN 2.12's User.by_email gives one user (or None), not a list
+        other = model.Session.query(model.User.id).filter(
+            sa.func.lower(model.User.email) == email.lower(), model.User.id != user.id).first()
+        if other is None:
             user.email = email
     phone = claims.get("phone_number")
     ident.phone = phone if isinstance(phone, str) else ident.phone

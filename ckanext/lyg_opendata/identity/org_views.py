@@ -1,10 +1,12 @@
 """Pages of verified organisations: my organisations (claim with a letter, withdraw), the
 supervisors' queue (verify / refuse with a reason, the letter), an organisation's verified
-members; the letter download (claimant and supervisors, as an attachment)."""
+members; the letter download (claimant and supervisors, as an attachment); the staff page of
+real-name checks (look a person up, see the status, record a check)."""
 from __future__ import annotations
 
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from flask import Blueprint, Response
 
 import ckan.model as model
@@ -123,3 +125,51 @@ def letter(id: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _find_person(ref: str):
+    """A user by name, id or email (staff type what the person tells them)."""
+    ref = (ref or "").strip()
+    if not ref or "\x00" in ref or len(ref) > 200:
+        return None
+    user = model.User.get(ref)
+    if user is None and "@" in ref:
+        found = model.Session.query(model.User).filter(
+            sa.func.lower(model.User.email) == ref.lower(), model.User.state == "active").all()
+        user = found[0] if len(found) == 1 else None
+    return user if user is not None and user.state == "active" else None
+
+
+@orgs_blueprint.route("/opendata/real-name", methods=["GET", "POST"])
+def real_name():
+    """Supervisors: look a person up (user name or email), see their real-name status, record
+    how their real name was checked (lyg_opendata_real_name_verify)."""
+    if not _signed_in():
+        return forms.login_first()
+    context = _context()
+    try:
+        tk.check_access("lyg_opendata_real_name_verify", context, {})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only supervisors may do this"))
+    form = tk.request.form if tk.request.method == "POST" else tk.request.args
+    ref = form.get("user", "")
+    errors: dict = {}
+    person = status = None
+    if ref:
+        person = _find_person(ref)
+        if person is None:
+            errors["user"] = [tk._("No active account has this user name or email address")]
+    if person is not None and tk.request.method == "POST":
+        try:
+            tk.get_action("lyg_opendata_real_name_verify")(
+                context, {"user": person.name, "note": form.get("note", "")})
+            tk.h.flash_success(tk._("The real-name check is recorded."))
+            return tk.redirect_to("lyg_opendata_orgs.real_name", user=person.name)
+        except tk.ValidationError as e:
+            errors = forms.field_errors(e)
+    if person is not None:
+        status = tk.get_action("lyg_opendata_real_name_show")(context, {"user": person.name})
+    return tk.render("identity/real_name_check.html", {
+        "ref": ref, "person": person, "status": status, "errors": errors,
+        "note": form.get("note", "") if tk.request.method == "POST" else "",
+    }), (400 if errors else 200)
