@@ -58,3 +58,22 @@ def iso_date(value: Any, context) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise tk.Invalid(_("Enter a date as YYYY-MM-DD"))
+
+
+def min_length(n: int):
+    """A validator: at least ``n`` characters once stripped (the stripped text is kept)."""
+    def validator(value: Any, context) -> str:
+        text = str(value).strip() if value is not None else ""
+        if len(text) < n:
+            raise tk.Invalid(_("Please write at least %d characters") % n)
+        return text
+    return validator
+
+
+def max_length(n: int):
+    """A validator: at most ``n`` characters."""
+    def validator(value: Any, context) -> Any:
+        if value and len(value) > n:
+            raise tk.Invalid(_("Please write at most %d characters") % n)
+        return value
+    return validator

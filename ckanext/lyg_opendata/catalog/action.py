@@ -26,14 +26,6 @@ def _validate(data_dict: dict, schema: dict) -> dict:
     return data
 
 
-def _min_length(n: int):
-    def validator(value, context):
-        if len(value.strip()) < n:
-            raise tk.Invalid(_("Please write at least %d characters") % n)
-        return value.strip()
-    return validator
-
-
 def _must_be_true(value, context):
     if value is not True:
         raise tk.Invalid(_("Confirm that the data has been desensitised (Art 14)"))
@@ -47,7 +39,7 @@ def _id_schema():
 
 def _reason_schema(required: bool = True):
     v = tk.get_validator
-    reason = [v("not_empty"), v("unicode_safe"), _min_length(4)] if required else \
+    reason = [v("not_empty"), v("unicode_safe"), validation.min_length(4)] if required else \
         [v("ignore_missing"), v("unicode_safe")]
     return {**_id_schema(), "reason": reason}
 

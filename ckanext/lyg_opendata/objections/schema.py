@@ -5,6 +5,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections import codes, workflow
+from ckanext.lyg_opendata import validation
+from ckanext.lyg_opendata.validation import max_length  # noqa: F401  (schema.max_length)
 from ckanext.lyg_opendata.validation import one_of as choice
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
@@ -17,21 +19,8 @@ def v(name: str):
 
 def min_length(n: int | None = None):
     """At least ``n`` characters (default: the configured minimum for descriptions)."""
-    def validator(value, context):
-        need = n if n is not None else tk.config.get("ckanext.lyg_opendata.objections.min_length")
-        value = (value or "").strip()
-        if len(value) < need:
-            raise tk.Invalid(_("Please write at least %d characters") % need)
-        return value
-    return validator
-
-
-def max_length(n: int):
-    def validator(value, context):
-        if value and len(value) > n:
-            raise tk.Invalid(_("Please write at most %d characters") % n)
-        return value
-    return validator
+    return validation.min_length(
+        n if n is not None else tk.config.get("ckanext.lyg_opendata.objections.min_length"))
 
 
 def no_blocked_words(value, context):

@@ -11,7 +11,7 @@ import sqlalchemy.orm  # noqa: F401 (sa.orm)
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import roles, validation
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.access.applications import (
     dicts, schema as app_schema, workflow as app_workflow)
@@ -43,11 +43,7 @@ def _id_schema() -> dict:
 
 
 def _text(min_len: int = 1) -> list:
-    def at_least(value, context):
-        if len(value.strip()) < min_len:
-            raise tk.Invalid(_("Please write at least %d characters") % min_len)
-        return value.strip()
-    return [_v("not_empty"), _v("unicode_safe"), at_least]
+    return [_v("not_empty"), _v("unicode_safe"), validation.min_length(min_len)]
 
 
 def _viewer(context) -> Any:

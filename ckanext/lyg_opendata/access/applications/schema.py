@@ -13,6 +13,7 @@ from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.workdays import today_beijing
 from ckanext.lyg_opendata.access.applications.workflow import (
     APPLICANT_TYPES, CONFIG, add_years, max_term_years, min_length)
+from ckanext.lyg_opendata import validation
 from ckanext.lyg_opendata.validation import iso_date, one_of
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
@@ -89,13 +90,8 @@ date_validator = iso_date
 
 
 def min_length_validator(field: str):
-    def validator(value: Any, context) -> str:
-        text = str(value).strip()
-        n = min_length(field)
-        if len(text) < n:
-            raise tk.Invalid(_("Please write at least %d characters") % n)
-        return text
-    return validator
+    """At least the configured number of characters of ``field``."""
+    return validation.min_length(min_length(field))
 
 
 def true_validator(message: str):
