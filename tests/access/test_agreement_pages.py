@@ -16,7 +16,26 @@ from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
     approve, cond_dataset, grantee, signed)
 from tests.conftest import ROLES
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+pytestmark = pytest.mark.usefixtures("with_plugins")
+# the tests between the read-only ones make their own world (they sign)
+PER_TEST = pytest.mark.usefixtures("clean_db")
+
+
+@pytest.fixture(scope="module")
+def read_world(shared_db):
+    """For the tests that only read pages: what ``approve``, ``people`` and ``grantee``
+    build per test, in their order, and one approved agreement (the one those tests
+    approve first): (agreement id, people, grantee)."""
+    from tests.access.test_agreement_setup import approver, make_cond_dataset, make_grantee
+    from tests.conftest import (
+        dataset_creator, make_agency, make_people, make_reviewer, make_sysadmin, publisher)
+    sysadmin = make_sysadmin()
+    agency = make_agency(sysadmin)
+    create, publish = dataset_creator(sysadmin, agency), publisher(sysadmin, make_reviewer())
+    cond_dataset = make_cond_dataset(lambda **kwargs: publish(create(**kwargs)))
+    people = make_people(agency)
+    grantee = make_grantee()
+    return approver(cond_dataset, people, grantee)(), people, grantee
 READERS = {"grantee", "agency_editor", "agency_admin", "supervisor", "sysadmin"}
 
 
@@ -29,8 +48,8 @@ def soup(res):
 
 
 @pytest.mark.parametrize("role", ROLES + ["grantee"])
-def test_who_reads_the_agreement_and_who_sees_the_sign_form(app, approve, people, grantee, role):
-    agreement_id = approve()
+def test_who_reads_the_agreement_and_who_sees_the_sign_form(app, read_world, role):
+    agreement_id, people, grantee = read_world
     user = grantee if role == "grantee" else people[role]
     for path in ("", "/print", "/download.txt", "/download.pdf"):
         res = app.get(f"/opendata/agreement/{agreement_id}{path}", headers=headers(user))
@@ -46,6 +65,22 @@ def test_who_reads_the_agreement_and_who_sees_the_sign_form(app, approve, people
         assert page.select_one(".lyg-agreement-text").get_text() == stored.text
 
 
+
+@pytest.mark.parametrize("role, links", [
+    ("grantee", {"/opendata/my-grants"}), ("registered", set()),
+    ("agency_editor", {"/opendata/grants"}), ("supervisor", {"/opendata/grants"}),
+    ("sysadmin", {"/opendata/grants", "/opendata/agreement-templates"})])
+def test_the_navigation_shows_the_pages_to_those_who_use_them(app, read_world, role, links):
+    _agreement_id, people, grantee = read_world
+    user = grantee if role == "grantee" else people[role]
+    # the pages are in the signed-in person's 工作台 menu (header) and page
+    page = soup(app.get("/opendata/workbench", headers=headers(user)))
+    hrefs = {a["href"] for a in page.select("a[href]")}
+    ours = {"/opendata/my-grants", "/opendata/grants", "/opendata/agreement-templates"}
+    assert hrefs & ours == links
+
+
+@PER_TEST
 def test_sign_on_the_page(app, approve, grantee, cond_dataset):
     agreement_id = approve()
     res = app.post(f"/opendata/agreement/{agreement_id}/sign", data={},
@@ -68,6 +103,7 @@ def test_sign_on_the_page(app, approve, grantee, cond_dataset):
              headers=headers(grantee), status=400)
 
 
+@PER_TEST
 def test_a_signed_in_browser_must_send_the_csrf_token(app, approve, grantee):
     agreement_id = approve()
     res = app.post(f"/opendata/agreement/{agreement_id}/sign", data={"accept": "true"},
@@ -76,6 +112,7 @@ def test_a_signed_in_browser_must_send_the_csrf_token(app, approve, grantee):
     assert model.Session.query(Grant).count() == 0
 
 
+@PER_TEST
 def test_others_cannot_sign_on_the_page(app, approve, people):
     agreement_id = approve()
     for role in ("agency_editor", "sysadmin", "registered"):
@@ -85,6 +122,7 @@ def test_others_cannot_sign_on_the_page(app, approve, people):
     assert model.Session.query(Grant).count() == 0
 
 
+@PER_TEST
 def test_downloads_carry_the_text_and_its_hash(app, approve, grantee):
     agreement_id = approve()
     stored = model.Session.get(Agreement, agreement_id)
@@ -97,6 +135,7 @@ def test_downloads_carry_the_text_and_its_hash(app, approve, grantee):
     assert "@media print" in printable.select_one("style").get_text()
 
 
+@PER_TEST
 def test_the_pdf_holds_the_chinese_text(app, approve, grantee):
     agreement_id = approve()
     stored = model.Session.get(Agreement, agreement_id)
@@ -109,18 +148,3 @@ def test_the_pdf_holds_the_chinese_text(app, approve, grantee):
         assert expected in text, expected
     # WenQuanYi Micro Hei (scripts/install.sh installs it) is embedded as a subset
     assert b"+WenQuanYiMicroHei" in res.get_data() and b"/FontFile2" in res.get_data()
-
-
-@pytest.mark.parametrize("role, links", [
-    ("grantee", {"/opendata/my-grants"}), ("registered", set()),
-    ("agency_editor", {"/opendata/grants"}), ("supervisor", {"/opendata/grants"}),
-    ("sysadmin", {"/opendata/grants", "/opendata/agreement-templates"})])
-def test_the_navigation_shows_the_pages_to_those_who_use_them(app, approve, people, grantee,
-                                                              role, links):
-    approve()
-    user = grantee if role == "grantee" else people[role]
-    # the pages are in the signed-in person's 工作台 menu (header) and page
-    page = soup(app.get("/opendata/workbench", headers=headers(user)))
-    hrefs = {a["href"] for a in page.select("a[href]")}
-    ours = {"/opendata/my-grants", "/opendata/grants", "/opendata/agreement-templates"}
-    assert hrefs & ours == links
