@@ -36,6 +36,7 @@ MATRIX = [
     ("lyg_opendata_disclosure_notice_download", "answered", INSIDERS | {"applicant"}),
     ("lyg_opendata_disclosure_file_download", "answered", INSIDERS | {"applicant"}),
     ("lyg_opendata_disclosure_letter_download", "received", INSIDERS),
+    ("lyg_opendata_disclosure_letter_notice_download", "received", HANDLING),
     # the agency's own table (the city's: supervisors only, test_report.py)
     ("lyg_opendata_disclosure_yearly_report", None, INSIDERS),
     ("lyg_opendata_disclosure_report_figures_update", None, HANDLING),

@@ -7,6 +7,7 @@ import io
 import pytest
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 
@@ -120,3 +121,31 @@ def test_letter_registration_page(app, people, agency):
     assert row.channel == "letter" and row.user_id is None and row.letter_path
     got = app.get(f"/opendata/disclosure/{row.id}/letter", headers=auth(people["supervisor"]))
     assert got.status_code == 200 and got.data == b"%PDF-1.4 scan"
+
+
+def test_printable_letter_notices_for_an_applicant_who_wrote_by_letter(app, people, agency):
+    """补正 and 延期 notices as PDFs to post, for the handling agency only; online
+    applicants get none (they read the notices in the portal)."""
+    register = tk.get_action("lyg_opendata_disclosure_register")
+    made = register({"user": people["agency_editor"]["name"]}, {
+        **{k: v for k, v in individual(organization=agency["id"]).items() if k != "accept_privacy"},
+        "channel": "letter", "delivery": "post"})
+    url = f"/opendata/disclosure/{made['id']}"
+    assert app.get(url + "/letter-notice/request_correction.pdf",
+                   headers=auth(people["agency_editor"])).status_code == 404  # not asked yet
+    tk.get_action("lyg_opendata_disclosure_request_correction")(
+        {"user": people["agency_editor"]["name"]}, {"id": made["id"], "text": "请写明文件的名称或文号。"})
+    page = app.get(url, headers=auth(people["agency_editor"])).body
+    assert 'data-kind="request_correction"' in page and 'data-kind="extend"' not in page
+    pdf = app.get(url + "/letter-notice/request_correction.pdf", headers=auth(people["agency_editor"]))
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert b"+WenQuanYiMicroHei" in pdf.data and b"/FontFile2" in pdf.data
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).replace(" ", "")
+    assert "政府信息公开申请补正告知书" in text and "请写明文件的名称或文号" in text
+    assert "连云港市海州区朝阳东路1号" in text and "王小明" in text  # the address block
+    for role in ("anonymous", "registered", "other_agency_editor", "supervisor"):
+        assert app.get(url + "/letter-notice/request_correction.pdf",
+                       headers=auth(people[role])).status_code == 403, role
+    assert app.get(url + "/letter-notice/answer.pdf",
+                   headers=auth(people["agency_editor"])).status_code == 404

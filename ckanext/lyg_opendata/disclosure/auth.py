@@ -34,6 +34,7 @@ __all__ = [
     "lyg_opendata_disclosure_notice_download",
     "lyg_opendata_disclosure_file_download",
     "lyg_opendata_disclosure_letter_download",
+    "lyg_opendata_disclosure_letter_notice_download",
 ]
 
 OK, _deny = authz.OK, authz.deny
@@ -180,3 +181,11 @@ def lyg_opendata_disclosure_report_figures_update(context, data_dict):
     if org is not None and roles.is_agency_editor(user, org.id):
         return OK
     return _deny(_("Only the agency's staff enter the figures of its yearly report"))
+
+
+def lyg_opendata_disclosure_letter_notice_download(context, data_dict):
+    """The written notices to post to an applicant who wrote by letter: the handling agency."""
+    req = _req(data_dict)
+    if req is not None and access.is_handling_staff(_user(context), req):
+        return OK
+    return _deny(_("Only the agency handling the application prints its notices"))

@@ -48,7 +48,48 @@ def notice_lines(req: dict[str, Any], agency: dict[str, Any]) -> list[str]:
     return lines
 
 
+# the written notices an applicant who wrote by letter gets by post (title, what it says)
+LETTER_KINDS = ("request_correction", "extend", "transfer")
+LETTER_TITLES = {"request_correction": "政府信息公开申请补正告知书",
+                 "extend": "政府信息公开申请延期答复告知书",
+                 "transfer": "政府信息公开申请转送告知书"}
+
+
+def letter_lines(req: dict[str, Any], agency: dict[str, Any], kind: str,
+                 event: dict[str, Any]) -> list[str]:
+    """A written notice of ``kind`` for an applicant who wrote by letter: the address block
+    for the envelope first, then the notice as ``notice_lines`` lays it out."""
+    name = req.get("applicant_name") or ""
+    day = (event.get("created") or "")[:10]
+    body = {
+        "request_correction": [
+            "您提出的政府信息公开申请内容不明确，请您自收到本告知书之日起15个工作日内对申请内容作出"
+            "更改、补充（补正）：", req.get("correction_request") or "",
+            "答复期限自本机关收到补正后的申请之日起重新计算。逾期无正当理由不补正的，视为放弃申请。"],
+        "extend": [
+            f"因{req.get('extension_reason') or ''}，经本机关政府信息公开工作机构负责人同意，"
+            f"答复期限延长{req.get('extension_days') or 0}个工作日，"
+            f"本机关将于{req.get('deadline') or ''}前作出答复。"],
+        "transfer": [
+            f"您的申请已转送{req.get('organization_title') or ''}办理"
+            f"（{event.get('text') or ''}），由其自收到之日起15个工作日内作出答复。"],
+    }[kind]
+    return [LETTER_TITLES[kind],
+            f"{agency.get('title') or ''}〔{req['number']}〕",
+            f"寄：{req.get('address') or ''}　{name}（收）",
+            f"{name}：",
+            f"本机关于{req['received_on']}收到您以{req.get('channel_label') or ''}方式提出的政府信息公开申请"
+            f"（申请编号 {req['number']}），申请获取：{req['description']}",
+            *body,
+            f"{agency.get('title') or ''}",
+            day]
+
+
 def render(req: dict[str, Any], agency: dict[str, Any]) -> bytes:
+    return render_lines(notice_lines(req, agency), req, agency)
+
+
+def render_lines(lines: list[str], req: dict[str, Any], agency: dict[str, Any]) -> bytes:
     font = font_name()
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=19, wordWrap="CJK",
                           firstLineIndent=22)
@@ -57,7 +98,6 @@ def render(req: dict[str, Any], agency: dict[str, Any]) -> bytes:
                            firstLineIndent=0, spaceAfter=4)
     ref = ParagraphStyle("ref", parent=plain, alignment=TA_CENTER, spaceAfter=10)
     right = ParagraphStyle("right", parent=plain, alignment=2)
-    lines = notice_lines(req, agency)
     story: list = [_para(lines[0], title), _para(lines[1], ref)]
     rest = lines[2:]
     closing = rest[-2:]

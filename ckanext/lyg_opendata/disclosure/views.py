@@ -145,6 +145,10 @@ def read(id: str):
     perms["notice"] = req["status"] == "answered" and _can("notice_download", data_dict)
     perms["file"] = req["has_answer_file"] and _can("file_download", data_dict)
     perms["letter"] = req["has_letter"] and _can("letter_download", data_dict)
+    done = {e["action"] for e in req.get("events", [])}
+    perms["letter_notices"] = [{"kind": k, "label": codes.label("event", k)}
+                               for k in pdf.LETTER_KINDS if k in done] if (
+        req["channel"] != "online" and _can("letter_notice_download", data_dict)) else []
     extra: dict[str, Any] = {}
     if perms["transfer"]:
         extra["agencies"] = [a for a in _agencies() if a["value"] != req["organization_name"]]
@@ -251,6 +255,28 @@ def notice(id: str):
     response = make_response(body)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{req["number"]}.pdf"'
+    return _private(response)
+
+
+def letter_notice(id: str, kind: str):
+    """A written notice (补正, 延期, 转送) to post to an applicant who wrote by letter; the
+    answer's is the 答复告知书 (``notice``)."""
+    try:
+        tk.check_access("lyg_opendata_disclosure_letter_notice_download", _context(), {"id": id})
+        req = tk.get_action("lyg_opendata_disclosure_show")(_context(), {"id": id})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Application for disclosure not found"))
+    events = [e for e in req["events"] if e["action"] == kind]
+    if kind not in pdf.LETTER_KINDS or not events:
+        return tk.abort(404, _("There is no such notice for this application"))
+    org = model.Session.get(model.Group, req["organization_id"]) if req["organization_id"] else None
+    agency = {"title": org.title if org else ""}
+    body = pdf.render_lines(pdf.letter_lines(req, agency, kind, events[-1]), req, agency)
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{req["number"]}-{kind}.pdf"'
     return _private(response)
 
 
@@ -384,6 +410,7 @@ _bp.add_url_rule("/opendata/disclosure/complaint/<cid>/<action>", view_func=comp
                  methods=["POST"])
 _bp.add_url_rule("/opendata/disclosure/<id>", view_func=read)
 _bp.add_url_rule("/opendata/disclosure/<id>/notice.pdf", view_func=notice)
+_bp.add_url_rule("/opendata/disclosure/<id>/letter-notice/<kind>.pdf", view_func=letter_notice)
 _bp.add_url_rule("/opendata/disclosure/<id>/file", view_func=answer_file)
 _bp.add_url_rule("/opendata/disclosure/<id>/letter", view_func=letter)
 _bp.add_url_rule("/opendata/disclosure/<id>/<action>", view_func=act, methods=["POST"])
