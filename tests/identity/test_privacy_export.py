@@ -56,7 +56,8 @@ def test_the_export_holds_the_persons_records_and_no_secret(world, app):
     assert "脚本" in [t["name"] for t in data["api_tokens"]] and len(data["api_tokens"]) == 2
     assert [e["kind"] for e in data["security_log"]] == ["token_created", "token_created"]
     for key in ("applications", "grants", "agreements_signed", "objections", "reports",
-                "data_requests", "ratings", "suggestions", "disclosure_applications"):
+                "data_requests", "ratings", "suggestions", "disclosure_applications",
+                "disclosure_complaints"):
         assert data[key] == []
     text = json.dumps(data, ensure_ascii=False)
     stored = model.User.get(applicant["id"]).password

@@ -55,7 +55,7 @@ RETENTION: list[tuple[str, str, str]] = [
     (N_("Access log of conditional data"),
      N_("Kept unchanged (tamper-evident, Art 21); shown under the pseudonym"),
      N_("The access log's retention period, then purged")),
-    (N_("Disclosure applications (政府信息公开)"),
+    (N_("Disclosure applications (政府信息公开) and complaints about them"),
      N_("Kept with the applicant pseudonymised: an individual's name, ID number, contact "
         "person, phone, email and address erased"),
      N_("As the government information disclosure archive rules require")),
@@ -173,7 +173,8 @@ def _remove_letter(link: Any) -> None:
 def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
     """Erase and pseudonymise (see the module's doc); flushes, the action commits."""
     from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
-    from ckanext.lyg_opendata.disclosure.model import DisclosureEvent, DisclosureRequest
+    from ckanext.lyg_opendata.disclosure.model import (
+        DisclosureComplaint, DisclosureComplaintEvent, DisclosureEvent, DisclosureRequest)
     from ckanext.lyg_opendata.identity.oidc_model import OidcIdentity
     from ckanext.lyg_opendata.identity.org_model import OrgLink, OrgLinkEvent, RealNameCheck
     from ckanext.lyg_opendata.identity.security.model import (
@@ -245,6 +246,9 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
             _blank(req, ("applicant_name", "id_type", "id_number"))
     count("disclosure_applications", keep(
         discs, ("contact_person", "phone", "email", "address"), DisclosureEvent, "request_id"))
+    count("disclosure_complaints", keep(
+        S.query(DisclosureComplaint).filter(DisclosureComplaint.user_id == uid).all(), (),
+        DisclosureComplaintEvent, "complaint_id"))
     count("objections", keep(objections,
                              ("contact", "raised_ip"), ObjectionEvent, "objection_id"))
     count("reports", keep(reports,

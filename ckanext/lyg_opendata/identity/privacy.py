@@ -26,7 +26,7 @@ __all__ = ["lyg_opendata_privacy_export", "lyg_opendata_account_erase"]
 
 def _sources() -> list[tuple[str, Any, str]]:
     from ckanext.lyg_opendata.access.model import Agreement, Application, Grant
-    from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+    from ckanext.lyg_opendata.disclosure.model import DisclosureComplaint, DisclosureRequest
     from ckanext.lyg_opendata.identity.security.model import SecurityEvent
     from ckanext.lyg_opendata.notify import Notice
     from ckanext.lyg_opendata.objections.model import Objection, Report
@@ -39,6 +39,7 @@ def _sources() -> list[tuple[str, Any, str]]:
             ("data_requests_supported", DataRequestSupport, "user_id"),
             ("ratings", Rating, "user_id"), ("suggestions", Suggestion, "submitted_by"),
             ("disclosure_applications", DisclosureRequest, "user_id"),
+            ("disclosure_complaints", DisclosureComplaint, "user_id"),
             ("notices", Notice, "user_id"), ("security_log", SecurityEvent, "user_id")]
 
 

@@ -34,6 +34,7 @@ SECTIONS = [
     ("ratings", N_("Ratings")),
     ("suggestions", N_("Suggestions")),
     ("disclosure_applications", N_("Disclosure applications")),
+    ("disclosure_complaints", N_("Complaints about disclosure applications")),
     ("notices", N_("Notices")),
     ("security_log", N_("Security log")),
 ]
