@@ -11,7 +11,9 @@ from ckanext.lyg_opendata.audit import log, reading
 
 from tests.audit.conftest import write
 
-pytestmark = pytest.mark.usefixtures("audit_db")
+pytestmark = pytest.mark.usefixtures("with_plugins")
+# the tests after the read-only ones make their own world
+PER_TEST = pytest.mark.usefixtures("audit_db")
 
 URL = "/opendata/access-log"
 CSV = "/opendata/access-log/export.csv"
@@ -24,6 +26,27 @@ def headers(user):
 
 @pytest.fixture
 def records(cond):
+    return make_records(cond)
+
+
+@pytest.fixture(scope="module")
+def read_world(shared_db):
+    """What ``audit_db``, ``records`` and ``people`` build per test, in their order, built
+    once for the tests that only read the log's page: (records, people)."""
+    from tests.audit.conftest import SECRET, empty_log_tables
+    from tests.conftest import dataset_creator, make_agency, make_people, make_sysadmin
+    empty_log_tables()
+    sysadmin = make_sysadmin()
+    agency = make_agency(sysadmin)
+    cond = dataset_creator(sysadmin, agency)(
+        name="cond-audit", title="停车场收费明细", open_type="conditional",
+        open_conditions="仅向科研机构开放",
+        resources=[{"url": SECRET, "format": "CSV", "name": "明细"}])
+    records = make_records(cond)
+    return records, make_people(agency)
+
+
+def make_records(cond):
     user = factories.User(name="zhangsanfeng", fullname="张三丰")
     write(user["name"], cond, days_ago=1, ip="10.20.30.40", user_agent=UA, grant_id="g-1")
     write(user["name"], cond, days_ago=0, channel="api", ip="10.20.30.41", user_agent=UA)
@@ -39,7 +62,8 @@ def read_csv(response):
 @pytest.mark.parametrize("role,status", [
     ("anonymous", 403), ("registered", 403), ("other_agency_editor", 200),
     ("agency_editor", 200), ("agency_admin", 200), ("supervisor", 200), ("sysadmin", 200)])
-def test_page_by_role(app, records, people, role, status):
+def test_page_by_role(app, read_world, role, status):
+    _records, people = read_world
     resp = app.get(URL, headers=headers(people[role]), status=status)
     if status != 200:
         return
@@ -56,7 +80,8 @@ def test_page_by_role(app, records, people, role, status):
     assert ("lyg-access-log-unmasked" in body) == (role in ("supervisor", "sysadmin"))
 
 
-def test_page_filters_and_field_errors(app, records, people):
+def test_page_filters_and_field_errors(app, read_world):
+    _records, people = read_world
     user = people["agency_editor"]
     today = log.today_beijing().isoformat()
     resp = app.get(URL, query_string={"date_from": today}, headers=headers(user))
@@ -65,12 +90,14 @@ def test_page_filters_and_field_errors(app, records, people):
     assert "lyg-error-date_from" in resp.body
 
 
-def test_nav_link_for_agency_staff_and_supervisors_only(app, records, people):
+def test_nav_link_for_agency_staff_and_supervisors_only(app, read_world):
+    _records, people = read_world
     for role in ("agency_editor", "supervisor"):
         assert URL in app.get("/dataset/", headers=headers(people[role])).body
     assert URL not in app.get("/dataset/", headers=headers(people["registered"])).body
 
 
+@PER_TEST
 def test_csv_is_masked_by_default(app, records, people):
     resp = app.get(CSV, query_string={"package": "cond-audit"},
                    headers=headers(people["agency_editor"]))
@@ -86,6 +113,7 @@ def test_csv_is_masked_by_default(app, records, people):
     assert reading.disclosures() == []
 
 
+@PER_TEST
 def test_csv_unmasked_for_a_supervisor_with_a_reason_and_recorded(app, records, people):
     sup = people["supervisor"]
     form = {"unmasked": "true", "package": "cond-audit"}
@@ -102,6 +130,7 @@ def test_csv_unmasked_for_a_supervisor_with_a_reason_and_recorded(app, records, 
     assert noted["reason"] == "追查泄露线索" and noted["filters"] == {"package": "cond-audit"}
 
 
+@PER_TEST
 def test_csv_for_others(app, records, people):
     app.get(CSV, headers=headers(people["registered"]), status=403)
     app.get(CSV, headers={}, status=403)
@@ -109,6 +138,7 @@ def test_csv_for_others(app, records, people):
     assert len(rows) == 1  # the header only: no record of another agency
 
 
+@PER_TEST
 @pytest.mark.parametrize("role,shown", [
     ("anonymous", False), ("registered", False), ("other_agency_editor", False),
     ("agency_editor", True), ("supervisor", True), ("sysadmin", True)])
