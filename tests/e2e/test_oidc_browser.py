@@ -30,3 +30,53 @@ def test_sign_in_through_the_provider(live_server, page):
     page.goto(base + "/user/identity")
     assert page.locator("#lyg-identity-real-name").count() == 1
     assert CITIZEN["name"] in page.content()
+
+
+def test_a_clerk_signing_in_through_the_provider_is_asked_for_the_code(live_server, page, agency,
+                                                                       monkeypatch):
+    """The provider's sign-in of an agency editor stops at the second factor (set-up, then the
+    code at the next sign-in): nobody is signed in by the provider alone."""
+    import re
+    import time
+
+    import pyotp
+    import ckan.plugins.toolkit as tk
+
+    base = live_server
+
+    def provider_sign_in():
+        page.context.clear_cookies()
+        page.goto(base + "/user/login")
+        page.locator("#lyg-oidc-login").click()
+        page.wait_for_url(ISSUER + "/interaction/**")
+        page.fill("#login", CITIZEN["login"])
+        page.fill("#password", CITIZEN["password"])
+        page.click("#submit")
+        page.wait_for_url(base + "/**")
+
+    provider_sign_in()  # the account is made; then it becomes an agency editor
+    [ident] = model.Session.query(OidcIdentity).all()
+    user = model.User.get(ident.user_id)
+    tk.get_action("organization_member_create")({"ignore_auth": True}, {
+        "id": agency["id"], "username": user.name, "role": "editor"})
+    monkeypatch.setitem(tk.config, "ckanext.lyg_opendata.identity.totp.required_for", ["agency"])
+
+    provider_sign_in()
+    assert page.url.endswith("/user/second-factor")
+    secret = re.search(r'class="lyg-2fa-secret">([A-Z2-7]+)<', page.content()).group(1)
+    page.goto(base + "/dashboard/datasets")
+    assert "/user/login" in page.url  # not signed in
+    page.goto(base + "/user/second-factor")
+    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.locator("input[name=code]").press("Enter")
+    page.wait_for_selector(".lyg-2fa-code")
+    page.locator("button.lyg-2fa-continue").click()
+    page.wait_for_url(lambda url: "second-factor" not in url)
+
+    provider_sign_in()
+    assert page.url.endswith("/user/login/second-factor")
+    page.fill("input[name=code]", pyotp.TOTP(secret).at(int(time.time()) + 30))
+    page.locator("input[name=code]").press("Enter")
+    page.wait_for_url(lambda url: "second-factor" not in url)
+    page.goto(base + "/user/identity")
+    assert page.locator("#lyg-identity-real-name").count() == 1
