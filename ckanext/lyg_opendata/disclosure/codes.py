@@ -83,6 +83,7 @@ EVENTS = [
     Term("answer", "答复", "Answered"),
     Term("withdraw", "撤回申请", "Withdrawn by the applicant"),
     Term("remind", "催办提醒", "Reminder sent"),
+    Term("erase_personal_data", "保存期满，申请人个人信息已去标识化", "Personal data erased after the retention period"),
 ]
 
 ROLES = [
