@@ -19,6 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, vocab
+from ckanext.lyg_opendata.validation import validate
 
 _ = tk._
 
@@ -222,6 +223,17 @@ def notify_overdue(org_id: Optional[str] = None) -> list[dict[str, Any]]:
 
 # --- the action ----------------------------------------------------------------------------
 
+def agency(name_or_id: Optional[str]) -> Optional[model.Group]:
+    """The active data-opening body (organization) named, None when none is named;
+    ``ObjectNotFound`` for a name that is not one."""
+    if not name_or_id:
+        return None
+    org = model.Group.get(name_or_id)
+    if org is None or not org.is_organization or org.state != "active":
+        raise tk.ObjectNotFound(_("Data-opening body not found"))
+    return org
+
+
 @tk.side_effect_free
 def lyg_opendata_overdue_list(context, data_dict):
     """Published entries whose update is overdue now (Art 15, 39), grouped by agency.
@@ -235,15 +247,9 @@ def lyg_opendata_overdue_list(context, data_dict):
         ``days_overdue``), and ``checked_at`` (UTC)
     """
     v = tk.get_validator
-    data, errors = tk.navl_validate(dict(data_dict or {}), {
-        "organization": [v("ignore_missing"), v("unicode_safe")]})
-    if errors:
-        raise tk.ValidationError(errors)
-    org = None
-    if data.get("organization"):
-        org = model.Group.get(data["organization"])
-        if org is None or not org.is_organization or org.state != "active":
-            raise tk.ObjectNotFound(_("Data-opening body not found"))
+    data = validate(data_dict, {"organization": [v("ignore_missing"), v("unicode_safe")]})
+    org = agency(data.get("organization"))
+    if org is not None:
         data["organization"] = org.id
     tk.check_access("lyg_opendata_overdue_list", context, data)
     groups = overdue_by_organization(org.id if org else None)

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata import roles, vocab
+from ckanext.lyg_opendata import roles, validation, vocab
 from ckanext.lyg_opendata.spreadsheet import safe_cell, safe_row, xlsx_text_cell
 from ckanext.lyg_opendata.catalog import freshness
 
@@ -100,15 +100,8 @@ def schema() -> dict:
 def validate(data_dict: dict[str, Any]) -> tuple[dict[str, Any], Optional[model.Group]]:
     """The cleaned parameters and the agency they name; raises ValidationError or
     ObjectNotFound."""
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema())
-    if errors:
-        raise tk.ValidationError(errors)
-    org = None
-    if data.get("organization"):
-        org = model.Group.get(data["organization"])
-        if org is None or not org.is_organization or org.state != "active":
-            raise tk.ObjectNotFound(_("Data-opening body not found"))
-    return data, org
+    data = validation.validate(data_dict, schema())
+    return data, freshness.agency(data.get("organization"))
 
 
 # --- rows --------------------------------------------------------------------------------
