@@ -5,7 +5,8 @@ import pytest
 import ckan.model as model
 
 from ckanext.lyg_opendata.cli import lyg_opendata
-from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+from ckanext.lyg_opendata.disclosure.model import (
+    DisclosureComplaint, DisclosureReportFigures, DisclosureRequest)
 from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -19,7 +20,11 @@ def load(cli, pw_file):
 
 def test_demo_disclosure_applications(cli, tmp_path):
     output = load(cli, tmp_path / "pw")
-    assert "disclosure +5" in output
+    assert "disclosure +6" in output  # five applications and a complaint
+    complaint = model.Session.query(DisclosureComplaint).one()
+    assert complaint.status == "filed" and complaint.ground == "wrong_answer"
+    figures = model.Session.query(DisclosureReportFigures).one()
+    assert figures.figures["decisions.licensing"] == 1260
     rows = model.Session.query(DisclosureRequest).order_by(DisclosureRequest.number).all()
     assert sorted(r.status for r in rows) == ["answered", "answered", "answered",
                                                "correction_requested", "received"]
@@ -38,4 +43,6 @@ def test_demo_disclosure_applications(cli, tmp_path):
     again = load(cli, tmp_path / "pw")
     assert "disclosure +0" in again and "govinfo +0" in again
     assert model.Session.query(DisclosureRequest).count() == 5
+    assert model.Session.query(DisclosureComplaint).count() == 1
+    assert model.Session.query(DisclosureReportFigures).count() == 1
     assert model.Session.query(GovInfo).count() == 164

@@ -60,4 +60,41 @@ def ensure(progress: Progress = print) -> int:
         while _advance(req, entry):
             model.Session.refresh(req)
         progress(f"  disclosure application {req.number} ({org.title}): {req.status}")
+    data = load_data()
+    created += _complaint(data.get("complaint"), progress)
+    _figures(data.get("report_figures"), progress)
     return created
+
+
+def _complaint(entry: dict[str, Any] | None, progress: Progress) -> int:
+    """The demo's complaint, filed once by the citizen about the application it names."""
+    from ckanext.lyg_opendata.disclosure.model import DisclosureComplaint, DisclosureRequest
+    who = model.User.get(entry["by"]) if entry else None
+    if who is None:
+        return 0
+    req = model.Session.query(DisclosureRequest).filter(
+        DisclosureRequest.user_id == who.id,
+        DisclosureRequest.description.startswith(entry["description_startswith"])).first()
+    if req is None or model.Session.query(DisclosureComplaint.id).filter(
+            DisclosureComplaint.request_id == req.id).first():
+        return 0
+    tk.get_action("lyg_opendata_disclosure_complaint_create")(
+        {"user": who.name, "model": model},
+        {"request_id": req.id, "ground": entry["ground"], "text": entry["text"]})
+    progress(f"  complaint about {req.number}")
+    return 1
+
+
+def _figures(entry: dict[str, Any] | None, progress: Progress) -> None:
+    """The figures the agency entered for this year's report (kept when entered already)."""
+    from ckanext.lyg_opendata.disclosure.model import DisclosureReportFigures
+    from ckanext.lyg_opendata.workdays import today_beijing
+    who = model.User.get(entry["by"]) if entry else None
+    org = model.Group.get(entry["agency"]) if entry else None
+    year = today_beijing().year
+    if who is None or org is None or model.Session.get(DisclosureReportFigures, (org.id, year)):
+        return
+    tk.get_action("lyg_opendata_disclosure_report_figures_update")(
+        {"user": who.name, "model": model},
+        {"organization": org.id, "year": year, "figures": entry["figures"]})
+    progress(f"  yearly report figures of {org.title} ({year})")
