@@ -20,6 +20,9 @@ _ = tk._
 _OVERDUE = re.compile(r'\+?overdue:"?(true|1)"?')
 
 
+PACKAGES_ONLY = "+entity_type:package"
+
+
 def adjust_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
     """Apply the configured ``mm`` and turn the overdue filter into a range on the due date
     (so "overdue" follows the clock, not the last edit)."""
@@ -28,6 +31,15 @@ def adjust_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
         search_params["mm"] = mm
     if "qf" not in search_params:
         search_params["qf"] = f"{QUERY_FIELDS} {PINYIN_QF}"
+    # datasets only: the index also holds other documents (data requests, participation/
+    # search.py), and a caller's own "+state:" filter takes CKAN's state filter away. A
+    # separate filter query: appended to ``fq`` a required clause would make the caller's
+    # optional clauses optional
+    fq_list = search_params.get("fq_list") or []
+    if isinstance(fq_list, str):
+        fq_list = [fq_list]
+    if PACKAGES_ONLY not in fq_list:
+        search_params["fq_list"] = [*fq_list, PACKAGES_ONLY]
     fq = search_params.get("fq") or ""
     if _OVERDUE.search(fq):
         search_params["fq"] = _OVERDUE.sub("+" + freshness.overdue_fq(), fq)
