@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.disclosure import report
 from ckanext.lyg_opendata.disclosure.model import DisclosureEvent, DisclosureRequest
+from ckanext.lyg_opendata.workdays import today_beijing
 
 from tests.disclosure.conftest import ctx, organization
 
@@ -137,7 +138,7 @@ def test_report_xlsx_has_the_same_figures(app, people, agency, apply):
     from openpyxl import load_workbook
     apply()
     headers = {"Authorization": people["agency_editor"]["token"]}
-    year = dt.date.today().year
+    year = today_beijing().year  # the year of the receipt day, Beijing's (not the host's)
     res = app.get(f"/opendata/disclosure/report.xlsx?year={year}&organization={agency['name']}",
                   headers=headers)
     assert res.status_code == 200 and res.data.startswith(b"PK")

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.disclosure import workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
-from ckanext.lyg_opendata.workdays import loader
+from ckanext.lyg_opendata.workdays import loader, today_beijing
 
 from tests.disclosure.conftest import ctx, organization
 
@@ -58,7 +58,7 @@ def test_deadline_on_the_working_day_calendar(apply, received, extension, due):
 
 def test_receipt_number_received_today_and_due_in_15_working_days(apply):
     first, second = apply(), apply()
-    year = dt.date.today().year
+    year = today_beijing().year  # the year of the receipt day, Beijing's (not the host's)
     assert first["number"].startswith("YSQ-") and first["number"] != second["number"]
     assert first["status"] == "received" and first["channel"] == "online"
     assert first["deadline_days"] == 15 and first["extension_days"] == 0
