@@ -152,6 +152,20 @@ def test_link_checker_answers_times_out_and_waits_per_host(loopback):
     assert ordered[-1] - ordered[0] >= 0.85, ordered
 
 
+@pytest.mark.usefixtures("ckan_config")
+@pytest.mark.ckan_config("ckanext.lyg_opendata.harvest.allow_private_targets", False)
+def test_the_link_checker_never_requests_a_private_address(loopback):
+    # a resource address on the portal's own network (here loopback, also by name) is not
+    # probed: the harvester's guarded connection refuses it before a request is sent
+    port = loopback.rsplit(":", 1)[1]
+    got = linkcheck.check_all([("a", loopback + "/ok"), ("b", f"http://localhost:{port}/ok")],
+                              timeout=0.5, per_host_interval=0)
+    for answer in got.values():
+        assert (answer["ok"], answer["status"]) == (False, None)
+        assert answer["error"] == "refused: not a public address"
+    assert _Handler.hits == []
+
+
 def test_the_host_limiter_waits_only_for_the_same_host():
     now = [0.0]
     slept = []

@@ -2,7 +2,11 @@
 answer? HEAD first (GET, streamed and not read, when a server refuses HEAD), a timeout per
 request, at most one request per host every ``per_host_interval`` seconds (a host's pages
 are checked one after the other, never in a burst), redirects followed. Uploaded files are
-served by the portal and not checked. The latest answer of each resource is stored in
+served by the portal and not checked. The harvester's guarded connections are used
+(``dcat/fetch.py``): an address on a loopback, private or reserved network — or a name
+resolving to one, checked on the connected socket — is not requested unless
+``ckanext.lyg_opendata.harvest.allow_private_targets`` is on, so a resource address cannot
+make the checker probe the portal's own network. The latest answer of each resource is stored in
 ``lyg_opendata_link_check``; the quality score reads it.
 
 Run by ``ckan lyg-opendata quality check-links`` (cron), never in a web request.
@@ -19,6 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
+
+from ckanext.lyg_opendata.dcat.fetch import FetchError, guarded_session
 
 USER_AGENT = "lyg-opendata-linkcheck/1.0"
 
@@ -47,7 +53,7 @@ def check(url: str, timeout: float, session: Optional[requests.Session] = None) 
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return {"ok": False, "status": None, "error": "not an http(s) address"}
-    http = session or requests
+    http = session or guarded_session()
     headers = {"User-Agent": USER_AGENT}
     try:
         resp = http.head(url, timeout=timeout, allow_redirects=True, headers=headers)
@@ -56,6 +62,8 @@ def check(url: str, timeout: float, session: Optional[requests.Session] = None) 
                             stream=True)
             resp.close()
         return {"ok": resp.status_code < 400, "status": resp.status_code, "error": None}
+    except FetchError:
+        return {"ok": False, "status": None, "error": "refused: not a public address"}
     except requests.Timeout:
         return {"ok": False, "status": None, "error": "timeout"}
     except requests.RequestException as e:
@@ -69,7 +77,7 @@ def check_all(targets: Iterable[tuple[str, str]], timeout: float = 10.0,
     """``{resource id: answer}`` for ``(resource id, url)`` pairs."""
     limiter = limiter or HostLimiter(per_host_interval)
     out: dict[str, dict[str, Any]] = {}
-    with requests.Session() as session:
+    with guarded_session() as session:
         for i, (resource_id, url) in enumerate(targets, 1):
             host = (urlsplit(url or "").hostname or "").lower()
             if host:
