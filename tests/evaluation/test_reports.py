@@ -262,6 +262,8 @@ def test_pages_pdf_and_xlsx(app, people, generate):
     page = app.get(base)
     soup = BeautifulSoup(page.body, "html.parser")
     assert soup.select_one("form.lyg-report-edit") is None
+    # the state, not "published on" (the msgid "Published" reads 发布于 elsewhere)
+    assert soup.select_one(".lyg-report-status").get_text(strip=True) == "已发布"
     assert "&lt;b&gt;加粗&lt;/b&gt;" in page.body
     assert soup.select_one(".lyg-report-ranking [data-agency=lyg-jtj-test]") is not None
     listing = BeautifulSoup(app.get("/opendata/evaluation-reports").body, "html.parser")

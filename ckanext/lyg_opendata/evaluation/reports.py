@@ -28,10 +28,15 @@ from ckanext.lyg_opendata.evaluation import schema as base_schema
 from ckanext.lyg_opendata.evaluation.model import EvaluationReport, EvaluationReportEvent
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.validation import validate
+from ckanext.lyg_opendata.vocab import CodeLists, Term
 
 _ = tk._
 
-STATUSES = {"draft": N_("Draft"), "published": N_("Published"), "discarded": N_("Discarded")}
+# bilingual terms: the msgid "Published" is "发布于 <date>" elsewhere, not the state 已发布
+CODES = CodeLists({"status": [Term("draft", "草稿", "Draft"),
+                              Term("published", "已发布", "Published"),
+                              Term("discarded", "已放弃", "Discarded")]})
+STATUSES = CODES.codes("status")
 ACTIONS = {"generate": N_("generated"), "update": N_("edited"), "publish": N_("published"),
            "discard": N_("discarded")}
 
@@ -87,7 +92,7 @@ __all__ = [
 
 
 def status_label(code: Optional[str]) -> str:
-    return _(STATUSES[code]) if code in STATUSES else (code or "")
+    return CODES.label("status", code)
 
 
 def action_label(code: Optional[str]) -> str:
