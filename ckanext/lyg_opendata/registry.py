@@ -144,7 +144,9 @@ BLUEPRINTS: tuple[Source, ...] = (
     "objections.views",
     "participation.views",
     "showcase.views",
-    "disclosure.views",
+    # the disclosure blueprint (disclosure/views.py) with the yearly report's routes added by
+    # report_views.py, which imports it (views.py importing report_views back was a cycle)
+    ("disclosure.report_views", ("disclosure_blueprint",)),
     "disclosure.proactive.views",
     "data.views",
     "evaluation.views",

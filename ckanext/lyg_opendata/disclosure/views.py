@@ -325,5 +325,3 @@ _bp.add_url_rule("/opendata/disclosure/<id>/letter-notice/<kind>.pdf", view_func
 _bp.add_url_rule("/opendata/disclosure/<id>/file", view_func=answer_file)
 _bp.add_url_rule("/opendata/disclosure/<id>/letter", view_func=letter)
 _bp.add_url_rule("/opendata/disclosure/<id>/<action>", view_func=act, methods=["POST"])
-
-from ckanext.lyg_opendata.disclosure import report_views  # noqa: E402,F401 (its routes)
