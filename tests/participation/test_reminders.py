@@ -3,6 +3,7 @@ remind``): one notice per person of the agency, nothing for requests not yet due
 import datetime as dt
 
 import pytest
+from freezegun import freeze_time
 
 import ckan.model as model
 
@@ -40,6 +41,7 @@ def test_remind_the_agency_of_overdue_requests(cli, people, agency, in_state):
 
 
 def test_a_second_run_the_same_day_sends_nothing(cli, people, agency, in_state):
+    """The guard's day is the Beijing day: it turns at 16:00 UTC (time frozen on both sides)."""
     from ckan.cli.cli import ckan
     late = in_state("assigned", title="逾期未答复的需求")
     row = model.Session.get(DataRequest, late["id"])
@@ -55,16 +57,21 @@ def test_a_second_run_the_same_day_sends_nothing(cli, people, agency, in_state):
         out = cli.invoke(ckan, ["lyg-opendata", "data-requests", "remind", *args])
         assert out.exit_code == 0, out.output
         return out.output
-    assert "(dry run, nothing sent)" in run("--dry-run") and count() == 0
-    assert "notice to" in run() and count() == len(staff)
-    second = run()
-    assert "were sent already; nothing sent" in second and count() == len(staff)
-    assert "were sent already" in run("--today", workdays.today_beijing().isoformat())
-    assert "(dry run, nothing sent)" in run("--dry-run")   # a dry run still lists
-    assert "notice to" in run("--force") and count() == 2 * len(staff)
-    tomorrow = (workdays.today_beijing() + dt.timedelta(days=1)).isoformat()
-    assert "notice to" in run("--today", tomorrow) and count() == 3 * len(staff)
-    assert "were sent already" in run("--today", tomorrow)
+    with freeze_time("2026-11-25 15:59:59"):   # 23:59:59 on the 25th in Beijing
+        assert workdays.today_beijing() == dt.date(2026, 11, 25)
+        assert "(dry run, nothing sent)" in run("--dry-run") and count() == 0
+        assert "notice to" in run() and count() == len(staff)
+        second = run()
+        assert "reminders of 2026-11-25 were sent already; nothing sent" in second
+        assert count() == len(staff)
+        assert "were sent already" in run("--today", "2026-11-25")
+        assert "(dry run, nothing sent)" in run("--dry-run")   # a dry run still lists
+        assert "notice to" in run("--force") and count() == 2 * len(staff)
+    with freeze_time("2026-11-25 16:00:00"):   # midnight in Beijing: the 26th
+        assert "notice to" in run() and count() == 3 * len(staff)
+        assert "reminders of 2026-11-26 were sent already" in run()
+        assert "were sent already" in run("--today", "2026-11-26")
+    assert "notice to" in run("--today", "2026-11-27") and count() == 4 * len(staff)
 
 
 def test_two_runs_at_once_the_second_sends_nothing(cli):
@@ -95,7 +102,9 @@ def test_every_remind_command_is_once_a_day(cli):
              and cmd.commands["remind"].callback.__module__ == "ckanext.lyg_opendata.clitools"]
     assert len(paths) >= 3, paths
     for path in paths:
-        first = cli.invoke(ckan, ["lyg-opendata", *path])
-        assert first.exit_code == 0 and "sent already" not in first.output, (path, first.output)
-        second = cli.invoke(ckan, ["lyg-opendata", *path])
+        with freeze_time("2026-11-25 04:00:00"):   # noon in Beijing: both runs the same day
+            first = cli.invoke(ckan, ["lyg-opendata", *path])
+            assert first.exit_code == 0 and "sent already" not in first.output, (path,
+                                                                                 first.output)
+            second = cli.invoke(ckan, ["lyg-opendata", *path])
         assert second.exit_code == 0 and "sent already; nothing sent" in second.output, path
