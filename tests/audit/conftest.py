@@ -43,7 +43,11 @@ def at(days_ago: int, hour: int = 10, now=None) -> dt.datetime:
     return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def write(user, package, days_ago=0, hour=10, channel="ui", **kw):
+def write(user, package, days_ago=0, hour=10, channel="ui", today_of=None, **kw):
+    """A record ``days_ago`` Beijing days before the day of ``today_of`` (an aware UTC
+    instant; default: now). Records that tests later filter by day share one ``today_of``
+    and the tests compare with its day, not with a later today (the Beijing day turns at
+    16:00 UTC; a module's world is read long after it was written)."""
     res = package["resources"][0]["id"] if package.get("resources") else None
     return log.append(user=user, package_id=package["id"], resource_id=res, channel=channel,
-                      now=at(days_ago, hour), **kw)
+                      now=at(days_ago, hour, today_of), **kw)

@@ -1,6 +1,8 @@
 """Who sees the access log: the agency's editors and admins their own datasets' records,
 supervisors and sysadmins all; personal data unmasked only for supervisors and sysadmins
 who give a reason, and that is recorded."""
+import datetime as dt
+
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -49,10 +51,11 @@ def make_records(cond, sysadmin):
                        open_conditions="仅限统计用途",
                        resources=[{"url": "http://x.example.invalid/o.csv", "name": "o"}]))
     user = factories.User(fullname="张三丰")
-    write(user["name"], cond, days_ago=1)
-    write(user["name"], cond, days_ago=0, channel="api")
-    write(user["name"], other, days_ago=0, channel="datastore")
-    return {"cond": cond, "other": other, "user": user}
+    now = dt.datetime.now(dt.timezone.utc)
+    write(user["name"], cond, days_ago=1, today_of=now)
+    write(user["name"], cond, days_ago=0, channel="api", today_of=now)
+    write(user["name"], other, days_ago=0, channel="datastore", today_of=now)
+    return {"cond": cond, "other": other, "user": user, "day": log.today_beijing(now)}
 
 
 def call(role, people, **data):
@@ -119,7 +122,7 @@ def test_filters_paging_and_field_errors(records, people):
     sup = "supervisor"
     assert call(sup, people, channel="api")["count"] == 1
     assert call(sup, people, user=records["user"]["name"])["count"] == 3
-    today = log.today_beijing().isoformat()
+    today = records["day"].isoformat()   # the Beijing day the records were written on
     assert call(sup, people, date_from=today, date_to=today)["count"] == 2
     page = call(sup, people, limit=2, offset=2)
     assert page["count"] == 3 and len(page["results"]) == 1

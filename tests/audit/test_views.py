@@ -1,6 +1,7 @@
 """The access-log page and its CSV export: by role, filters, personal data masked by
 default, unmasked for supervisors and sysadmins who give a reason (recorded)."""
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -32,7 +33,8 @@ def records(cond):
 @pytest.fixture(scope="module")
 def read_world(shared_db):
     """What ``audit_db``, ``records`` and ``people`` build per test, in their order, built
-    once for the tests that only read the log's page: (records, people)."""
+    once for the tests that only read the log's page: (records, people, the Beijing day of
+    the newest record: the day the tests filter by, not a later today)."""
     from tests.audit.conftest import SECRET, empty_log_tables
     from tests.conftest import dataset_creator, make_agency, make_people, make_sysadmin
     empty_log_tables()
@@ -42,14 +44,17 @@ def read_world(shared_db):
         name="cond-audit", title="停车场收费明细", open_type="conditional",
         open_conditions="仅向科研机构开放",
         resources=[{"url": SECRET, "format": "CSV", "name": "明细"}])
-    records = make_records(cond)
-    return records, make_people(agency)
+    now = dt.datetime.now(dt.timezone.utc)
+    records = make_records(cond, today_of=now)
+    return records, make_people(agency), log.today_beijing(now)
 
 
-def make_records(cond):
+def make_records(cond, today_of=None):
     user = factories.User(name="zhangsanfeng", fullname="张三丰")
-    write(user["name"], cond, days_ago=1, ip="10.20.30.40", user_agent=UA, grant_id="g-1")
-    write(user["name"], cond, days_ago=0, channel="api", ip="10.20.30.41", user_agent=UA)
+    write(user["name"], cond, days_ago=1, ip="10.20.30.40", user_agent=UA, grant_id="g-1",
+          today_of=today_of)
+    write(user["name"], cond, days_ago=0, channel="api", ip="10.20.30.41", user_agent=UA,
+          today_of=today_of)
     return user
 
 
@@ -63,7 +68,7 @@ def read_csv(response):
     ("anonymous", 403), ("registered", 403), ("other_agency_editor", 200),
     ("agency_editor", 200), ("agency_admin", 200), ("supervisor", 200), ("sysadmin", 200)])
 def test_page_by_role(app, read_world, role, status):
-    _records, people = read_world
+    _records, people, _day = read_world
     resp = app.get(URL, headers=headers(people[role]), status=status)
     if status != 200:
         return
@@ -81,9 +86,9 @@ def test_page_by_role(app, read_world, role, status):
 
 
 def test_page_filters_and_field_errors(app, read_world):
-    _records, people = read_world
+    _records, people, day = read_world
     user = people["agency_editor"]
-    today = log.today_beijing().isoformat()
+    today = day.isoformat()
     resp = app.get(URL, query_string={"date_from": today}, headers=headers(user))
     assert resp.body.count("lyg-access-log-row") == 1
     resp = app.get(URL, query_string={"date_from": "not-a-date"}, headers=headers(user), status=400)
@@ -91,7 +96,7 @@ def test_page_filters_and_field_errors(app, read_world):
 
 
 def test_nav_link_for_agency_staff_and_supervisors_only(app, read_world):
-    _records, people = read_world
+    _records, people, _day = read_world
     for role in ("agency_editor", "supervisor"):
         assert URL in app.get("/dataset/", headers=headers(people[role])).body
     assert URL not in app.get("/dataset/", headers=headers(people["registered"])).body
