@@ -79,6 +79,8 @@ def test_withdraw_and_hide_remove_from_the_index(people, two):
     assert found("停车场", people["registered"], status="withdrawn") == ["公共停车场实时空余泊位"]
     assert found("到站", people["supervisor"], status="hidden") == ["公交到站实时数据"]
     assert found("到站", people["other_agency_editor"], status="hidden") == []
+    # the purpose as well, as in the index
+    assert found("导航小程序", people["registered"], status="withdrawn") == ["公共停车场实时空余泊位"]
 
 
 def test_the_requesters_details_are_searchable_once_added(people, agency, two):
@@ -131,6 +133,7 @@ def test_without_solr_the_list_falls_back_to_sql(people, file_request, monkeypat
     assert found("停车场") == ["公共停车场实时空余泊位"]
     file_request(title="公交到站实时数据")  # its indexing fails (logged); the request is filed
     assert found("到站") == ["公交到站实时数据"]
+    assert set(found("导航小程序")) == {"公共停车场实时空余泊位", "公交到站实时数据"}  # purposes
     assert found("tingchechang") == []
 
 

@@ -162,9 +162,10 @@ def lyg_opendata_data_request_list(context, data_dict):
 
 
 def _like(q: str):
+    """The plain text match: the fields the index holds (title, details, purpose)."""
     like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return sa.or_(DataRequest.title.ilike(like, escape="\\"),
-                  DataRequest.description.ilike(like, escape="\\"))
+    return sa.or_(*(column.ilike(like, escape="\\") for column in (
+        DataRequest.title, DataRequest.description, DataRequest.purpose)))
 
 
 def _match(query, q: str):
