@@ -211,7 +211,8 @@ def clock(start: Optional[dt.date], days: int, running: bool,
     cal = cal or workdays.Calendar()
     due, provisional = cal.add_workdays(start, days)
     today = today or workdays.today_beijing()
-    left, _unsure = cal.workdays_between(today, due)
+    # only a running clock has days left (counting them walks every day to the deadline)
+    left = cal.workdays_between(today, due)[0] if running else None
     return {"deadline": due.isoformat(), "deadline_provisional": provisional,
-            "days_left": left if running else None,
+            "days_left": left,
             "overdue": bool(running and today > due)}
