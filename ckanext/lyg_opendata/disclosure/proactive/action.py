@@ -20,7 +20,7 @@ from ckanext.lyg_opendata.disclosure import files
 from ckanext.lyg_opendata.disclosure import schema as base
 from ckanext.lyg_opendata.disclosure.proactive import codes, workflow
 from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo
-from ckanext.lyg_opendata.validation import validate
+from ckanext.lyg_opendata.validation import iso_date, validate
 
 _ = tk._
 v = base.v
@@ -41,23 +41,7 @@ FIELDS = ("title", "doc_number", "category", "kind", "written_on", "changed_on",
 # --- schemas -------------------------------------------------------------------------------
 
 def one_of(kind: str):
-    def validator(value, context):
-        if value not in codes.codes(kind):
-            raise tk.Invalid(_("Choose one of: %s") % "、".join(
-                codes.label(kind, c) for c in codes.codes(kind)))
-        return value
-    return validator
-
-
-def date_value(value: Any, context) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise tk.Invalid(_("Enter a date as YYYY-MM-DD"))
+    return codes.one_of(kind, labels=True)
 
 
 def forms_value(value: Any, context) -> list[str]:
@@ -74,7 +58,7 @@ def forms_value(value: Any, context) -> list[str]:
 
 
 def _date(required: bool = False) -> list:
-    return [v("not_empty") if required else v("ignore_empty"), date_value]
+    return [v("not_empty") if required else v("ignore_empty"), iso_date]
 
 
 def entry_schema(update: bool = False) -> dict:

@@ -60,4 +60,5 @@ EVENTS = [
 
 _LISTS = CodeLists({"category": CATEGORIES, "kind": KINDS, "validity": VALIDITY, "form": FORMS,
                     "status": STATUSES, "event": EVENTS})
-terms, codes, label, choices = _LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices
+terms, codes, label, choices, one_of = (_LISTS.terms, _LISTS.codes, _LISTS.label, _LISTS.choices,
+                                        _LISTS.one_of)
