@@ -164,6 +164,12 @@ def supervisor_org() -> Optional[model.Group]:
     return model.Group.get(name) if name else None
 
 
+def is_sysadmin(user) -> bool:
+    """Sysadmins (the platform operator)."""
+    v = viewer(user) if user else None
+    return bool(v and v.sysadmin)
+
+
 def is_supervisor(user) -> bool:
     """Sysadmins, and admins/editors of the supervising organization (市大数据管理局)."""
     v = viewer(user) if user else None

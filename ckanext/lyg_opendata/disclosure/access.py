@@ -18,19 +18,39 @@ def user_obj(user) -> Optional[model.User]:
     return roles._user(user)
 
 
-def is_sysadmin(user) -> bool:
-    u = user_obj(user)
-    return bool(u) and u.sysadmin
+is_sysadmin = roles.is_sysadmin
+
+
+def is_agency_staff(user, org_id: Optional[str]) -> bool:
+    """Editors and admins of the agency (sysadmins as operator)."""
+    return is_sysadmin(user) or roles.is_agency_editor(user, org_id)
+
+
+def is_agency_admin(user, org_id: Optional[str]) -> bool:
+    """The agency's head: its admins (sysadmins too)."""
+    return is_sysadmin(user) or roles.agency_role(user, org_id) == "admin"
+
+
+def may_enter_for(user, org_ref) -> bool:
+    """May enter something for the agency ``org_ref`` (id or name): its editors and admins,
+    sysadmins. Before the input is validated (``org_ref`` not an agency) anybody who edits
+    for some agency passes: the action checks again with the validated agency."""
+    if is_sysadmin(user):
+        return True
+    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
+    if org is not None and org.is_organization:
+        return roles.is_agency_editor(user, org.id)
+    return bool(roles.editable_org_ids(user))
 
 
 def is_handling_staff(user, req: DisclosureRequest) -> bool:
     """Editors and admins of the agency the application is with (sysadmins as operator)."""
-    return is_sysadmin(user) or roles.is_agency_editor(user, req.organization_id)
+    return is_agency_staff(user, req.organization_id)
 
 
 def is_agency_head(user, req: DisclosureRequest) -> bool:
     """The agency's designated head approves an extension: its admins (sysadmins too)."""
-    return is_sysadmin(user) or roles.agency_role(user, req.organization_id) == "admin"
+    return is_agency_admin(user, req.organization_id)
 
 
 def is_applicant(user, req: DisclosureRequest) -> bool:

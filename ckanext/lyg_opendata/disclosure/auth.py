@@ -59,15 +59,7 @@ def lyg_opendata_disclosure_create(context, data_dict):
 
 
 def lyg_opendata_disclosure_register(context, data_dict):
-    user = _user(context)
-    if access.is_sysadmin(user):
-        return OK
-    org_ref = (data_dict or {}).get("organization")
-    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
-    if org is not None and org.is_organization:
-        if roles.is_agency_editor(user, org.id):
-            return OK
-    elif roles.editable_org_ids(user):  # the agency is checked again once validated
+    if access.may_enter_for(_user(context), (data_dict or {}).get("organization")):
         return OK
     return _deny(_("Only the agency's staff can register applications received by letter or fax"))
 
@@ -159,26 +151,23 @@ def lyg_opendata_disclosure_letter_download(context, data_dict):
     return _deny(_("Not authorized to see this application"))
 
 
+def _org_id(data_dict) -> str | None:
+    ref = (data_dict or {}).get("organization")
+    org = model.Group.get(ref) if isinstance(ref, str) and ref else None
+    return org.id if org is not None else None
+
+
 def lyg_opendata_disclosure_yearly_report(context, data_dict):
     """Supervisors: any agency and the city; agency editors and admins: their agency's."""
     user = _user(context)
-    if roles.is_supervisor(user):
-        return OK
-    org_ref = (data_dict or {}).get("organization")
-    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
-    if org is not None and roles.is_agency_editor(user, org.id):
+    if roles.is_supervisor(user) or roles.is_agency_editor(user, _org_id(data_dict)):
         return OK
     return _deny(_("Only supervisors see the city's table; agency staff see their agency's"))
 
 
 def lyg_opendata_disclosure_report_figures_update(context, data_dict):
     """The agency's editors and admins (sysadmins) enter their agency's figures."""
-    user = _user(context)
-    if access.is_sysadmin(user):
-        return OK
-    org_ref = (data_dict or {}).get("organization")
-    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
-    if org is not None and roles.is_agency_editor(user, org.id):
+    if access.is_agency_staff(_user(context), _org_id(data_dict)):
         return OK
     return _deny(_("Only the agency's staff enter the figures of its yearly report"))
 

@@ -8,10 +8,10 @@ Sysadmins may do what the agency may (platform operator).
 """
 from __future__ import annotations
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz, roles
+from ckanext.lyg_opendata.disclosure import access
 from ckanext.lyg_opendata.disclosure.proactive import workflow
 from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo
 
@@ -35,22 +35,14 @@ def _row(data_dict) -> GovInfo | None:
 
 
 def lyg_opendata_govinfo_create(context, data_dict):
-    user = context.get("user")
-    if workflow.is_sysadmin(user):
-        return OK
-    org_ref = (data_dict or {}).get("organization")
-    org = model.Group.get(org_ref) if isinstance(org_ref, str) and org_ref else None
-    if org is not None and org.is_organization:
-        if roles.is_agency_editor(user, org.id):
-            return OK
-    elif roles.editable_org_ids(user):  # the agency is checked again once validated
+    if access.may_enter_for(context.get("user"), (data_dict or {}).get("organization")):
         return OK
     return _deny(_("Only the agency's staff can enter its government information"))
 
 
 def _staff(context, data_dict, msg):
     row = _row(data_dict)
-    if row is not None and workflow.is_agency_staff(context.get("user"), row.organization_id):
+    if row is not None and access.is_agency_staff(context.get("user"), row.organization_id):
         return OK
     return _deny(msg)
 
@@ -66,7 +58,7 @@ def lyg_opendata_govinfo_publish(context, data_dict):
 def lyg_opendata_govinfo_withdraw(context, data_dict):
     row = _row(data_dict)
     user = context.get("user")
-    if row is not None and (workflow.is_agency_head(user, row.organization_id)
+    if row is not None and (access.is_agency_admin(user, row.organization_id)
                             or roles.is_supervisor(user)):
         return OK
     return _deny(_("Only the publishing agency's head (an admin) and supervisors can withdraw this entry"))

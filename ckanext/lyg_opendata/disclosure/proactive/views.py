@@ -42,7 +42,7 @@ def index():
         params = {}
         result = tk.get_action("lyg_opendata_govinfo_search")(forms.context(), {"limit": PAGE_SIZE})
     user = forms.context()["user"]
-    may_enter = bool(roles.editable_org_ids(user)) or workflow.is_sysadmin(user)
+    may_enter = bool(roles.editable_org_ids(user)) or roles.is_sysadmin(user)
     staff = may_enter or roles.is_supervisor(user)
     return tk.render("lyg_opendata/govinfo/index.html", {
         "result": result, "params": params, "page": page, "page_size": PAGE_SIZE,
@@ -55,7 +55,7 @@ def _agencies(user) -> list[dict]:
     own = set(roles.editable_org_ids(user))
     return [{"value": "", "text": _("Choose the agency")}] + [
         {"value": o["name"], "text": o["title"] or o["name"]} for o in orgs
-        if workflow.is_sysadmin(user) or o["id"] in own]
+        if roles.is_sysadmin(user) or o["id"] in own]
 
 
 def _form(data: dict, errors: dict, agencies: list[dict], entry: dict | None = None):

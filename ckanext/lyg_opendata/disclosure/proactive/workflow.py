@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, workdays
 from ckanext.lyg_opendata import workflow as shared
+from ckanext.lyg_opendata.disclosure import access
 from ckanext.lyg_opendata.disclosure.proactive import codes
 from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo, GovInfoEvent
 from ckanext.lyg_opendata.i18n import N_
@@ -44,23 +45,9 @@ EDITABLE = frozenset({"draft", "published"})
 
 # --- who is who ----------------------------------------------------------------------------
 
-def is_sysadmin(user) -> bool:
-    u = roles._user(user)
-    return bool(u) and u.sysadmin
-
-
-def is_agency_staff(user, org_id: Optional[str]) -> bool:
-    """Editors and admins of the publishing agency (sysadmins as operator)."""
-    return is_sysadmin(user) or bool(org_id) and roles.is_agency_editor(user, org_id)
-
-
-def is_agency_head(user, org_id: Optional[str]) -> bool:
-    return is_sysadmin(user) or bool(org_id) and roles.agency_role(user, org_id) == "admin"
-
-
 def may_view(user, row: GovInfo) -> bool:
     """Published entries: everybody; the others: the agency's staff and supervisors."""
-    return (row.status == "published" or is_agency_staff(user, row.organization_id)
+    return (row.status == "published" or access.is_agency_staff(user, row.organization_id)
             or roles.is_supervisor(user))
 
 
@@ -110,7 +97,7 @@ def entry_dict(row: GovInfo, viewer, cal: Optional[workdays.Calendar] = None,
                orgs: Optional[dict] = None) -> dict[str, Any]:
     org = (orgs or {}).get(row.organization_id) if orgs is not None else (
         model.Session.get(model.Group, row.organization_id) if row.organization_id else None)
-    staff = is_agency_staff(viewer, row.organization_id) or roles.is_supervisor(viewer)
+    staff = access.is_agency_staff(viewer, row.organization_id) or roles.is_supervisor(viewer)
     out: dict[str, Any] = {
         "id": row.id, "title": row.title, "doc_number": row.doc_number,
         "organization_id": row.organization_id,
@@ -160,7 +147,7 @@ def text_filter(query, q: str):
 
 def visible(query, user):
     """What ``user`` may list: published entries; the agency's own and supervisors' others."""
-    if is_sysadmin(user) or roles.is_supervisor(user):
+    if roles.is_supervisor(user):
         return query
     own = roles.editable_org_ids(user)
     if own:
