@@ -208,6 +208,9 @@ def test_organisations_have_local_emblems_and_the_measures_words(app, people, ag
         "id": tk.config["ckanext.lyg_opendata.supervisor_org"], "image_url": ""})
     soup = _soup(_get(app, "/organization/"))
     assert "placeholder-organization" not in str(soup)
+    # the cards in portal.css's grid, not placed by CKAN's masonry script (uneven widths)
+    grid = soup.select_one("ul.media-grid")
+    assert grid.select(".lyg-org-emblem") and grid.get("data-module") is None
     emblems = {e["aria-label"]: e.get_text(strip=True) for e in soup.select(".lyg-org-emblem")}
     assert emblems["市发展和改革委员会"] == "发改"
     assert emblems["市大数据管理局"] == "大数据"
