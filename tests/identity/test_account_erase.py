@@ -4,6 +4,8 @@ what is erased and what is kept pseudonymised, the session ended, and a leak tes
 deletion the person's name, full name, email and phone appear on no page or API answer."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import ckan.model as model
@@ -132,6 +134,27 @@ def test_the_readable_export_page_and_the_json(app):
     # the public privacy notice lists the retention
     notice = app.get("/en/privacy").body
     assert 'id="lyg-retention"' in notice and "Security log" in notice
+
+
+def test_the_readable_export_page_shows_labels_and_words_not_keys(app):
+    """Column keys, codes, ids and ISO timestamps stay in the JSON; the page shows words."""
+    person = factories.UserWithToken(fullname=FULLNAME, email=EMAIL)
+    org = factories.Organization(title="市交通运输局")
+    tk.get_action("lyg_opendata_data_request_create")({"user": person["name"]}, {
+        "title": "公交站点客流数据", "description": "希望开放各公交站点的分时段客流统计数据。",
+        "contact": PHONE, "organization": org["name"], "data_format": "api"})
+    h = {"Authorization": person["token"]}
+    page = app.get("/en/user/privacy-data", headers=h).body
+    assert f"<dt>Contact</dt><dd>{PHONE}</dd>" in page
+    assert "<dt>Status</dt><dd>Waiting to be routed</dd>" in page
+    assert "<dt>Suggested organisation</dt><dd>市交通运输局</dd>" in page
+    assert "<dt>contact</dt>" not in page and "<dt>status</dt>" not in page
+    rows = page[page.index('id="lyg-privacy-memberships"'):page.index('id="lyg-retention"')]
+    assert org["id"] not in rows and person["id"] not in rows
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", rows)
+    # the code lists' own Chinese labels in the Chinese page
+    zh = app.get("/user/privacy-data", headers=h).body
+    assert "<dd>待分办</dd>" in zh and "<dd>数据接口（API）</dd>" in zh
 
 
 def test_nothing_of_the_person_is_left_on_any_surface(app, people, published_dataset):

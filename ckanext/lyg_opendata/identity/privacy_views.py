@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import forms
 from ckanext.lyg_opendata.i18n import N_
-from ckanext.lyg_opendata.identity import erasure
+from ckanext.lyg_opendata.identity import erasure, privacy_labels
 
 _ = tk._
 
@@ -61,7 +61,8 @@ def data_page():
     data, refused = _export()
     if refused is not None:
         return refused
-    sections = [(key, _(title), data.get(key) or []) for key, title in SECTIONS]
+    rows = privacy_labels.readable(data, [key for key, _title in SECTIONS])
+    sections = [(key, _(title), rows[key]) for key, title in SECTIONS]
     return tk.render("identity/privacy_data.html", {
         "data": data, "sections": sections, "target": _target(),
         "retention": erasure.retention_list()})
