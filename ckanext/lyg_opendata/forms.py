@@ -48,10 +48,11 @@ def can(auth_name: str, data_dict: Optional[dict] = None) -> bool:
 
 def show(action: str, data_dict: dict, not_found: str) -> dict:
     """The result of a read action; the 404 page (``not_found``, translated) or the 403 page
-    with the refusal otherwise."""
+    with the refusal otherwise. The ids come from the page's address: one the action refuses
+    as input (a NUL character, which the actions' input guard rejects) names nothing, 404."""
     try:
         return tk.get_action(action)(context(), data_dict)
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, not_found)
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
@@ -61,7 +62,7 @@ def dataset(id: str) -> dict:
     """The dataset a tab or form is about; 404/403 pages when it is absent or not visible."""
     try:
         return tk.get_action("package_show")(context(), {"id": id})
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("You cannot see this dataset"))

@@ -287,6 +287,10 @@ def test_pages_pdf_and_xlsx(app, people, generate):
     assert suggestions[0][1] == "'=HYPERLINK(\"http://evil\")"
     assert wb.worksheets[2]["B1"].data_type == "s"
     app.get("/opendata/evaluation-reports/nope", status=404)
+    # an id with a NUL character names no report: the 404 page, not a 500
+    for url in ("/opendata/evaluation-reports/x%00y", "/opendata/evaluation-reports/%00/report.pdf",
+                "/opendata/evaluation-reports/%00/figures.xlsx"):
+        app.get(url, headers=_env(people["supervisor"]), status=404)
     # field errors on the page, beside the field
     draft2 = generate()
     resp = app.post(f"/opendata/evaluation-reports/{draft2['id']}",
