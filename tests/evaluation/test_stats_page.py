@@ -152,6 +152,11 @@ def test_each_figure_equals_the_tables(app, world):
     # objections: received by month raised, answered by month answered
     rows = {r[0]: r[1:] for r in _table(soup, "objections_by_month")}
     assert rows == {"2026-10": ["1", "0"], "2026-11": ["0", "1"]}
+    # the count columns say what is counted: not 收到日期, the date an application was received
+    for key, first in (("applications_by_month", "收到的申请"), ("objections_by_month", "收到的异议")):
+        head = [th.get_text(strip=True) for th in
+                soup.select_one(f'[data-series="{key}"]').select("thead th")]
+        assert head[1] == first and "收到日期" not in head, head
 
 
 def test_each_series_has_a_chart_a_table_and_a_csv(app, world):

@@ -44,11 +44,12 @@ SERIES: dict[str, tuple[str, str, str, list[tuple[str, bool]], Optional[Callable
         [(N_("Downloads"), True), (N_("API calls"), True)], None),
     "applications_by_month": (
         N_("Applications for conditional data per month"), "bar", N_("Month"),
-        [(N_("Received"), True), (N_("Approved"), True), (N_("Refused"), True),
+        # not the msgid "Received": that is the date an application was received (收到日期)
+        [(N_("Applications received"), True), (N_("Approved"), True), (N_("Refused"), True),
          (N_("Answered on time"), False), (N_("Share answered on time (%)"), False)], None),
     "objections_by_month": (
         N_("Objections per month"), "line", N_("Month"),
-        [(N_("Received"), True), (N_("Answered"), True)], None),
+        [(N_("Objections received"), True), (N_("Answered"), True)], None),
 }
 
 
