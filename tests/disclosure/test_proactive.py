@@ -263,3 +263,12 @@ def test_pages_list_by_category_escape_and_show_field_errors(app, people, agency
     refused = app.post(f"/opendata/govinfo/{draft['id']}/withdraw", headers=auth(people["agency_editor"]),
                        data={"text": "理由说明"})
     assert refused.status_code == 403
+
+
+def test_the_change_link_only_for_the_agency_staff(app, people, enter):
+    """``perms.update`` in Jinja is dict.update (always true): the link showed to everybody."""
+    made = enter(title="市政府关于停车场管理的通知", publish=True, published_on="2026-10-23")
+    page = f"/opendata/govinfo/{made['id']}"
+    for who in (None, people["registered"]):
+        assert "lyg-govinfo-edit" not in app.get(page, headers=auth(who)).body
+    assert "lyg-govinfo-edit" in app.get(page, headers=auth(people["agency_editor"])).body
