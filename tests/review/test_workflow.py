@@ -96,6 +96,38 @@ def test_a_decision_writes_its_fields_only_and_index_and_activity_follow(
         (sysadmin["id"], "pending"), (reviewer["id"], "published")]
 
 
+class _UpdateHooks:
+    """A loaded plugin's ``IPackageController`` update hooks, recording their calls."""
+
+    calls: list
+
+    def edit(self, entity):
+        self.calls.append(("edit", entity.name))
+
+    def after_dataset_update(self, context, pkg_dict):
+        self.calls.append(("after_dataset_update", pkg_dict["name"], pkg_dict["review_status"]))
+
+
+def test_a_decision_calls_the_update_hooks_of_the_loaded_plugins(
+        create_dataset, sysadmin, reviewer, monkeypatch):
+    """The narrow write calls the hooks ``package_update`` calls after its save (another
+    plugin, e.g. ckanext-harvest, acts on ``after_dataset_update``)."""
+    import ckan.plugins as plugins
+    from ckan.plugins import core
+
+    class Probe(_UpdateHooks, plugins.SingletonPlugin):
+        plugins.implements(plugins.IPackageController, inherit=True)
+
+    create_dataset(name="hooked", title="钩子数据集")
+    probe = Probe(name="review_probe")
+    probe.calls = []
+    monkeypatch.setitem(core._PLUGINS_SERVICE, "review_probe", probe)
+    act("lyg_opendata_review_submit", sysadmin, id="hooked", desensitized=True)
+    act("lyg_opendata_review_approve", reviewer, id="hooked")
+    assert probe.calls == [("edit", "hooked"), ("after_dataset_update", "hooked", "pending"),
+                           ("edit", "hooked"), ("after_dataset_update", "hooked", "published")]
+
+
 @pytest.mark.parametrize("action,extra", [
     ("lyg_opendata_review_approve", {}),
     ("lyg_opendata_review_return", {"reason": "无理由退回"}),

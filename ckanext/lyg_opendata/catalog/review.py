@@ -5,9 +5,11 @@ published → withdrawn (with a reason) → pending. A dataset is public only wh
 and not non-open.
 
 The shared shape (``ckanext.lyg_opendata.workflow``): each transition locks the dataset row,
-checks the move against ``TRANSITIONS``, records the event and writes the dataset through
-core's ``package_update`` — which commits (and so does core's activity subscriber), so the
-event, the held change and the dataset land in one transaction. The notifications follow from
+checks the move against ``TRANSITIONS``, records the event and writes the dataset — a
+transition its status fields only (``_narrow_patch``: index, the plugins' update hooks and
+activity as ``package_update`` has them), an approved held change through core's
+``package_update`` (``_patch``) — and commits, so the event, the held change and the dataset
+land in one transaction. The notifications follow from
 the action's success signal (``notify_after``): a failing mail never turns a committed
 decision into an error. Scripts (harvester, scan, demo) call the actions, not these helpers.
 """
@@ -21,6 +23,7 @@ from typing import Any, Callable, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan import logic
+from ckan.plugins import IPackageController, PluginImplementations
 
 from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata import notify, roles, vocab
@@ -160,8 +163,10 @@ def _narrow_patch(context: dict[str, Any], pkg: model.Package, changes: dict[str
     row's ``private`` and server-managed extras (``NARROW_FIELDS``, never validated from
     input: ``lyg_opendata_server_managed``), so nothing is read back for an update nor
     validated again. What ``package_update`` does after its save is done the same way core
-    does it: the index is updated from ``package_show_default_and_custom_schemas`` (the
-    permission labels follow ``private``), the session is committed (with the event, under
+    does it: the plugins' ``IPackageController.edit`` and ``after_dataset_update`` hooks are
+    called (with the dataset as shown), the index is updated from
+    ``package_show_default_and_custom_schemas`` (the permission labels follow ``private``),
+    the session is committed (with the event, under
     the row lock), and ``action_succeeded`` is sent for ``package_update`` with the dataset
     in ``changed_entities``, so core's activity plugin records the "changed package" snapshot
     as for any update. The answer is the custom-schema dict core's ``package_update`` would
@@ -179,6 +184,14 @@ def _narrow_patch(context: dict[str, Any], pkg: model.Package, changes: dict[str
         pkg.metadata_modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         model.Session.flush()
         shown_default, shown_custom = logic.package_show_default_and_custom_schemas(ctx, pkg.id)
+        # the update hooks of the loaded plugins, as package_update calls them after its save
+        for plugin in PluginImplementations(IPackageController):
+            plugin.edit(pkg)
+            plugin.after_dataset_update(ctx, copy.deepcopy(shown_custom))
+        if model.Session.dirty or model.Session.new:  # a hook wrote: index what it wrote
+            model.Session.flush()
+            shown_default, shown_custom = logic.package_show_default_and_custom_schemas(
+                ctx, pkg.id)
         result = copy.deepcopy(shown_custom)
         logic.index_update_package_dicts((shown_default, shown_custom))
         model.repo.commit()
