@@ -171,11 +171,8 @@ def _shown(value: Any) -> str:
             return tk.h.render_datetime(dt.datetime.fromisoformat(value), with_hours=True)
         except ValueError:
             return value
-    if isinstance(value, str) and _DATE.match(value):
-        try:
-            return tk.h.render_datetime(dt.date.fromisoformat(value))
-        except ValueError:
-            return value
+    if isinstance(value, str) and _DATE.match(value):  # a day: no hours, no time zone
+        return tk.h.render_datetime(value) or value
     if isinstance(value, list):
         return ", ".join(_shown(v) for v in value)
     if isinstance(value, dict):
