@@ -93,12 +93,15 @@ LABELS = {
 
 # a column whose meaning depends on the section
 SECTION_LABELS = {"agreements_signed": {"number": N_("Agreement number")},
-                  "memberships": {"title": N_("Organisation")}}
+                  "memberships": {"title": N_("Organisation")},
+                  "disclosure_complaints": {"request_id": N_("Application number")}}
 
 # where an id names something with a title
 _TITLED = {"package_id": "package", "organization_id": "group", "org_id": "group",
            "suggested_org_id": "group", "previous_organization_id": "group",
            "request_id": "data_request"}
+# … and where it names something else in one section
+_SECTION_TITLED = {"disclosure_complaints": {"request_id": "disclosure_request"}}
 
 # CKAN's own words for the member capacities
 _CAPACITIES = {"admin": "Admin", "editor": "Editor", "member": "Member"}
@@ -146,16 +149,20 @@ def _codes() -> dict[str, dict[str, Callable[[str], str]]]:
 def _titles(sections: dict[str, list[dict]]) -> dict[str, dict[str, str]]:
     """The titles of the datasets, organisations and data requests the rows name: one query
     per kind, whatever the number of rows."""
+    from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
     from ckanext.lyg_opendata.participation.model import DataRequest
-    wanted: dict[str, set] = {"package": set(), "group": set(), "data_request": set()}
-    for rows in sections.values():
+    wanted: dict[str, set] = {"package": set(), "group": set(), "data_request": set(),
+                              "disclosure_request": set()}
+    for section, rows in sections.items():
+        titled = {**_TITLED, **_SECTION_TITLED.get(section, {})}
         for row in rows:
-            for key, kind in _TITLED.items():
+            for key, kind in titled.items():
                 if isinstance(row.get(key), str):
                     wanted[kind].add(row[key])
     tables = {"package": (model.Package, model.Package.title),
               "group": (model.Group, model.Group.title),
-              "data_request": (DataRequest, DataRequest.title)}
+              "data_request": (DataRequest, DataRequest.title),
+              "disclosure_request": (DisclosureRequest, DisclosureRequest.number)}
     out: dict[str, dict[str, str]] = {}
     for kind, (table, title) in tables.items():
         out[kind] = dict(model.Session.query(table.id, title).filter(
@@ -188,6 +195,7 @@ def readable(data: dict, keys: list[str]) -> dict[str, list[list[tuple[str, str]
     out: dict[str, list[list[tuple[str, str]]]] = {}
     for key, rows in sections.items():
         coded, labels = codes.get(key, {}), {**LABELS, **SECTION_LABELS.get(key, {})}
+        titled = {**_TITLED, **_SECTION_TITLED.get(key, {})}
         out[key] = []
         for row in rows:
             fields = []
@@ -196,8 +204,8 @@ def readable(data: dict, keys: list[str]) -> dict[str, list[list[tuple[str, str]
                     continue
                 if field in coded and isinstance(value, str):
                     shown = coded[field](value)
-                elif field in _TITLED:
-                    shown = titles[_TITLED[field]].get(value) or value
+                elif field in titled:
+                    shown = titles[titled[field]].get(value) or value
                 else:
                     shown = _shown(value)
                 fields.append((_(labels[field]), shown))
