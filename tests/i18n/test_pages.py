@@ -353,3 +353,12 @@ def test_workflow_pages_show_no_english_ui_words(app, workflow_world):
         if words:
             failures.append(f"{path} ({who}): {', '.join(words)}")
     assert not failures, "English UI words on Chinese pages:\n  " + "\n  ".join(failures)
+
+
+def test_the_agencies_list_counts_datasets_with_a_measure_word(app, agency, published_dataset):
+    """CKAN's own Chinese says "2 数据集" and "0数据集"; the portal says 2 个数据集 / 0 个数据集."""
+    factories.Organization(name="lyg-empty-agency", title="市空白局")
+    published_dataset(name="counted-one", title="计数数据集")
+    page = visible_text(app.get("/organization/").body)
+    assert "1 个数据集" in page and "0 个数据集" in page, page
+    assert "0数据集" not in page and not re.search(r"\d 数据集", page)
