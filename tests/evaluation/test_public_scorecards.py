@@ -28,9 +28,10 @@ def test_only_the_published_figures_equal_to_the_full_cards(app, people, agency,
                                                             published_dataset):
     published_dataset(name="ps-bus", title="公交线路")
     got = tk.get_action("lyg_opendata_scorecard_public")({"user": ""}, {"year": YEAR})
-    default = ["datasets_unconditional", "datasets_conditional", "freshness_on_time_share",
-               "applications_in_time_share", "applications_median_workdays",
-               "objections_in_time_share", "ratings_average", "score"]
+    default = ["datasets_unconditional", "datasets_conditional", "open_list_complete_share",
+               "freshness_on_time_share", "applications_in_time_share",
+               "applications_median_workdays", "objections_in_time_share", "downloads",
+               "api_calls", "ratings_average", "score"]
     assert got["figures"] == default and got["ranked"] is True
     full = {c["name"]: c for c in scorecards.compute(YEAR)}
     for card in got["cards"]:

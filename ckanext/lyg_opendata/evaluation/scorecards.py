@@ -4,6 +4,9 @@ counted from the tables. Shares are percentages (None when there is nothing to c
 in time, objections answered in time) and ranks the agencies for supervisors.
 
 - datasets: published (public) datasets now, by open type;
+- open-list completeness: the share of those entries whose Art 11 columns all hold a value
+  (data items, formats, update frequency, conditions of conditional data, data domain,
+  published on);
 - freshness: of those, how many are overdue for an update now (catalog/freshness.py);
 - review: median days from a submission to the decision (approve/return) decided in the
   year, and the share returned;
@@ -13,7 +16,12 @@ in time, objections answered in time) and ranks the agencies for supervisors.
 - objections: answered in the year, in time (on or before their working-day deadline);
 - usage reports submitted in the year (grants of the agency's applications);
 - ratings (评价, Art 18/25) given in the year to the agency's datasets: how many, and their
-  mean over the three dimensions (1–5; hidden comments still count as ratings).
+  mean over the three dimensions (1–5; hidden comments still count as ratings);
+- downloads and API calls (``datastore_search``) of the agency's datasets in the year
+  (portal/usage.py, Beijing days);
+- rectification notices open now (issued, responded, sent back or escalated; not closed).
+
+Each figure is one query for all agencies (grouped by agency), never one per agency.
 """
 from __future__ import annotations
 
@@ -27,12 +35,13 @@ import ckan.model as model
 
 from ckanext.lyg_opendata import roles, workdays
 
-FIGURES = ("datasets_unconditional", "datasets_conditional", "freshness_overdue",
-           "freshness_on_time_share", "review_decisions", "review_median_days",
-           "review_return_share", "applications_received", "applications_decided",
-           "applications_in_time_share", "applications_median_workdays",
-           "applications_overdue", "objections_answered", "objections_in_time_share",
-           "usage_reports", "ratings", "ratings_average", "score")
+FIGURES = ("datasets_unconditional", "datasets_conditional", "open_list_complete_share",
+           "freshness_overdue", "freshness_on_time_share", "review_decisions",
+           "review_median_days", "review_return_share", "applications_received",
+           "applications_decided", "applications_in_time_share",
+           "applications_median_workdays", "applications_overdue", "objections_answered",
+           "objections_in_time_share", "usage_reports", "downloads", "api_calls", "ratings",
+           "ratings_average", "rectifications_open", "score")
 
 
 def _share(part: int, whole: int) -> Optional[float]:
@@ -47,6 +56,23 @@ def _bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     """The year's Beijing days as naive UTC instants [start, end)."""
     start = dt.datetime(year, 1, 1) - dt.timedelta(hours=8)
     return start, dt.datetime(year + 1, 1, 1) - dt.timedelta(hours=8)
+
+
+def _filled(key: str):
+    """The catalog field ``key`` holds a value (extras are text; an empty list is "[]")."""
+    text = sa.func.btrim(sa.func.coalesce(model.package_table.c.extras[key].astext, ""))
+    return text.notin_(("", "[]"))
+
+
+def open_list_complete():
+    """An entry of the open list with every Art 11 column filled (SQL, on ``package``)."""
+    p, r = model.package_table, model.resource_table
+    has_format = sa.exists().where(r.c.package_id == p.c.id, r.c.state == "active",
+                                   sa.func.btrim(sa.func.coalesce(r.c.format, "")) != "")
+    return sa.and_(_filled("data_items"), _filled("update_frequency"),
+                   _filled("subject_areas"), _filled("issued"), has_format,
+                   sa.or_(p.c.extras["open_type"].astext != "conditional",
+                          _filled("open_conditions")))
 
 
 def agencies() -> list[model.Group]:
@@ -74,10 +100,14 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
                     **{f: 0 for f in FIGURES}} for g in orgs}
     p = model.package_table
     ot = p.c.extras["open_type"].astext
-    for org_id, kind, n in s.execute(sa.select(p.c.owner_org, ot, sa.func.count()).where(
+    complete: dict[str, int] = {}
+    for org_id, kind, n, ok in s.execute(sa.select(
+            p.c.owner_org, ot, sa.func.count(),
+            sa.func.count().filter(open_list_complete())).where(
             _public_packages(), p.c.owner_org.in_(ids)).group_by(p.c.owner_org, ot)):
         if kind in ("unconditional", "conditional"):
             cards[org_id][f"datasets_{kind}"] = n
+            complete[org_id] = complete.get(org_id, 0) + ok
     for group in freshness.overdue_by_organization():
         if group["id"] in cards:
             cards[group["id"]]["freshness_overdue"] = group["count"]
@@ -132,11 +162,27 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
         p, p.c.id == R.package_id).filter(
         p.c.owner_org.in_(ids), R.created >= start, R.created < end).group_by(p.c.owner_org)}
 
+    from ckanext.lyg_opendata.evaluation.model import Rectification
+    from ckanext.lyg_opendata.portal.usage import Usage
+    U = Usage
+    usage: dict[tuple[str, str], int] = {(org_id, channel): int(n) for org_id, channel, n in s.query(
+        p.c.owner_org, U.channel, sa.func.sum(U.count)).join(p, p.c.id == U.package_id).filter(
+        p.c.owner_org.in_(ids), U.channel.in_(("download", "api")),
+        U.day >= dt.date(year, 1, 1), U.day < dt.date(year + 1, 1, 1)).group_by(
+        p.c.owner_org, U.channel)}
+    rectifying = dict(s.query(Rectification.organization_id, sa.func.count()).filter(
+        Rectification.organization_id.in_(ids), Rectification.status != "closed").group_by(
+        Rectification.organization_id).all())
+
     for org_id, card in cards.items():
+        card["downloads"] = usage.get((org_id, "download"), 0)
+        card["api_calls"] = usage.get((org_id, "api"), 0)
+        card["rectifications_open"] = rectifying.get(org_id, 0)
         card["ratings"], mean = rated.get(org_id, (0, None))
         card["ratings_average"] = round(float(mean), 2) if mean is not None else None
         public = card["datasets_unconditional"] + card["datasets_conditional"]
         card["freshness_on_time_share"] = _share(public - card["freshness_overdue"], public)
+        card["open_list_complete_share"] = _share(complete.get(org_id, 0), public)
         card["review_decisions"] = len(review[org_id])
         card["review_median_days"] = _median([d for _a, d in review[org_id]])
         card["review_return_share"] = _share(

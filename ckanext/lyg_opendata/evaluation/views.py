@@ -204,6 +204,10 @@ LABELS = {
     "usage_reports": workflow.N_("Usage reports received"),
     "ratings": workflow.N_("Ratings received"),
     "ratings_average": workflow.N_("Average rating (1–5)"),
+    "open_list_complete_share": workflow.N_("Open-list entries complete (%)"),
+    "downloads": workflow.N_("Downloads"),
+    "api_calls": workflow.N_("API calls"),
+    "rectifications_open": workflow.N_("Rectification notices open now"),
     "score": workflow.N_("Score"),
 }
 
