@@ -1,5 +1,5 @@
 """The harvest pages in Chromium, in Chinese, at desktop (1366 px) and phone (390 px)
-width, as a sysadmin: the new-source and edit forms, a source's page, its admin page, the job list
+width, as a sysadmin: the source list, the new-source and edit forms, a source's page, its admin page, the job list
 and a job report with an object error, its message in Chinese too. No English UI word (the
 source's name and addresses are data); nothing wider than the screen.
 Screenshots in test-artifacts/harvest/."""
@@ -69,6 +69,7 @@ def test_harvest_pages_in_chinese(front_end, page, sysadmin, harvested, width):
     browser_login(page, live_server, sysadmin["name"])
     name = src["name"]
     pages = {
+        "sources": ("/harvest", ".nav-facet"),   # the source list, its type and frequency facets
         "new-source": ("/harvest/new", "#field-url"),
         "edit-source": (f"/harvest/edit/{name}", "#field-url"),
         "source": (f"/harvest/{name}", "[role=main]"),

@@ -57,3 +57,41 @@ def test_source_form_names_agencies_by_their_full_titles(app, sysadmin):
     # organization" on every edit page: a variable read before the loop set it)
     selected = edit.select("#field-organizations option[selected]")
     assert [(o["value"], o.get_text(strip=True)) for o in selected] == [(county["id"], "东海县数据局")]
+
+
+def _source(sysadmin, org, name, source_type, frequency="MANUAL"):
+    return tk.get_action("harvest_source_create")({"user": sysadmin["name"]}, {
+        "name": name, "title": name, "url": f"http://data.{name}.example/catalog.ttl",
+        "source_type": source_type, "owner_org": org["id"], "frequency": frequency})
+
+
+@pytest.mark.with_plugins("dcat_rdf_harvester")
+def test_source_list_facets_name_harvesters_and_frequencies(app, sysadmin):
+    """The source-type facet names each harvester by its title (not ``lyg_dcat_rdf``),
+    the frequency facet by its word (not ``MANUAL``), in the list and in the applied
+    filter; in Chinese and in English."""
+    member = [{"name": sysadmin["name"], "capacity": "admin"}]
+    org = factories.Organization(name="county-dh", title="东海县数据局", users=member)
+    _source(sysadmin, org, "county-a", "lyg_dcat_rdf")
+    _source(sysadmin, org, "county-b", "lyg_dcat_rdf", "WEEKLY")
+    _source(sysadmin, org, "county-c", "dcat_rdf")
+
+    def facet(soup, field):   # a label cut for width keeps its whole text as the tooltip
+        return {a.get("data-bs-title") or a.select_one(".item-label").get_text(strip=True):
+                a.select_one(".item-count").get_text(strip=True)
+                for a in soup.select(f'a[href*="{field}="]') if a.select_one(".item-label")}
+
+    soup = _page(app, sysadmin, "/harvest")
+    types = facet(soup, "source_type")
+    assert types == {"DCAT-AP RDF（含本平台目录字段）": "2", "通用 DCAT RDF 采集器": "1"}, types
+    assert facet(soup, "frequency") == {"手动": "2", "每周": "1"}
+    assert "lyg_dcat_rdf" not in " ".join(a.get_text(" ") for a in soup.select(".nav-facet a"))
+
+    filtered = _page(app, sysadmin, "/harvest?source_type=lyg_dcat_rdf&frequency=WEEKLY")
+    pills = [s.get_text(" ", strip=True) for s in filtered.select(".filtered.pill")]
+    assert pills == ["DCAT-AP RDF（含本平台目录字段）", "每周"], pills
+
+    english = _page(app, sysadmin, "/en/harvest")
+    assert facet(english, "source_type") == {"DCAT-AP RDF, with this portal's catalog fields": "2",
+                                             "Generic DCAT RDF Harvester": "1"}
+    assert facet(english, "frequency") == {"Manual": "2", "Weekly": "1"}

@@ -69,6 +69,8 @@ RDF_FORMATS = {
 HARVEST_RUNTIME_MSGIDS = (
     N_("Manual"), N_("Monthly"), N_("Weekly"), N_("Biweekly"), N_("Daily"), N_("Always"),
     N_("added"), N_("updated"), N_("not modified"), N_("config"),
+    # ckanext-dcat's harvester title (the source list's type facet)
+    N_("Generic DCAT RDF Harvester"),
 )
 
 
@@ -158,9 +160,41 @@ def _harvest_facet_title(key: str, title: str) -> str:
     return titles.get(key, tk._(title))
 
 
+def _harvester_titles() -> dict[str, str]:
+    """source type → its harvester's title, in the UI language."""
+    from ckanext.harvest.interfaces import IHarvester
+    titles = {}
+    for harvester in p.PluginImplementations(IHarvester):
+        info = harvester.info()
+        titles[info["name"]] = _in_ui_language(info.get("title") or info["name"])
+    return titles
+
+
+def label_harvest_facets(search_facets: dict) -> None:
+    """The harvest source list's facet items named in the UI language: a source type by
+    its harvester's title (not ``lyg_dcat_rdf``), an update frequency by its word (not
+    ``MANUAL``). The facet list and the applied-filter pill both show ``display_name``."""
+    types = (search_facets.get("source_type") or {}).get("items") or []
+    if types:
+        titles = _harvester_titles()
+        for item in types:
+            item["display_name"] = titles.get(item["name"], item["name"])
+    for item in (search_facets.get("frequency") or {}).get("items") or []:
+        item["display_name"] = _in_ui_language(str(item["name"]).title())
+
+
 class LygDCATRDFHarvester(DCATRDFHarvester):
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IPackageController: the harvest source list's facet items (ckanext-harvest shows the
+    # raw values of its fields ``source_type`` and ``frequency``)
+    def after_dataset_search(self, search_results, search_params):
+        facets = search_results.get("search_facets")
+        if isinstance(facets, dict) and ("source_type" in facets or "frequency" in facets):
+            label_harvest_facets(facets)
+        return search_results
 
     # IFacets (this plugin comes after ``harvest``, whose facet titles are English words
     # outside any catalog): the harvest source list's facets in the UI language
