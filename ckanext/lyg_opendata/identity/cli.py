@@ -1,5 +1,6 @@
 """CLI commands of account security (COMMANDS are added to ``ckan lyg-opendata``):
-``identity totp-key``, ``identity totp-rotate``, ``identity unlock``."""
+``identity totp-key``, ``identity totp-rotate``, ``identity unlock``,
+``identity purge-addresses``."""
 from __future__ import annotations
 
 import click
@@ -40,6 +41,29 @@ def unlock(login, address):
     from ckanext.lyg_opendata.identity.security import throttle
     throttle.unlock(login=login, address=address)
     click.echo("unlocked")
+
+
+@identity.command("purge-addresses")
+@click.option("--dry-run", is_flag=True, help="Count the entries concerned, change nothing.")
+@click.option("--today", help="The Beijing day to count from (YYYY-MM-DD; default: today).")
+@click.pass_context
+def purge_addresses(ctx, dry_run, today):
+    """Shorten the client addresses (and mask the unknown names typed at failed sign-ins) of
+    the security log's entries older than
+    ckanext.lyg_opendata.identity.security_log.address_days (at least 183). Run daily
+    (config/crontab)."""
+    from ckanext.lyg_opendata.clitools import parse_day, request_scope
+    from ckanext.lyg_opendata.identity.security import retention
+
+    day = parse_day(today)
+    with request_scope(ctx):
+        try:
+            count = retention.purge(day, dry_run=dry_run)
+        except ValueError as err:
+            raise click.ClickException(str(err))
+        days = retention.address_days()
+    click.echo(f"security log entries older than {days} days with a full address or name: "
+               f"{count}" + (" (dry run, nothing changed)" if dry_run else " (shortened)"))
 
 
 COMMANDS = [identity]

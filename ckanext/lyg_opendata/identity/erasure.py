@@ -67,8 +67,10 @@ RETENTION: list[tuple[str, str, str]] = [
      N_("The letters deleted; the link kept as withdrawn, pseudonymised"),
      N_("As long as applications made for the organisation are kept")),
     (N_("Security log (sign-ins, failures, tokens, role changes)"),
-     N_("Kept with the account name pseudonymised; client addresses kept"),
-     N_("At least six months (Cybersecurity Law Art 21)")),
+     N_("Kept with the account name pseudonymised"),
+     N_("At least six months (Cybersecurity Law Art 21); after %(days)s days the client "
+        "address is shortened (its last part removed) and a name typed at a failed sign-in "
+        "that matched no account is masked")),
 ]
 
 
@@ -92,7 +94,10 @@ def pseudonyms(user_ids: Iterable[Optional[str]]) -> dict[str, str]:
 
 
 def retention_list() -> list[dict[str, str]]:
-    return [{"what": _(a), "at_deletion": _(b), "kept": _(c)} for a, b, c in RETENTION]
+    from ckanext.lyg_opendata.identity.security import retention
+    values = {"days": retention.address_days()}
+    return [{"what": _(a), "at_deletion": _(b), "kept": _(c) % values if "%(" in c else _(c)}
+            for a, b, c in RETENTION]
 
 
 # --- what blocks an erasure ----------------------------------------------------------------
