@@ -54,7 +54,7 @@ ACTIONS: tuple[Source, ...] = (
         "lyg_opendata_disclosure_complaint_list", "lyg_opendata_disclosure_complaint_answer",
         "lyg_opendata_disclosure_complaint_withdraw")),
     "evaluation.action",
-    "evaluation.reports",
+    "evaluation.reports.action",
     "evaluation.public_scorecards",
     "dcat.deletions",
     "dcat.messages",
@@ -91,7 +91,7 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
         "lyg_opendata_showcase_withdraw": "auth_withdraw"}),
     "data.auth",
     "evaluation.auth",
-    ("evaluation.reports", {
+    ("evaluation.reports.auth", {
         "lyg_opendata_evaluation_report_generate": "auth_generate",
         "lyg_opendata_evaluation_report_update": "auth_update",
         "lyg_opendata_evaluation_report_publish": "auth_publish",
@@ -150,7 +150,7 @@ BLUEPRINTS: tuple[Source, ...] = (
     "disclosure.proactive.views",
     "data.views",
     "evaluation.views",
-    ("evaluation.report_views", ("report_blueprint",)),
+    ("evaluation.reports.views", ("report_blueprint",)),
     "identity.oidc_views",
     "identity.security.views",
     "identity.org_views",
@@ -238,7 +238,7 @@ def finders() -> dict[str, Callable[[str], Any]]:
     from ckanext.lyg_opendata.evaluation import workflow as rectification
     for name in ("show", "respond", "return", "escalate", "close"):
         finders[f"lyg_opendata_rectification_{name}"] = rectification.get
-    from ckanext.lyg_opendata.evaluation import reports
+    from ckanext.lyg_opendata.evaluation.reports import workflow as reports
     for name in ("show", "update", "publish", "discard"):
         finders[f"lyg_opendata_evaluation_report_{name}"] = reports.get
     from ckanext.lyg_opendata.participation import ratings

@@ -11,7 +11,8 @@ from flask import Blueprint, Response, make_response
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import forms
-from ckanext.lyg_opendata.evaluation import report_files, reports
+from ckanext.lyg_opendata.evaluation.reports import files
+from ckanext.lyg_opendata.evaluation.reports.figures import PLATFORM_FIGURES
 from ckanext.lyg_opendata.i18n import N_
 
 _ = tk._
@@ -76,9 +77,9 @@ def read(id: str):
     return tk.render("lyg_opendata/evaluation/report.html", {
         "report": report, "editable": editable, "data": form, "errors": errors,
         "verbs": [v for v in ("publish", "discard") if v in report["allowed"]],
-        "labels": report_files.labels(), "ranking": report_files.RANKING,
-        "card_figures": report_files.card_figures(),
-        "platform_figures": reports.PLATFORM_FIGURES})
+        "labels": files.labels(), "ranking": files.RANKING,
+        "card_figures": files.card_figures(),
+        "platform_figures": PLATFORM_FIGURES})
 
 
 def act(id: str, verb: str):
@@ -92,7 +93,7 @@ def act(id: str, verb: str):
 
 
 def _headers(report: dict, fmt: str) -> dict[str, str]:
-    name = report_files.filename(report, fmt)
+    name = files.filename(report, fmt)
     # a published report never changes: it may be cached; a draft is private
     cache = "public, max-age=86400" if report["status"] == "published" else "private, no-store"
     return {"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
@@ -101,7 +102,7 @@ def _headers(report: dict, fmt: str) -> dict[str, str]:
 
 def pdf(id: str):
     report = _show(id)
-    response = make_response(report_files.pdf(report))
+    response = make_response(files.pdf(report))
     response.headers["Content-Type"] = "application/pdf"
     response.headers.update(_headers(report, "pdf"))
     return response
@@ -109,7 +110,7 @@ def pdf(id: str):
 
 def xlsx(id: str):
     report = _show(id)
-    workbook = report_files.xlsx(report)
+    workbook = files.xlsx(report)
 
     def chunks():
         with workbook:

@@ -22,7 +22,7 @@ RANKING = ("score", "datasets_unconditional", "datasets_conditional",
 
 def labels() -> dict[str, str]:
     """Every figure's label, translated now."""
-    from ckanext.lyg_opendata.evaluation.reports import PLATFORM_LABELS
+    from ckanext.lyg_opendata.evaluation.reports.figures import PLATFORM_LABELS
     from ckanext.lyg_opendata.evaluation.views import LABELS
     out = {k: _(v) for k, v in LABELS.items()}
     out["quality_average"] = _("Mean quality score (0–100)")
@@ -54,7 +54,7 @@ def pdf(report: dict[str, Any]) -> bytes:
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     from ckanext.lyg_opendata.access.agreements.pdf import _para, font_name
-    from ckanext.lyg_opendata.evaluation.reports import PLATFORM_FIGURES
+    from ckanext.lyg_opendata.evaluation.reports.figures import PLATFORM_FIGURES
 
     font = font_name()
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=17, wordWrap="CJK")
@@ -139,7 +139,7 @@ def xlsx(report: dict[str, Any]):
     scorecard (one row each, ranked) and the suggestions."""
     from openpyxl import Workbook
 
-    from ckanext.lyg_opendata.evaluation.reports import PLATFORM_FIGURES
+    from ckanext.lyg_opendata.evaluation.reports.figures import PLATFORM_FIGURES
 
     names = labels()
     figures = report["figures"]
