@@ -16,7 +16,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify
-from ckanext.lyg_opendata.evaluation import reports, scorecards
+from ckanext.lyg_opendata.evaluation import scorecards
+from ckanext.lyg_opendata.evaluation.reports import action as report_actions
+from ckanext.lyg_opendata.evaluation.reports import workflow as reports
 from ckanext.lyg_opendata.evaluation.model import EvaluationReport, EvaluationReportEvent
 
 from tests.conftest import ROLES
@@ -63,7 +65,7 @@ def _published(people, generate, commentary="本年度全市公共数据开放�
 
 
 def test_every_auth_function_is_in_the_matrix():
-    assert {m[0] for m in MATRIX} == set(reports.__all__)
+    assert {m[0] for m in MATRIX} == set(report_actions.__all__)
 
 
 @pytest.mark.parametrize("auth_name,on_draft,on_published", MATRIX,
