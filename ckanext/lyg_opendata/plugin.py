@@ -105,7 +105,8 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
 
     def after_dataset_search(self, search_results, search_params):
         return redaction.after_dataset_search(publishers.label_facets(
-            objections_index.label_facets(index.label_facets(search_results))))
+            objections_index.label_facets(quality.label_facets(
+                index.label_facets(search_results)))))
 
     def before_dataset_index(self, pkg_dict):
         return redaction.before_dataset_index(publishers.before_dataset_index(
@@ -127,8 +128,8 @@ class LygOpendataPlugin(p.SingletonPlugin, DefaultTranslation, ReviewPermissionL
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
-        return publishers.dataset_facets(
-            objections_index.dataset_facets(index.dataset_facets(facets_dict)))
+        return publishers.dataset_facets(objections_index.dataset_facets(
+            quality.dataset_facets(index.dataset_facets(facets_dict))))
 
     # IResourceController: every new or replaced upload is scanned for personal data
     def after_resource_create(self, context, resource):

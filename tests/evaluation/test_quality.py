@@ -238,3 +238,50 @@ def test_the_dataset_page_shows_the_rating_reasons_and_improvements(app, cli, pu
     published_dataset(name="q-none", title="未评分")
     soup = BeautifulSoup(app.get("/dataset/q-none").body, "html.parser")
     assert soup.select_one(".lyg-quality") is None
+
+
+@DB
+def test_the_search_page_has_a_quality_rating_facet(app, published_dataset):
+    """The facet 质量评级 (quality_rating) through package_search and the search page: its
+    counts, the ratings' labels in the UI language, and the filter it sets."""
+    published_dataset(name="qf-good", title="完整的数据集", subject_areas=["transport"],
+                      tag_string="公交", spatial_coverage="连云港市", temporal_start="2020-01-01",
+                      maintainer="交通局", maintainer_email="jtj@example.cn",
+                      resources=[{"url": "http://127.0.0.1:9/a", "format": "CSV",
+                                  "name": "线路", "size": 100}])
+    published_dataset(name="qf-poor-1", title="简略一", resources=[
+        {"url": "http://127.0.0.1:9/b", "format": "PDF", "name": "扫描件"}])
+    published_dataset(name="qf-poor-2", title="简略二")
+    published_dataset(name="qf-unscored", title="未评分")
+    scored = quality.compute()
+    assert scored["scored"] == 4
+    quality.reindex(scored["changed"])
+    model.Session.query(QualityScore).filter(QualityScore.package_id.in_(
+        model.Session.query(model.Package.id).filter(model.Package.name == "qf-unscored"))).delete(
+        synchronize_session=False)
+    model.repo.commit()
+    quality.reindex([model.Package.get("qf-unscored").id])
+    ratings = {model.Package.get(p).name: r for p, r in model.Session.query(
+        QualityScore.package_id, QualityScore.rating)}
+    assert ratings == {"qf-good": "good", "qf-poor-1": "bad", "qf-poor-2": "bad"}
+
+    found = tk.get_action("package_search")({}, {"facet.field": '["quality_rating"]', "rows": 0})
+    items = found["search_facets"]["quality_rating"]["items"]
+    assert {(i["name"], i["display_name"], i["count"]) for i in items} == {
+        ("good", "Good", 1), ("bad", "Needs improvement", 2)}   # no request: English
+    assert found["facets"]["quality_rating"] == {"good": 1, "bad": 2}
+
+    soup = BeautifulSoup(app.get("/dataset/").body, "html.parser")
+    def facet(a):
+        return (a.select_one(".item-label").get_text(strip=True),
+                a.select_one(".item-count").get_text(strip=True))
+    links = {facet(a): a["href"] for a in soup.select('section.module a[href*="quality_rating="]')}
+    assert set(links) == {("良好", "1"), ("待改进", "2")}, links
+    assert "质量评级" in soup.get_text()
+    soup = BeautifulSoup(app.get(links[("待改进", "2")]).body, "html.parser")
+    names = {a["href"].rsplit("/", 1)[1] for a in soup.select(".dataset-heading a[href^='/dataset/']")}
+    assert names == {"qf-poor-1", "qf-poor-2"}
+    # in English, the English labels
+    soup = BeautifulSoup(app.get("/en/dataset/").body, "html.parser")
+    assert {facet(a) for a in soup.select('section.module a[href*="quality_rating="]')} == {
+        ("Good", "1"), ("Needs improvement", "2")}

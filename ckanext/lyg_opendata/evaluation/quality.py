@@ -349,6 +349,28 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
+def dataset_facets(facets: "dict[str, Any]") -> "dict[str, Any]":
+    """The facet 质量评级 on the dataset search page (``quality_rating``, the index's catch-all
+    string field: no schema change), before the tags."""
+    out = {}
+    for key, title in facets.items():
+        if key == "tags":
+            out[RATING_FIELD] = _("Quality rating")
+        out[key] = title
+    out.setdefault(RATING_FIELD, _("Quality rating"))
+    facets.clear()
+    facets.update(out)
+    return facets
+
+
+def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
+    """The ratings' labels in the UI language (CKAN then orders the items; the page by count)."""
+    facet = (search_results.get("search_facets") or {}).get(RATING_FIELD) or {}
+    for item in facet.get("items", []):
+        item["display_name"] = rating_label(item["name"])
+    return search_results
+
+
 def helper_quality(package_id: str) -> Optional[dict[str, Any]]:
     """For the dataset page: the newest score explained, or None."""
     return latest(package_id) if package_id else None
