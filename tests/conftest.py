@@ -234,10 +234,21 @@ def _load(request, names: list[str]) -> None:
         _remember_load(request, names)
 
 
+# Settings core reads when it registers the app's routes, not per request (ckan/views/
+# dataset.py registers the collaborator routes only when allow_dataset_collaborators is on)
+ROUTE_SETTINGS = ("ckan.auth.allow_dataset_collaborators",)
+
+
 def ensure_app(request):
     """The test app on the loaded plugins (built, which loads every plugin again, only
-    when the plugins or the config they were loaded with changed)."""
+    when the plugins or the config they were loaded with changed). A test whose
+    ``ckan_config`` marks set a route setting (``ROUTE_SETTINGS``) gets an app of its own,
+    built with them, that no other test reuses (the next test loads the plugins again)."""
     names = tk.aslist(tk.config.get("ckan.plugins"))
+    if request is not None and any(key in ROUTE_SETTINGS for key, *_ in _config_marks(request)):
+        test_app = test_helpers._get_test_app()
+        _loaded.update(names=None, config=None, app=None)
+        return test_app
     if _reusable(request, names) and _loaded["app"] is not None:
         _restore_load(request)
         return test_helpers.CKANTestApp(_loaded["app"])

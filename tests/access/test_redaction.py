@@ -11,7 +11,7 @@ from tests.conftest import ROLES
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 # the tests after the read-only ones make their own world
-PER_TEST = pytest.mark.usefixtures("clean_db", "clean_index")
+PER_TEST = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")  # plugins first: clean_db migrates them
 
 SECRET = "http://data.example.invalid/conditional/secret-parking-file.csv"
 PUBLIC = "http://data.example.invalid/open/public-file.csv"
@@ -125,6 +125,77 @@ def test_activity_snapshots_are_stored_whole_and_redacted_when_read(datasets, pe
     supervisor = tk.get_action("activity_show")(
         {"user": people["supervisor"]["name"]}, {"id": stored.id, "include_data": True})
     assert SECRET not in json.dumps(supervisor)
+
+
+SECRET_V2 = "http://data.example.invalid/conditional/secret-parking-file-v2.csv"
+FRAGMENT = "secret-parking-file"  # both addresses; the html diff marks the changed part
+
+
+@pytest.mark.ckan_config("ckan.auth.public_activity_stream_detail", "true")
+@PER_TEST
+def test_every_activity_read_surface_from_both_sides(app, datasets, people, agency):
+    """Issue 22 break 2, from both sides: the agency replaces the address of its
+    conditional dataset's file; the activity table stores both snapshots with the real
+    addresses; every read surface of the activity stream (the list actions, activity_show,
+    activity_data_show, activity_diff, the changes and old-version pages) gives them to the
+    agency and gives nobody else either of them. (The stream and dashboard pages render no
+    address at all: they are checked for the outsiders only.)"""
+    from ckanext.activity.model import Activity
+    cond = datasets[0]
+    rid = cond["resources"][0]["id"]
+    editor = people["agency_editor"]
+    for role in ("agency_editor", "agency_admin", "registered", "other_agency_editor",
+                 "supervisor"):
+        tk.get_action("follow_dataset")(ctx(people[role]), {"id": "cond"})
+    tk.get_action("resource_patch")(ctx(editor), {"id": rid, "url": SECRET_V2,
+                                                  "desensitized": True})
+    rows = model.Session.query(Activity).filter(
+        Activity.object_id == cond["id"], Activity.activity_type == "changed package"
+    ).order_by(Activity.timestamp.desc()).limit(2).all()
+    new, old = rows[0], rows[1]
+    assert SECRET_V2 in json.dumps(new.data) and SECRET in json.dumps(old.data)
+    both, v2, part = [SECRET, SECRET_V2], [SECRET_V2], [FRAGMENT]
+    # (path, query, what the agency gets); the html diff marks the changed part of the line
+    surfaces = [
+        ("/api/3/action/package_activity_list", {"id": "cond"}, both),
+        ("/api/3/action/organization_activity_list", {"id": agency["name"]}, both),
+        ("/api/3/action/user_activity_list", {"id": editor["name"]}, v2),
+        ("/api/3/action/recently_changed_packages_activity_list", {}, v2),
+        ("/api/3/action/activity_show", {"id": new.id, "include_data": True}, v2),
+        ("/api/3/action/activity_show", {"id": old.id, "include_data": True}, [SECRET]),
+        ("/api/3/action/activity_data_show", {"id": new.id}, v2),
+        ("/api/3/action/activity_data_show", {"id": new.id, "object_type": "package"}, v2),
+        ("/api/3/action/activity_diff", {"id": new.id, "object_type": "package",
+                                         "diff_type": "unified"}, both),
+        ("/api/3/action/activity_diff", {"id": new.id, "object_type": "package",
+                                         "diff_type": "html"}, part),
+        (f"/dataset/changes/{new.id}", {}, part),
+        ("/dataset/changes_multiple", {"old_id": old.id, "new_id": new.id}, part),
+        (f"/dataset/cond/resources/{rid}/history/{new.id}", {}, v2),
+        (f"/dataset/cond/resources/{rid}/history/{old.id}", {}, [SECRET]),
+        (f"/dataset/cond/history/{new.id}", {}, []),
+        # the stream pages render no address, whoever reads them
+        ("/dataset/activity/cond", {}, []),
+    ]
+    logged_in = [("/api/3/action/dashboard_activity_list", {}, v2), ("/dashboard/", {}, [])]
+    for role in ("anonymous", "registered", "other_agency_editor", "supervisor",
+                 "agency_editor", "agency_admin"):
+        user = people[role]
+        for path, query, agency_gets in surfaces + (logged_in if user else []):
+            resp = app.get(path, query_string=query, headers=headers(user))
+            body = resp.get_data(as_text=True)
+            assert resp.status_code == 200, (role, path, query, resp.status_code)
+            if role in MAY_USE:
+                for address in agency_gets:
+                    assert address in body, (role, path, query, address)
+            else:
+                assert FRAGMENT not in body, (role, path, query)
+    # the dashboard's list has the change for a follower; the activity table kept it whole
+    shown = app.get("/api/3/action/dashboard_activity_list",
+                    headers=headers(people["registered"])).json["result"]
+    assert new.id in {a["id"] for a in shown}
+    model.Session.expire_all()
+    assert SECRET_V2 in json.dumps(model.Session.get(Activity, new.id).data)
 
 
 @PER_TEST
