@@ -246,7 +246,7 @@ def finders() -> dict[str, Callable[[str], Any]]:
         finders[f"lyg_opendata_rating_{name}"] = ratings.get
     from ckanext.lyg_opendata.disclosure import workflow as disclosure
     for name in ("show", "request_correction", "amend", "extend", "transfer", "answer",
-                 "withdraw"):
+                 "withdraw", "lapse"):
         finders[f"lyg_opendata_disclosure_{name}"] = disclosure.get
     from ckanext.lyg_opendata.disclosure import complaints
     for name in ("show", "answer", "withdraw"):

@@ -96,7 +96,8 @@ MATRIX = [
     ("lyg_opendata_disclosure_complaint_create", "request", {"applicant"}),
     ("lyg_opendata_disclosure_complaint_show", "complaint", HANDLING | {"supervisor", "applicant"}),
     ("lyg_opendata_disclosure_complaint_list", "request", HANDLING | {"supervisor", "applicant"}),
-    ("lyg_opendata_disclosure_complaint_list", None, {"supervisor", "sysadmin"}),
+    # every complaint (supervisors), those about one's agencies' applications (agency staff)
+    ("lyg_opendata_disclosure_complaint_list", None, HANDLING | {"supervisor", "other_agency_editor"}),
     ("lyg_opendata_disclosure_complaint_answer", "complaint", {"supervisor", "sysadmin"}),
     ("lyg_opendata_disclosure_complaint_withdraw", "complaint", {"applicant"}),
 ]
@@ -143,7 +144,10 @@ def test_pages_complain_answer_and_list(app, people, applicant, in_state):
     assert "lyg-disclosure-complaint-answer-form" in shown
     listing = app.get("/opendata/disclosure/complaints", headers=auth(people["supervisor"]))
     assert listing.status_code == 200 and req["number"] in listing.body
-    assert app.get("/opendata/disclosure/complaints", headers=auth(people["agency_editor"])).status_code == 403
+    # agency staff list the complaints about their agencies' applications; others may not
+    assert req["number"] in app.get("/opendata/disclosure/complaints",
+                                    headers=auth(people["agency_editor"])).body
+    assert app.get("/opendata/disclosure/complaints", headers=auth(people["registered"])).status_code == 403
     refused = app.post(f"/opendata/disclosure/complaint/{row_id}/answer", headers=auth(applicant),
                        data={"finding": "upheld", "answer_text": "我自己答复。"})
     assert refused.status_code == 403

@@ -33,6 +33,8 @@ MATRIX = [
     ("lyg_opendata_disclosure_transfer", "received", INSIDERS),
     ("lyg_opendata_disclosure_answer", "received", HANDLING),
     ("lyg_opendata_disclosure_withdraw", "received", {"applicant"}),
+    # the platform's daily job (the site user) only
+    ("lyg_opendata_disclosure_lapse", "correction_requested", {"sysadmin"}),
     ("lyg_opendata_disclosure_notice_download", "answered", INSIDERS | {"applicant"}),
     ("lyg_opendata_disclosure_file_download", "answered", INSIDERS | {"applicant"}),
     ("lyg_opendata_disclosure_letter_download", "received", INSIDERS),

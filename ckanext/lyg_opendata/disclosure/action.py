@@ -28,6 +28,7 @@ __all__ = [
     "lyg_opendata_disclosure_transfer",
     "lyg_opendata_disclosure_answer",
     "lyg_opendata_disclosure_withdraw",
+    "lyg_opendata_disclosure_lapse",
     "lyg_opendata_disclosure_yearly_report",
     "lyg_opendata_disclosure_report_figures_update",
 ]
@@ -232,6 +233,17 @@ def lyg_opendata_disclosure_withdraw(context, data_dict):
     :param id: the application; :param text: reason (optional)
     """
     return _move(context, data_dict, "withdraw", schema.reason_schema(required=False))
+
+
+def lyg_opendata_disclosure_lapse(context, data_dict):
+    """Close an application that was not amended in time: deemed withdrawn (条例 Art 30,
+    视为放弃申请). The platform's daily job (``ckan lyg-opendata disclosure lapse``) calls it
+    for every application whose time to amend (``workflow.correction_due``) has ended; before
+    that day it is a field error.
+
+    :param id: the application
+    """
+    return _move(context, data_dict, "lapse", schema.id_schema())
 
 
 @tk.side_effect_free

@@ -9,6 +9,8 @@
 - extend: the handling agency's head (admins), once;
 - transfer: the handling agency and supervisors;
 - amend, withdraw: the applicant only;
+- close as not amended in time (lapse): the platform only (its daily job runs as the site
+  user, a sysadmin);
 - the answer notice (答复告知书) and the answer's file: applicant, handling agency, supervisors;
   the scanned letter: the handling agency and supervisors.
 Sysadmins may do what the handling agency may (platform operator), but not act as the
@@ -127,6 +129,11 @@ def lyg_opendata_disclosure_amend(context, data_dict):
 @tk.auth_sysadmins_check
 def lyg_opendata_disclosure_withdraw(context, data_dict):
     return _applicant(context, data_dict, _("Only the applicant can withdraw the application"))
+
+
+def lyg_opendata_disclosure_lapse(context, data_dict):
+    """Only the platform's daily job (the site user; sysadmins pass before this runs)."""
+    return _deny(_("Only the platform closes applications not amended in time"))
 
 
 @tk.auth_allow_anonymous_access

@@ -6,9 +6,10 @@ import click
 from ckanext.lyg_opendata.clitools import remind_command
 
 
-@click.group(short_help="Disclosure on application (依申请公开): reminders.")
+@click.group(short_help="Disclosure on application (依申请公开): daily jobs.")
 def disclosure():
-    """Disclosure on application (依申请公开): reminders of answers due or overdue."""
+    """Disclosure on application (依申请公开): reminders of answers due or overdue,
+    applications not amended in time, the applicants' personal data after retention."""
 
 
 disclosure.add_command(remind_command(
@@ -31,6 +32,33 @@ def erase_personal_data(ctx, dry_run, today):
     with request_scope(ctx):
         numbers = retention.erase(parse_day(today), dry_run=dry_run, progress=click.echo)
     click.echo(f"applications: {len(numbers)}" + (" (dry run, nothing changed)" if dry_run else ""))
+
+
+@disclosure.command("lapse")
+@click.option("--dry-run", is_flag=True, help="List the applications concerned, change nothing.")
+@click.pass_context
+def lapse(ctx, dry_run):
+    """Close the applications not amended in time (补正): deemed withdrawn (条例 Art 30); the
+    applicant and the agency are told. Today is the Beijing day; one run at a time. Run
+    daily (config/crontab)."""
+    from ckanext.lyg_opendata.clitools import once_a_day, request_scope
+    from ckanext.lyg_opendata.disclosure import lapse as lapsing
+    from ckanext.lyg_opendata.workdays import today_beijing
+
+    with request_scope(ctx):
+        if dry_run:
+            lines = lapsing.run(dry_run=True, progress=click.echo)
+        else:
+            # the lock only: a second run the same day finds nothing left to close
+            with once_a_day("ckanext.lyg_opendata.disclosure.lapse", today_beijing()) as state:
+                if state == "busy":
+                    click.echo("applications not amended in time: another run is closing them; "
+                               "nothing done")
+                    return
+                lines = lapsing.run(progress=click.echo)
+    closed = sum(1 for line in lines if line["closed"])
+    click.echo(f"applications not amended in time: {len(lines)}, closed as withdrawn: {closed}"
+               + (" (dry run, nothing changed)" if dry_run else ""))
 
 
 COMMANDS: list = [disclosure]

@@ -82,6 +82,7 @@ EVENTS = [
     Term("transfer", "转交其他机关", "Transferred to another agency"),
     Term("answer", "答复", "Answered"),
     Term("withdraw", "撤回申请", "Withdrawn by the applicant"),
+    Term("lapse", "逾期未补正，视为放弃申请", "Not amended in time: deemed withdrawn"),
     Term("remind", "催办提醒", "Reminder sent"),
     Term("erase_personal_data", "保存期满，申请人个人信息已去标识化", "Personal data erased after the retention period"),
 ]

@@ -118,10 +118,25 @@ def lyg_opendata_disclosure_complaint_show(context, data_dict):
     return complaint_dict(get(data["id"]), context.get("user"))
 
 
+def about_agencies(query, org_ids: list[str]):
+    """The complaints about applications now with one of these agencies."""
+    return query.join(DisclosureRequest, DisclosureRequest.id == DisclosureComplaint.request_id
+                      ).filter(DisclosureRequest.organization_id.in_(org_ids or [""]))
+
+
+def open_count(org_ids: Optional[list[str]] = None) -> int:
+    """Complaints waiting for the supervisors' answer (about these agencies; None: all)."""
+    query = model.Session.query(DisclosureComplaint).filter(DisclosureComplaint.status == "filed")
+    if org_ids is not None:
+        query = about_agencies(query, org_ids)
+    return query.count()
+
+
 @tk.side_effect_free
 def lyg_opendata_disclosure_complaint_list(context, data_dict):
     """Complaints: of one application (``request_id``: whoever may see the application), or
-    all (supervisors), open ones first.
+    all (supervisors) or those about the applications of one's agencies (agency staff), open
+    ones first.
 
     :param request_id: the application (optional); :param status: a status (optional)
     """
@@ -136,6 +151,8 @@ def lyg_opendata_disclosure_complaint_list(context, data_dict):
         if not (roles.is_supervisor(user) or access.is_handling_staff(user, req)):
             u = roles._user(user)
             query = query.filter(DisclosureComplaint.user_id == (u.id if u else ""))
+    elif not roles.is_supervisor(user):
+        query = about_agencies(query, roles.editable_org_ids(user))
     if data.get("status"):
         query = query.filter(DisclosureComplaint.status == data["status"])
     rows = query.order_by(DisclosureComplaint.status != "filed", DisclosureComplaint.filed_on,
@@ -206,6 +223,8 @@ def auth_list(context, data_dict):
     req = shared.find(DisclosureRequest, (data_dict or {}).get("request_id"))
     if roles.is_supervisor(user) or (req is not None and access.may_view(user, req)):
         return authz.OK
+    if req is None and roles.editable_org_ids(user):
+        return authz.OK     # the complaints about their agencies' applications
     return authz.deny(_("Only supervisors list every complaint"))
 
 

@@ -4,6 +4,8 @@ without committing. Mails never carry the applicant's personal data, only the re
 number and the link."""
 from __future__ import annotations
 
+from typing import Optional
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -34,7 +36,7 @@ def _send(users, subject: str, body: str, link: str) -> None:
 
 @shared.after(*(f"lyg_opendata_disclosure_{verb}" for verb in (
     "create", "register", "request_correction", "amend", "extend", "transfer", "answer",
-    "withdraw")))
+    "withdraw", "lapse")))
 def after_action(context, data_dict, result) -> None:
     req = model.Session.get(DisclosureRequest, (result or {}).get("id") or "")
     if req is None:
@@ -44,10 +46,11 @@ def after_action(context, data_dict, result) -> None:
         DisclosureEvent.request_id == req.id).order_by(
         DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
     if event is not None:
-        transition(req, event.action, result)
+        transition(req, event.action, result, event.data)
 
 
-def transition(req: DisclosureRequest, action: str, result: dict) -> None:
+def transition(req: DisclosureRequest, action: str, result: dict,
+               event_data: Optional[dict] = None) -> None:
     link = _link(req)
     number = req.number
     due = result.get("deadline") or ""
@@ -66,11 +69,22 @@ def transition(req: DisclosureRequest, action: str, result: dict) -> None:
         subject = _("Your application for disclosure was received: %s") % number
         body = subject + "\n" + _("The answer is due by %s (15 working days).") % due
         _send(_applicant(req), subject, body, link)
+    elif action == "lapse":
+        amend_by = (event_data or {}).get("correction_due") or ""
+        subject = _("Your application for disclosure %(number)s: %(event)s") % {
+            "number": number, "event": codes.label("event", action)}
+        body = _("Your application was not amended by %s: it is deemed withdrawn and will not "
+                 "be handled further. You may apply again.") % amend_by
+        _send(_applicant(req), subject, body, link)
+        subject = _("Application for disclosure %s closed: not amended in time") % number
+        _send(_agency(req.organization_id), subject, subject, link)
     elif action in ("request_correction", "extend", "transfer", "answer"):
         subject = _("Your application for disclosure %(number)s: %(event)s") % {
             "number": number, "event": codes.label("event", action)}
         body = {
-            "request_correction": _("Please amend your application:\n\n%s") % (req.correction_request or ""),
+            "request_correction": _("Please amend your application:\n\n%s") % (req.correction_request or "")
+            + "\n\n" + _("Amend it by %s; an application not amended by then is deemed withdrawn.")
+            % (result.get("correction_due") or ""),
             "extend": _("The answer period was extended; the answer is now due by %s.") % due,
             "transfer": _("Your application is now handled by %s.") % (
                 result.get("organization_title") or ""),

@@ -63,7 +63,8 @@ def letter_lines(req: dict[str, Any], agency: dict[str, Any], kind: str,
     day = (event.get("created") or "")[:10]
     body = {
         "request_correction": [
-            "您提出的政府信息公开申请内容不明确，请您自收到本告知书之日起15个工作日内对申请内容作出"
+            "您提出的政府信息公开申请内容不明确，请您于"
+            f"{req.get('correction_due') or (event.get('data') or {}).get('due') or ''}前对申请内容作出"
             "更改、补充（补正）：", req.get("correction_request") or "",
             "答复期限自本机关收到补正后的申请之日起重新计算。逾期无正当理由不补正的，视为放弃申请。"],
         "extend": [

@@ -11,7 +11,7 @@ from ckanext.lyg_opendata import workdays
 from ckanext.lyg_opendata.audit.reading import mask_name
 from ckanext.lyg_opendata.disclosure import access, codes
 from ckanext.lyg_opendata.disclosure.model import DisclosureEvent, DisclosureRequest
-from ckanext.lyg_opendata.disclosure.workflow import TRANSITIONS, clock_info
+from ckanext.lyg_opendata.disclosure.workflow import TRANSITIONS, clock_info, correction_due
 
 # what is withheld from viewers who are not the applicant, the handling agency or supervisors
 PERSONAL_FIELDS = ("id_number", "phone", "email", "address", "contact_person",
@@ -108,6 +108,11 @@ def request_dict(req: DisclosureRequest, viewer, cal: Optional[workdays.Calendar
         "correction_request": req.correction_request,
         "correction_requested_on": _iso(req.correction_requested_on),
         "amended_on": _iso(req.amended_on),
+        # the last day to amend (while an amendment is awaited); withdrawn as not amended
+        "correction_due": _iso(correction_due(req, cal)),
+        "lapsed": req.status == "withdrawn" and model.Session.query(DisclosureEvent.id).filter(
+            DisclosureEvent.request_id == req.id, DisclosureEvent.action == "lapse").first()
+        is not None,
         "outcome": req.outcome,
         "outcome_label": codes.label("outcome", req.outcome) if req.outcome else None,
         "answer_text": req.answer_text,

@@ -9,7 +9,8 @@ their sub-rows, (七) 总计); 四 carried over to next year. It adds up: for ev
 
 Which outcome goes where: 予以公开 = ``public`` and ``already_public`` (the applicant is told
 where to get it); 部分公开 = ``partial``; 不予公开 by ``withheld_category``; 无法提供 1 (本机关
-不掌握) = ``not_held`` and ``not_exist``, 3 = ``unclear``; 其他处理 3 = withdrawn. An application
+不掌握) = ``not_held`` and ``not_exist``, 3 = ``unclear``; 其他处理 1 = not amended in time
+(``lapse``: deemed withdrawn), 3 = withdrawn by the applicant. An application
 is counted by the agency handling it now (after a transfer: the receiving agency).
 """
 from __future__ import annotations
@@ -64,9 +65,17 @@ def _column(req: DisclosureRequest) -> str:
     return req.organization_kind if req.organization_kind in codes.codes("organization_kind") else "other"
 
 
+def _withdrawal(req: DisclosureRequest) -> Optional[DisclosureEvent]:
+    """The event that withdrew it: the applicant's ``withdraw`` or the platform's ``lapse``."""
+    return model.Session.query(DisclosureEvent).filter(
+        DisclosureEvent.request_id == req.id,
+        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(DisclosureEvent.created).first()
+
+
 def _result_row(req: DisclosureRequest) -> str:
     if req.status == "withdrawn":
-        return "other.other"
+        event = _withdrawal(req)
+        return "other.not_amended" if event is not None and event.action == "lapse" else "other.other"
     return {"public": "public", "already_public": "public", "partial": "partial",
             "not_held": "unavailable.not_held", "not_exist": "unavailable.not_held",
             "unclear": "unavailable.unclear"}.get(
@@ -77,8 +86,7 @@ def _finished_on(req: DisclosureRequest) -> Optional[dt.date]:
     if req.status == "answered":
         return req.answered_on
     if req.status == "withdrawn":
-        event = model.Session.query(DisclosureEvent).filter(
-            DisclosureEvent.request_id == req.id, DisclosureEvent.action == "withdraw").first()
+        event = _withdrawal(req)
         return today_beijing(event.created) if event else None
     return None
 

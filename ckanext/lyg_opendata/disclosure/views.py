@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import forms
-from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import roles, workdays
 from ckanext.lyg_opendata.disclosure import access, codes, complaints, files, pdf, workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 from ckanext.lyg_opendata.i18n import N_
@@ -142,6 +142,10 @@ def read(id: str):
     allowed = set(req["allowed_actions"])
     perms = {name: name in allowed and _can(name, data_dict) for name in workflow.TRANSITIONS}
     perms["extend"] = perms["extend"] and not req["extension_days"]
+    # past the time to amend: deemed withdrawn (the daily job closes it), no more amending
+    amend_ended = bool(req["correction_due"]) and (
+        workdays.today_beijing().isoformat() > req["correction_due"])
+    perms["amend"] = perms["amend"] and not amend_ended
     perms["notice"] = req["status"] == "answered" and _can("notice_download", data_dict)
     perms["file"] = req["has_answer_file"] and _can("file_download", data_dict)
     perms["letter"] = req["has_letter"] and _can("letter_download", data_dict)
@@ -149,7 +153,8 @@ def read(id: str):
     perms["letter_notices"] = [{"kind": k, "label": codes.label("event", k)}
                                for k in pdf.LETTER_KINDS if k in done] if (
         req["channel"] != "online" and _can("letter_notice_download", data_dict)) else []
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"correction_days": workflow.correction_days(),
+                             "amend_ended": amend_ended}
     if perms["transfer"]:
         extra["agencies"] = [a for a in _agencies() if a["value"] != req["organization_name"]]
     if perms["answer"]:

@@ -5,6 +5,7 @@
     received ─transfer→ received (another agency; its clock starts from the transfer)
     received ─answer→ answered (one of the outcomes, with the content each requires)
     received | correction_requested ─withdraw→ withdrawn (by the applicant)
+    correction_requested ─lapse→ withdrawn (not amended in time: deemed withdrawn, Art 30)
 
 The shared shape (``ckanext.lyg_opendata.workflow``): each transition locks the row, checks
 the move against ``TRANSITIONS``, writes the row and an event, the action commits, the
@@ -15,7 +16,9 @@ Who is who: ``access``; what each viewer sees: ``present``; attachments: ``files
 The clock (条例 Art 33, the city's guide 二 (三)): an answer is due 15 working days after the
 day of receipt (the N-th working day after it, on the shared calendar: ``workdays``); an
 amended application (补正) is received anew on the day it is amended; one extension adds at
-most 15 working days.
+most 15 working days. An application not amended within ``correction_days()`` working days
+of the request for an amendment is deemed withdrawn (条例 Art 30: 视为放弃申请): the daily
+``lapse`` job (``lapse.py``) moves it with the ``lapse`` transition.
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ TRANSITIONS = shared.Transitions({
     "transfer": (frozenset({"received"}), "received"),
     "answer": (frozenset({"received"}), "answered"),
     "withdraw": (frozenset({"received", "correction_requested"}), "withdrawn"),
+    "lapse": (frozenset({"correction_requested"}), "withdrawn"),
 }, status_label=lambda code: codes.label("status", code),
    action_label=lambda code: codes.label("event", code),
    refused=N_("An application that is %(status)s cannot be %(action)s"))
@@ -75,6 +79,28 @@ def clock_info(req: DisclosureRequest, cal: Optional[workdays.Calendar] = None,
     info["answered_in_time"] = (req.answered_on <= dt.date.fromisoformat(info["deadline"])
                                 if req.answered_on and info["deadline"] else None)
     return info
+
+
+def correction_days() -> int:
+    """Working days the applicant has to amend (``ckanext.lyg_opendata.disclosure.
+    correction_days``); each request for an amendment keeps the number it was given."""
+    return int(tk.config.get("ckanext.lyg_opendata.disclosure.correction_days"))
+
+
+def correction_due(req: DisclosureRequest, cal: Optional[workdays.Calendar] = None
+                   ) -> Optional[dt.date]:
+    """The last day to amend: the N-th working day after the amendment was asked for (N as
+    given then); None when no amendment is awaited."""
+    if req.status != "correction_requested" or req.correction_requested_on is None:
+        return None
+    event = model.Session.query(DisclosureEvent).filter(
+        DisclosureEvent.request_id == req.id,
+        DisclosureEvent.action == "request_correction").order_by(
+        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
+    days = (event.data or {}).get("days") if event is not None else None
+    cal = cal or workdays.Calendar()
+    return cal.add_workdays(req.correction_requested_on,
+                            days if isinstance(days, int) else correction_days())[0]
 
 
 # --- records -------------------------------------------------------------------------------
@@ -121,7 +147,15 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
     if action == "request_correction":
         req.correction_request = text
         req.correction_requested_on = today
+        days = correction_days()
+        # the time to amend as told to the applicant (its last day is computed when read)
+        data = {"days": days, "due": workdays.Calendar().add_workdays(today, days)[0].isoformat()}
     elif action == "amend":
+        amend_by = correction_due(req)
+        if amend_by is not None and today > amend_by:
+            shared.fail("description", _(
+                "The time to amend ended on %s: the application is deemed withdrawn. You may "
+                "apply again.") % amend_by.isoformat())
         req.description = fields["description"]
         if fields.get("purpose"):
             req.purpose = fields["purpose"]
@@ -164,7 +198,16 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
         text = req.answer_text
     elif action == "withdraw":
         req.withdrawal_reason = text
-    role = access.actor_role(user, req, action)
+    elif action == "lapse":
+        amend_by = correction_due(req)
+        if amend_by is None:
+            shared.fail("status", _("No amendment with a time limit is awaited"))
+        elif today <= amend_by:
+            shared.fail("status", _("The time to amend has not ended: the application can be "
+                                    "closed as not amended only after %s") % amend_by.isoformat())
+        else:
+            data = {"correction_due": amend_by.isoformat()}
+    role = "system" if action == "lapse" else access.actor_role(user, req, action)
     req.status = target
     record(req, user, action, status, target, text=text, data=data or None, role=role)
     shared.commit(context)

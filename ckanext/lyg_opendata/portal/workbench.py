@@ -63,6 +63,18 @@ def _disclosure_open(org_ids: Optional[list[str]]) -> int:
     return _count(query)
 
 
+def _govinfo(org_ids: Optional[list[str]]) -> dict[str, int]:
+    """Proactive disclosure entries not yet published, and those past their 20 working days."""
+    from ckanext.lyg_opendata.disclosure.proactive import workflow as govinfo
+    return govinfo.waiting(org_ids)
+
+
+def _complaints(org_ids: Optional[list[str]]) -> int:
+    """Complaints about disclosure waiting for the supervisors (about these agencies)."""
+    from ckanext.lyg_opendata.disclosure import complaints
+    return complaints.open_count(org_ids)
+
+
 def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
     from ckanext.lyg_opendata.access.applications import workflow
     from ckanext.lyg_opendata.objections.model import Objection
@@ -80,6 +92,10 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
         _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
         _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
               _disclosure_open(org_ids)),
+        _item(_("Government information to publish"), "lyg_opendata_govinfo.index",
+              _govinfo(org_ids)["drafts"], status="draft"),
+        _item(_("Complaints about disclosure"), "lyg_opendata_disclosure.complaint_list",
+              _complaints(org_ids)),
         _item(_("Data requests to answer"), "lyg_opendata_participation.requests",
               _data_requests(("assigned",), org_ids=org_ids), status="assigned"),
         _item(_("Grants"), "lyg_opendata_agreements.agency_grants"),
@@ -111,6 +127,10 @@ def _supervisor(user: model.User) -> list[dict]:
         _item(_("Objection moderation"), "lyg_opendata_objections.moderation", escalated),
         _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
               _disclosure_open(None)),
+        _item(_("Complaints about disclosure to answer"), "lyg_opendata_disclosure.complaint_list",
+              _complaints(None)),
+        _item(_("Government information not published in time"), "lyg_opendata_govinfo.index",
+              _govinfo(None)["overdue"], status="draft", late="true"),
         _item(_("Reports of misuse"), "lyg_opendata_objections.reports", reports),
         _item(_("Data requests to route"), "lyg_opendata_participation.requests",
               _data_requests(("submitted",)), status="submitted"),

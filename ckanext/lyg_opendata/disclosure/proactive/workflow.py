@@ -158,3 +158,22 @@ def visible(query, user):
 
 def year_of_publication():
     return sa.extract("year", GovInfo.published_on)
+
+
+# --- what waits (the workbench's counts) ----------------------------------------------------
+
+def drafts(org_ids: Optional[list[str]] = None) -> list[GovInfo]:
+    """Entries entered and not yet published (of these agencies; None: all)."""
+    query = model.Session.query(GovInfo).filter(GovInfo.status == "draft")
+    if org_ids is not None:
+        query = query.filter(GovInfo.organization_id.in_(org_ids or [""]))
+    return query.all()
+
+
+def waiting(org_ids: Optional[list[str]] = None,
+            today: Optional[dt.date] = None) -> dict[str, int]:
+    """Drafts to publish and, of them, those past their 20 working days (``overdue``)."""
+    rows = drafts(org_ids)
+    cal = workdays.Calendar()
+    overdue = sum(1 for row in rows if clock_info(row, cal, today)["overdue"])
+    return {"drafts": len(rows), "overdue": overdue}
