@@ -34,7 +34,12 @@ import benchslot  # noqa: E402
 PLUGINS = "lyg_opendata scheming_datasets dcat activity harvest lyg_dcat_rdf_harvester dcat_rdf_harvester"
 
 
-def page(n_total: int, page_no: int, size: int, base: str) -> bytes:
+def page(n_total: int, page_no: int, size: int, base: str, tag: str = "") -> bytes:
+    """Page ``page_no`` of the catalog. ``tag`` (``<stamp>-<run>``) is in every IRI, so
+    that no run finds another's imports, and its short ``<run>`` part in every title, so
+    that the runs' names do not collide (kept short: a name from a title is cut at 60)."""
+    t = f"{tag}-" if tag else ""
+    short = f"{tag.split('-')[-1]}-" if tag else ""
     lines = ["@prefix dcat: <http://www.w3.org/ns/dcat#> .",
              "@prefix dct: <http://purl.org/dc/terms/> .",
              "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .",
@@ -42,18 +47,19 @@ def page(n_total: int, page_no: int, size: int, base: str) -> bytes:
     first = (page_no - 1) * size
     for i in range(first, min(first + size, n_total)):
         lines.append(
-            f"<https://data.bench.example/dataset/{i}> a dcat:Dataset ;\n"
-            f'  dct:title "连云港市公共停车场信息 {i}"@zh-CN, "Public parking {i}"@en ;\n'
+            f"<https://data.bench.example/{t}dataset/{i}> a dcat:Dataset ;\n"
+            f'  dct:title "连云港市公共停车场信息 {short}{i}"@zh-CN, "Public parking {short}{i}"@en ;\n'
             f'  dct:description "全市公共停车场的位置、泊位和收费标准（第{i}批）。"@zh-CN ;\n'
             f"  dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;\n"
             f"  dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ;\n"
             f'  dcat:keyword "停车"@zh, "交通"@zh ;\n'
-            f"  dcat:distribution <https://data.bench.example/dataset/{i}/csv> .\n"
-            f"<https://data.bench.example/dataset/{i}/csv> a dcat:Distribution ;\n"
+            f"  dcat:distribution <https://data.bench.example/{t}dataset/{i}/csv> .\n"
+            f"<https://data.bench.example/{t}dataset/{i}/csv> a dcat:Distribution ;\n"
             f'  dct:title "停车场名录 {i}"@zh-CN ;\n'
             f"  dcat:downloadURL <https://files.bench.example/{i}.csv> ;\n"
             f"  dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> .")
     last = max(1, -(-n_total // size))
+    base = f"{base}/{tag}" if tag else base
     lines.append(f"<{base}/catalog.ttl?page={page_no}> a hydra:PagedCollection ;")
     lines.append(f'  hydra:totalItems "{n_total}"^^xsd:integer ;')
     if page_no < last:
@@ -66,7 +72,8 @@ def serve(n_total: int, size: int):
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             page_no = int(self.path.split("page=")[1]) if "page=" in self.path else 1
-            body = page(n_total, page_no, size, base)
+            tag = self.path.split("?")[0].removesuffix("/catalog.ttl").strip("/")
+            body = page(n_total, page_no, size, base, tag)
             self.send_response(200)
             self.send_header("Content-Type", "text/turtle; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -102,9 +109,84 @@ def run_as_the_consumers(job_id: str, harvester) -> None:
     tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
 
 
-def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
+def start_fetch_consumers(ini: str, count: int) -> list[subprocess.Popen]:
+    """``count`` real ``ckan harvester fetch-consumer`` processes on this slot's Redis
+    queue, once each waits on it (BLPOP)."""
+    import ckan.plugins.toolkit as tk
+    import redis
+    url = tk.config["ckan.redis.url"]
+    conn = redis.Redis.from_url(url)
+    db = conn.connection_pool.connection_kwargs.get("db", 0)
+
+    def waiting() -> int:
+        return sum(1 for c in conn.client_list() if c.get("cmd") == "blpop" and int(c.get("db", -1)) == db)
+    before = waiting()
+    env = dict(os.environ, CKAN_REDIS_URL=url + "?socket_timeout=31536000")
+    procs = [subprocess.Popen([str(ROOT / ".venv/bin/ckan"), "-c", ini, "harvester", "fetch-consumer"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(count)]
+    deadline = time.monotonic() + 300
+    while waiting() < before + count:
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            stop(procs)
+            sys.exit("the fetch consumers did not start")
+        time.sleep(0.2)
+    return procs
+
+
+def peak_mb(pid: int) -> float:
+    """A running process's peak resident memory (VmHWM)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def run_with_consumers(job_id: str, harvester, procs: list[subprocess.Popen]) -> None:
+    """The gather stage in this process (as the gather consumer runs it), each object
+    handed to the fetch queue, the running fetch consumers import them; returns once
+    every object is done, after ``harvest_jobs_run`` finished the job."""
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+    job = HarvestJob.get(job_id)
+    job.status = "Running"
+    job.save()
+    object_ids = queue.gather_stage(harvester, job) or []
+    publisher = queue.get_fetch_publisher()
+    for object_id in object_ids:
+        publisher.send({"harvest_object_id": object_id})
+    while True:
+        model.Session.remove()
+        left = model.Session.query(HarvestObject.id).filter(
+            HarvestObject.harvest_job_id == job_id,
+            HarvestObject.state.notin_(("COMPLETE", "ERROR"))).count()
+        if not left:
+            break
+        if any(p.poll() is not None for p in procs):
+            sys.exit("a fetch consumer died")
+        time.sleep(0.2)
+    tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
+
+
+def child(ini: str, source_type: str, url: str, profile: str = "", consumers: str = "0") -> None:
     """One harvest of ``url`` with ``source_type``; prints a JSON line with the figures.
-    With ``profile``, writes the job's cProfile statistics to ``profile.<source_type>``."""
+    With ``profile``, writes the job's cProfile statistics to ``profile.<source_type>``
+    (of this process: with ``consumers``, the gather only). With ``consumers`` N > 0, N
+    fetch consumer processes import the objects (their peak memory is reported)."""
     app = benchslot.make_app(ini)
     with app._wsgi_app.test_request_context():
         import ckan.model as model
@@ -121,11 +203,19 @@ def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
             "source_type": source_type, "owner_org": org["id"],
             "config": json.dumps({"rdf_format": "text/turtle", "bench": source_type})})
         job = tk.get_action("harvest_job_create")(ctx, {"source_id": source["id"], "run": False})
+        procs = start_fetch_consumers(ini, int(consumers)) if int(consumers) else []
         profiler = cProfile.Profile() if profile else None
         started = time.monotonic()
         if profiler:
             profiler.enable()
-        run_as_the_consumers(job["id"], get_harvester(source_type))
+        try:
+            if procs:
+                run_with_consumers(job["id"], get_harvester(source_type), procs)
+            else:
+                run_as_the_consumers(job["id"], get_harvester(source_type))
+            consumer_peaks = [peak_mb(p.pid) for p in procs]
+        finally:
+            stop(procs)
         if profiler:
             profiler.disable()
             profiler.dump_stats(f"{profile}.{source_type}")
@@ -135,10 +225,11 @@ def child(ini: str, source_type: str, url: str, profile: str = "") -> None:
             HarvestObject.package_id.isnot(None)).count()
         errors = model.Session.query(HarvestObject).filter(
             HarvestObject.harvest_job_id == job["id"], HarvestObject.state == "ERROR").count()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"source_type": source_type, "imported": imported, "errors": errors,
-                      "seconds": round(elapsed, 1), "per_second": round(imported / elapsed, 2),
-                      "peak_mb": round(peak_mb)}), flush=True)
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"source_type": source_type, "consumers": int(consumers), "imported": imported,
+                      "errors": errors, "seconds": round(elapsed, 1),
+                      "per_second": round(imported / elapsed, 2), "peak_mb": round(own_peak),
+                      "consumer_peak_mb": round(max(consumer_peaks, default=0))}), flush=True)
 
 
 def main() -> None:
@@ -149,7 +240,10 @@ def main() -> None:
                         help="source types, in this order (ckanext-dcat's first)")
     parser.add_argument("--profile", default="",
                         help="write each harvester's cProfile statistics to PROFILE.<type>")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--consumers", type=int, nargs="+", default=[0],
+                        help="fetch consumer processes (0: the stages in the harvester's own process); "
+                             "several values: one run of each harvester per value")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -164,25 +258,31 @@ def main() -> None:
                    check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     server, base = serve(args.datasets, args.page_size)
     log(f"catalog: {args.datasets} datasets, {args.page_size} a page, at {base}/catalog.ttl")
-    results = []
-    for source_type in args.harvesters:
-        done = subprocess.run([PYTHON, __file__, "--child", str(ini), source_type,
-                               base + "/catalog.ttl", args.profile],
-                              cwd=ROOT, capture_output=True, text=True)
-        if done.returncode:
-            sys.exit(f"{source_type} failed:\n" + done.stderr[-3000:])
-        out = done.stdout
-        result = json.loads(out.strip().splitlines()[-1])
-        log(json.dumps(result))
-        results.append(result)
+    results, stamp = [], int(time.time())
+    for consumers in args.consumers:
+        for source_type in args.harvesters:
+            tag = f"{stamp}-{'v' if source_type == 'dcat_rdf' else 'o'}{consumers}"
+            done = subprocess.run([PYTHON, __file__, "--child", str(ini), source_type,
+                                   f"{base}/{tag}/catalog.ttl", args.profile, str(consumers)],
+                                  cwd=ROOT, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"{source_type} failed:\n" + done.stderr[-3000:])
+            out = done.stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            log(json.dumps(result))
+            results.append(result)
     server.shutdown()
-    log("| harvester | imported | errors | seconds | datasets/s | peak RSS MB |\n|---|---|---|---|---|---|")
+    log("| harvester | fetch consumers | imported | errors | seconds | datasets/s | peak RSS MB "
+        "(harvester / consumer) |\n|---|---|---|---|---|---|---|")
     for r in results:
-        log(f"| {r['source_type']} | {r['imported']} | {r['errors']} | {r['seconds']} | "
-            f"{r['per_second']} | {r['peak_mb']} |")
-    if len(results) == 2 and results[1]["per_second"]:
-        vanilla, ours = results
-        log(f"ours / vanilla time per dataset: {vanilla['per_second'] / ours['per_second']:.2f}x")
+        log(f"| {r['source_type']} | {r['consumers'] or 'in-process'} | {r['imported']} | {r['errors']} | "
+            f"{r['seconds']} | {r['per_second']} | {r['peak_mb']} / {r['consumer_peak_mb'] or '-'} |")
+    for consumers in args.consumers:
+        rows = {r["source_type"]: r for r in results if r["consumers"] == consumers}
+        vanilla, ours = rows.get("dcat_rdf"), rows.get("lyg_dcat_rdf")
+        if vanilla and ours and ours["per_second"]:
+            log(f"consumers {consumers}: ours / vanilla time per dataset: "
+                f"{vanilla['per_second'] / ours['per_second']:.2f}x")
 
 
 if __name__ == "__main__":

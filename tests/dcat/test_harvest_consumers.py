@@ -131,3 +131,24 @@ def test_two_fetch_consumers_give_colliding_names_their_own(rdf_server, agencies
     # the consumers imported at the same time (the imports of two objects overlap)
     spans = sorted((o.import_started, o.import_finished) for o in done)
     assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))
+
+
+def test_a_name_held_by_an_open_import_is_not_given_again():
+    """A name allocated in a transaction that has not committed yet (another consumer's
+    import under way) is taken for everybody else, without waiting; it is free again once
+    that transaction ends without creating the entry."""
+    import concurrent.futures
+
+    from ckanext.lyg_opendata.dcat import names
+
+    def in_another_session():
+        try:
+            return names.unique_name("gong-jiao-xian-lu", set())
+        finally:
+            model.Session.remove()     # that thread's own session: its transaction ends
+
+    with concurrent.futures.ThreadPoolExecutor(1) as other:
+        assert names.unique_name("gong-jiao-xian-lu", set()) == "gong-jiao-xian-lu"  # held here
+        assert other.submit(in_another_session).result(timeout=30) == "gong-jiao-xian-lu-2"
+        model.Session.rollback()       # this import created nothing
+        assert other.submit(in_another_session).result(timeout=30) == "gong-jiao-xian-lu"
