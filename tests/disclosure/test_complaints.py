@@ -44,6 +44,18 @@ def test_applicant_complains_supervisors_answer_with_notices(people, applicant, 
     assert [e.action for e in events] == ["file", "answer"]
 
 
+def test_one_open_complaint_at_a_time(applicant, in_state):
+    req = in_state("answered")
+    first = act("create", applicant, request_id=req["id"], ground="wrong_answer", text="答复不符合规定。")
+    with pytest.raises(tk.ValidationError) as err:
+        act("create", applicant, request_id=req["id"], ground="other", text="再次投诉同一申请。")
+    assert list(err.value.error_dict) == ["text"]
+    assert model.Session.query(DisclosureComplaint).count() == 1
+    act("withdraw", applicant, id=first["id"])
+    assert act("create", applicant, request_id=req["id"], ground="other",
+               text="重新提出投诉。")["status"] == "filed"
+
+
 @pytest.mark.parametrize("bad,fields", [
     ({"ground": "", "text": ""}, {"ground", "text"}),
     ({"ground": "bribery", "text": "太短"}, {"ground", "text"}),

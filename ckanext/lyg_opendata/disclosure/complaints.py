@@ -100,6 +100,11 @@ def lyg_opendata_disclosure_complaint_create(context, data_dict):
     tk.check_access("lyg_opendata_disclosure_complaint_create", context, {"request_id": req.id})
     if data["ground"] == "not_answered" and req.status == "answered":
         shared.fail("ground", _("The application has been answered: choose another ground"))
+    if model.Session.query(DisclosureComplaint.id).filter(
+            DisclosureComplaint.request_id == req.id,
+            DisclosureComplaint.status == "filed").first() is not None:
+        shared.fail("text", _("A complaint about this application is being handled: wait for "
+                              "its answer, or withdraw it first"))
     user = roles._user(context.get("user"))
     row = DisclosureComplaint(request_id=req.id, user_id=user.id if user else None,
                               ground=data["ground"], text=data["text"], status="filed",

@@ -72,8 +72,14 @@ def report_figures():
     from ckanext.lyg_opendata.disclosure import report_parts
     params = {k: v for k, v in tk.request.args.items() if k in ("year", "organization") and v}
     figures = {k: tk.request.form.get(k, "") for k in report_parts.ENTERED}
+    labels = {f["name"]: f["label"] for f in report_parts.figure_fields()}
+
+    def describe(e: tk.ValidationError) -> str:
+        # each figure by its label (行政处罚（本年处理决定数量）), not its key
+        return "；".join(f"{labels[k]}: {'；'.join(v)}" if k in labels else _labelled_errors(
+            tk.ValidationError({k: v})) for k, v in _errors(e).items())
     forms.run("lyg_opendata_disclosure_report_figures_update", {**params, "figures": figures},
-              N_("The figures were saved"), describe=_labelled_errors)
+              N_("The figures were saved"), describe=describe)
     return tk.redirect_to("lyg_opendata_disclosure.report", **params)
 
 

@@ -173,9 +173,14 @@ def _complaints(req: dict) -> dict[str, Any]:
             "lyg_opendata_disclosure_complaint_answer", {"id": c["id"]})
         c["may_withdraw"] = c["status"] == "filed" and forms.can(
             "lyg_opendata_disclosure_complaint_withdraw", {"id": c["id"]})
+    # one open complaint at a time; an answered application was not left unanswered
+    open_one = any(c["status"] == "filed" for c in found["results"])
+    grounds = [g for g in codes.choices("complaint_ground")
+               if not (req["status"] == "answered" and g["value"] == "not_answered")]
     return {"complaints": found["results"],
-            "may_complain": forms.can("lyg_opendata_disclosure_complaint_create", {"request_id": req["id"]}),
-            "complaint_grounds": codes.choices("complaint_ground"),
+            "may_complain": not open_one and forms.can("lyg_opendata_disclosure_complaint_create",
+                                                       {"request_id": req["id"]}),
+            "complaint_grounds": grounds,
             "complaint_findings": codes.choices("complaint_finding"),
             "complaint_days": complaints.DEADLINE_DAYS}
 
