@@ -71,7 +71,7 @@ def test_sign_ins_tokens_and_role_changes_are_listed(app, sysadmin, agency):
     assert all(e["address"] == "127.0.0.1" for e in failed["results"])
     role = [e for e in result["results"] if e["kind"] == "role_changed"]
     assert {e["actor"] for e in role} == {sysadmin["name"]}
-    assert {e["detail"].get("action") for e in role} == {"organization_member_create", "sysadmin"}
+    assert {e["detail"].get("action") for e in role} == {"member_create", "sysadmin"}
     assert _list(sysadmin, user=user["id"], limit=1)["count"] == 6
     assert len(_list(sysadmin, user=user["id"], limit=1)["results"]) == 1
 

@@ -2,13 +2,15 @@
 API tokens created and revoked, role and password changes, second factors.
 
 Entries are written by the receivers of CKAN's signals (``user_logged_in``,
-``failed_login``, ``action_succeeded``) and by the sign-in steps of this package; the list is
+``failed_login``, ``action_succeeded``), by the chained ``member_create``, ``member_delete``
+and ``user_delete`` (memberships added, removed or their role changed — every path of the
+API and the pages goes through them) and by the sign-in steps of this package; the list is
 the action ``lyg_opendata_security_event_list`` (sysadmins only) and the page
 ``/ckan-admin/security-events``."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -20,7 +22,8 @@ from ckanext.lyg_opendata.identity.security.model import SecurityEvent
 log = logging.getLogger(__name__)
 _ = tk._
 
-__all__ = ["lyg_opendata_security_event_list", "api_token_revoke"]
+__all__ = ["lyg_opendata_security_event_list", "api_token_revoke", "member_create",
+           "member_delete", "user_delete"]
 
 KINDS = {
     "sign_in": N_("Signed in"),
@@ -64,6 +67,34 @@ def record(kind: str, user: Optional[model.User] = None, login: Optional[str] = 
     return event
 
 
+# CKAN's own words for the member capacities
+_CAPACITIES = {"admin": "Admin", "editor": "Editor", "member": "Member"}
+
+
+def _capacity(code: Any) -> str:
+    return _(_CAPACITIES[code]) if code in _CAPACITIES else str(code or "")
+
+
+def summary(kind: str, detail: dict) -> str:
+    """What a role change was, in words (the page's "Details")."""
+    if kind != "role_changed":
+        return ""
+    if detail.get("action") == "sysadmin":
+        return _("Sysadmin right granted") if detail.get("sysadmin") else \
+            _("Sysadmin right removed")
+    values = {"group": detail.get("group_title") or detail.get("group") or "",
+              "capacity": _capacity(detail.get("capacity")),
+              "previous": _capacity(detail.get("previous"))}
+    change = detail.get("change")
+    if change == "added":
+        return _("%(group)s: added as %(capacity)s") % values
+    if change == "removed":
+        return _("%(group)s: removed (was %(previous)s)") % values
+    if change == "changed":
+        return _("%(group)s: %(previous)s changed to %(capacity)s") % values
+    return values["group"]
+
+
 def event_dict(row: SecurityEvent, users: dict[str, model.User]) -> dict[str, Any]:
     user = users.get(row.user_id) if row.user_id else None
     actor = users.get(row.actor_id) if row.actor_id else None
@@ -71,7 +102,7 @@ def event_dict(row: SecurityEvent, users: dict[str, model.User]) -> dict[str, An
             "kind_label": kind_label(row.kind), "user_id": row.user_id,
             "user": user.name if user else None, "login": row.login,
             "actor": actor.name if actor else None, "address": row.address,
-            "detail": row.detail or {}}
+            "detail": row.detail or {}, "summary": summary(row.kind, row.detail or {})}
 
 
 def _int(data_dict, key, default, maximum):
@@ -128,41 +159,101 @@ def auth_event_list(context, data_dict=None):
 
 # --- receivers ---------------------------------------------------------------------------
 
-# (organization_member_create and the others call member_create/member_delete, which are
-# not listed: each change is recorded once)
-ROLE_ACTIONS = ("organization_member_create", "organization_member_delete",
-                "group_member_create", "group_member_delete")
-
-
 def on_action(sender: str, **kwargs: Any) -> None:
-    """``action_succeeded``: tokens created/revoked and organisation roles changed (in a
-    savepoint; a failure is logged, never hides the action's success)."""
-    if sender not in ("api_token_create",) + ROLE_ACTIONS:
+    """``action_succeeded``: API tokens created (in a savepoint; a failure is logged, never
+    hides the action's success)."""
+    if sender != "api_token_create":
         return
     context = kwargs.get("context") or {}
     data = kwargs.get("data_dict") or {}
+    user = model.User.get(data.get("user")) if isinstance(data.get("user"), str) else None
+    _safely(context, lambda: record("token_created", user=user, actor=context.get("user"),
+                                    commit=False, token_name=str(data.get("name") or "")))
+
+
+def _safely(context, write: Callable[[], Any]) -> None:
+    """Write an audit entry after the action succeeded: in a savepoint, committed unless the
+    caller defers its commit; a failure is logged and never turns the done change into an
+    error."""
     try:
         with model.Session.begin_nested():
-            _record_action(sender, context, data)
+            write()
         if not context.get("defer_commit"):
             model.Session.commit()
     except Exception:
-        log.exception("security audit of %s failed; the action itself succeeded", sender)
+        log.exception("security audit entry failed; the action itself succeeded")
 
 
-def _record_action(sender: str, context, data) -> None:
-    actor = context.get("user")
-    if sender == "api_token_create":
-        user = model.User.get(data.get("user")) if isinstance(data.get("user"), str) else None
-        record("token_created", user=user, actor=actor, commit=False,
-               token_name=str(data.get("name") or ""))
-    else:
-        who = data.get("username") or data.get("object")
-        user = model.User.get(who) if isinstance(who, str) and who else None
-        group = data.get("id")
-        record("role_changed", user=user, actor=actor, commit=False,
-               action=sender, group=str(group or ""),
-               capacity=str(data.get("role") or data.get("capacity") or ""))
+# --- memberships ----------------------------------------------------------------------------
+
+def _ref(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) and value and "\x00" not in value else None
+
+
+def _capacity_now(group_id: str, user_id: str) -> Optional[str]:
+    row = model.Session.query(model.Member.capacity).filter(
+        model.Member.group_id == group_id, model.Member.table_name == "user",
+        model.Member.table_id == user_id, model.Member.state == "active").first()
+    return row[0] if row else None
+
+
+def _record_membership(context, action: str, group: model.Group, user: model.User,
+                       previous: Optional[str], capacity: Optional[str]) -> None:
+    if previous == capacity:
+        return
+    change = "added" if previous is None else "removed" if capacity is None else "changed"
+    _safely(context, lambda: record(
+        "role_changed", user=user, actor=context.get("user"), commit=False, action=action,
+        change=change, group=group.name, group_title=group.title or group.name,
+        organization=bool(group.is_organization), capacity=capacity or "",
+        previous=previous or ""))
+
+
+def _membership_call(up, action: str, context, data_dict):
+    """Core's member_create / member_delete with the user's role in the group before and
+    after (only for users; datasets and groups as members are not roles)."""
+    data = data_dict if isinstance(data_dict, dict) else {}
+    group = user = None
+    if data.get("object_type") == "user" and _ref(data.get("id")) and _ref(data.get("object")):
+        group, user = model.Group.get(data["id"]), model.User.get(data["object"])
+    if group is None or user is None:
+        return up(context, data_dict)
+    group_id, user_id = group.id, user.id
+    previous = _capacity_now(group_id, user_id)
+    result = up(context, data_dict)
+    _record_membership(context, action, group, user, previous, _capacity_now(group_id, user_id))
+    return result
+
+
+@tk.chained_action
+def member_create(up, context, data_dict):
+    """Records a user added to an organisation or group, or their role changed (every core
+    path — organization_member_create, the members page, group creation — calls it)."""
+    return _membership_call(up, "member_create", context, data_dict)
+
+
+@tk.chained_action
+def member_delete(up, context, data_dict):
+    """Records a user removed from an organisation or group (organization_member_delete,
+    group_member_delete, the members page and the API's member_delete all call it)."""
+    return _membership_call(up, "member_delete", context, data_dict)
+
+
+@tk.chained_action
+def user_delete(up, context, data_dict):
+    """Core's user_delete removes the account's memberships directly: each is recorded."""
+    ref = _ref(data_dict.get("id")) if isinstance(data_dict, dict) else None
+    user = model.User.get(ref) if ref else None
+    before = [] if user is None else model.Session.query(model.Member.group_id, model.Member.capacity) \
+        .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
+                model.Member.state == "active").all()
+    result = up(context, data_dict)
+    for group_id, capacity in before:
+        group = model.Group.get(group_id)
+        if group is not None and user is not None:
+            _record_membership(context, "user_delete", group, user, capacity,
+                               _capacity_now(group_id, user.id))
+    return result
 
 
 @tk.chained_action
