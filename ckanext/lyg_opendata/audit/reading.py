@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
+from ckanext.lyg_opendata.masking import mask_ip, mask_name  # noqa: F401 (re-exported)
 from ckanext.lyg_opendata.tables import utcnow
 from ckanext.lyg_opendata.audit.model import (
     access_log, access_log_disclosure)
@@ -129,26 +130,6 @@ def disclosures(limit: int = 100) -> list[dict[str, Any]]:
 
 
 # --- masking --------------------------------------------------------------------
-
-def mask_name(value: Optional[str]) -> Optional[str]:
-    """Keep the first and last character: 张三丰 → 张*丰, zhangsan → z******n, 张三 → 张*."""
-    if not value:
-        return value
-    if len(value) <= 2:
-        return value[0] + "*"
-    return value[0] + "*" * (len(value) - 2) + value[-1]
-
-
-def mask_ip(value: Optional[str]) -> Optional[str]:
-    """IPv4: last octet masked (10.1.2.*); IPv6: the first three groups kept (a:b:c:*)."""
-    if not value:
-        return value
-    if ":" in value and "." not in value:
-        groups = value.split(":")
-        return ":".join(groups[:3]) + ":*"
-    parts = value.rsplit(".", 1)
-    return parts[0] + ".*" if len(parts) == 2 else "*"
-
 
 def masked(record: dict[str, Any]) -> dict[str, Any]:
     record = dict(record)

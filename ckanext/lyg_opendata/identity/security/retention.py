@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.audit.reading import mask_ip, mask_name
+from ckanext.lyg_opendata.masking import mask_ip, mask_name
 from ckanext.lyg_opendata.identity.security.model import SecurityEvent
 from ckanext.lyg_opendata.workdays import today_beijing
 
