@@ -245,3 +245,46 @@ def test_nothing_of_the_person_is_left_on_any_surface(app, people, published_dat
     log = tk.get_action("lyg_opendata_access_log_list")(
         {"user": people["supervisor"]["name"]}, {"unmasked": True, "reason": "核查注销账号后的访问记录"})
     assert [r["user_name"] for r in log["results"]] == [erasure.pseudonym(person["id"])]
+
+
+def test_variants_of_the_persons_name_email_and_phone_are_masked_too(app, published_dataset):
+    """The texts keep nothing the person wrote about themselves however they wrote it: a
+    phone with spaces, dashes, +86 or 0086, a landline with or without its area code's 0 and
+    brackets, the email and the name in another letter case; numbers that only look alike
+    and dates stay."""
+    pkg = published_dataset(name="parking-lots", title="公共停车场")
+    person = factories.User(name="variant-person", fullname="Zhou Wenjing",
+                            email="Zhou.Wenjing@Example.invalid", password=PASSWORD)
+    ctx = {"user": person["name"]}
+    req = tk.get_action("lyg_opendata_data_request_create")(ctx, {
+        "title": "停车场泊位数据", "contact": "13912345678; 0518-85821234",
+        "description": ("联系 +86 139-1234-5678、139 1234 5678、008613912345678 或 "
+                        "(0518) 8582 1234、+86 518 8582 1234；邮箱 ZHOU.WENJING@EXAMPLE.INVALID，"
+                        "署名 zhou wenjing / ZHOU.WENJING。对照：13912345679、2026年11月29日。")})
+    objection = tk.get_action("lyg_opendata_objection_create")(ctx, {
+        "package_id": pkg["id"], "type": "error", "contact": "+86 13912345678",
+        "description": "第三行泊位数有误，请致电 139-1234-5678 与 Zhou Wenjing 核实。"})
+    app.post("/user/login", data={"login": "ZHOU.WENJING@example.INVALID", "password": "wrong-1"})
+    _erase(person)
+    model.Session.remove()
+
+    kept = model.Session.get(DataRequest, req["id"]).description
+    assert kept == ("联系 ***、***、*** 或 ***、***；邮箱 ***，署名 *** / ***。"
+                    "对照：13912345679、2026年11月29日。")
+    from ckanext.lyg_opendata.objections.model import Objection
+    assert model.Session.get(Objection, objection["id"]).description == \
+        "第三行泊位数有误，请致电 *** 与 *** 核实。"
+    # a failed sign-in typed in another case is the pseudonym's too
+    logins = {e.login for e in model.Session.query(SecurityEvent).filter(
+        SecurityEvent.kind == "sign_in_failed")}
+    assert logins == {erasure.pseudonym(person["id"])}
+
+
+@pytest.mark.parametrize("written, digits", [
+    ("13912345678", "13912345678"), ("+86 139-1234-5678", "13912345678"),
+    ("008613912345678", "13912345678"), ("8613912345678", "13912345678"),
+    ("0518-85821234", "51885821234"), ("+86 518 8582 1234", "51885821234"),
+    ("(0518) 85821234", "51885821234"), ("12345", None),
+])
+def test_phone_digits(written, digits):
+    assert erasure.phone_digits(written) == digits

@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 import secrets
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 
@@ -116,8 +116,8 @@ def open_procedures(user_id: str) -> dict[str, int]:
 
 # --- the erasure ---------------------------------------------------------------------------
 
-def _needles(user: model.User, phones: list[str]) -> list[str]:
-    found = [user.name, user.fullname, user.email, *phones]
+def _needles(user: model.User, found: list[str]) -> list[str]:
+    found = [user.name, user.fullname, user.email, *found]
     if user.email and "@" in user.email:
         found.append(user.email.split("@")[0])
     # longest first: an email before its name part
@@ -127,6 +127,9 @@ def _needles(user: model.User, phones: list[str]) -> list[str]:
 CONTACT_COLUMNS = ("contact", "contact_phone", "contact_email", "phone", "email")
 _PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# between two digits of a phone number as people write it: 139 1234 5678, 0518-8582-1234,
+# (0518) 85821234
+_PHONE_SEP = r"[\s\-.()（）－–—]{0,3}"
 
 
 def _contacts_in(rows: Iterable[Any]) -> list[str]:
@@ -145,7 +148,41 @@ def _contacts_in(rows: Iterable[Any]) -> list[str]:
     return found
 
 
-def _scrub(obj: Any, needles: list[str], skip: tuple[str, ...] = ()) -> None:
+def phone_digits(value: str) -> Optional[str]:
+    """A Chinese phone number's own digits, without the country code (+86, 0086, 86 before a
+    mobile number) and the trunk 0 of an area code: 0518-85821234 → 51885821234,
+    +86 139 1234 5678 → 13912345678. None for fewer than 7 digits (not a phone number)."""
+    text = value.strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+") or digits.startswith("00"):
+        digits = digits.lstrip("0")
+        digits = digits[2:] if digits.startswith("86") else digits
+    elif len(digits) == 13 and digits.startswith("861"):
+        digits = digits[2:]
+    if digits.startswith("0"):
+        digits = digits[1:]
+    return digits if len(digits) >= 7 else None
+
+
+def _phone_pattern(digits: str) -> str:
+    """The number however written: separators between its digits, with or without +86 / 0086
+    / 86 and the trunk 0; never inside a longer run of digits."""
+    return (r"(?<!\d)(?:(?:(?:\+|00)\s*86|86)[\s\-.－–—]{0,3})?(?:\(?0|\()?"
+            + _PHONE_SEP.join(digits) + r"(?!\d)")
+
+
+def masker(texts: list[str], phones: list[str]) -> Callable[[str], str]:
+    """A function replacing the person's names and email addresses (in any letter case) and
+    their phone numbers (however written, ``phone_digits``) by ``***``."""
+    numbers = sorted({d for d in map(phone_digits, phones) if d}, key=len, reverse=True)
+    parts = [_phone_pattern(d) for d in numbers] + [re.escape(t) for t in texts]
+    if not parts:
+        return lambda value: value
+    pattern = re.compile("|".join(parts), re.IGNORECASE)
+    return lambda value: pattern.sub(MASK, value)
+
+
+def _scrub(obj: Any, mask: Callable[[str], str], skip: tuple[str, ...] = ()) -> None:
     """Replace the person's name, email and phone by ``***`` in the text columns of ``obj``."""
     for col in sa.inspect(obj).mapper.column_attrs:
         key = col.key
@@ -153,9 +190,7 @@ def _scrub(obj: Any, needles: list[str], skip: tuple[str, ...] = ()) -> None:
             continue
         value = getattr(obj, key)
         if isinstance(value, str) and value:
-            new = value
-            for needle in needles:
-                new = new.replace(needle, MASK)
+            new = mask(value)
             if new != value:
                 setattr(obj, key, new)
 
@@ -200,8 +235,10 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
     reports = S.query(Report).filter(Report.reported_by == uid).all()
     reqs = S.query(DataRequest).filter(DataRequest.requested_by == uid).all()
     suggestions = S.query(Suggestion).filter(Suggestion.submitted_by == uid).all()
-    needles = _needles(user, [i.phone for i in idents if i.phone] + _contacts_in(
-        [*apps, *discs, *objections, *reports, *reqs, *suggestions]))
+    contacts = [i.phone for i in idents if i.phone] + _contacts_in(
+        [*apps, *discs, *objections, *reports, *reqs, *suggestions])
+    phones = [c for c in contacts if _PHONE.fullmatch(c.strip())]
+    needles = masker(_needles(user, [c for c in contacts if c not in phones]), phones)
     counts: dict[str, int] = {}
 
     def count(key: str, n: int) -> None:
@@ -277,8 +314,8 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
         count("org_links", 1)
     new_name = pseudonym(uid)
     for event in S.query(SecurityEvent).filter(sa.or_(
-            SecurityEvent.user_id == uid, SecurityEvent.login.in_(
-                [n for n in (old_name, user.email) if n]))):
+            SecurityEvent.user_id == uid, sa.func.lower(SecurityEvent.login).in_(
+                [n.lower() for n in (old_name, user.email) if n]))):
         event.login = new_name if event.login else event.login
         _scrub(event, needles, skip=("login", "address", "kind"))
 
