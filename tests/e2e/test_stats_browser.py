@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+import ckan.model as model
+
+from ckanext.lyg_opendata.evaluation.model import QualityScore
 from ckanext.lyg_opendata.portal import figures
 
 from tests.conftest import ARTIFACTS
@@ -17,8 +20,12 @@ def test_stats_page_draws_every_chart(live_server, page, published_dataset, widt
     published_dataset(name="sb-bus", title="公交线路", subject_areas=["transport"],
                       resources=[{"name": "表", "url": "http://example.invalid/a.csv",
                                   "format": "CSV"}])
-    published_dataset(name="sb-water", title="用水户", open_type="conditional",
-                      open_conditions="仅限科研", subject_areas=["environment"])
+    water = published_dataset(name="sb-water", title="用水户", open_type="conditional",
+                              open_conditions="仅限科研", subject_areas=["environment"])
+    for month, score, rating in (("2026-10", 55, "sufficient"), ("2026-11", 72, "good")):
+        model.Session.add(QualityScore(package_id=water["id"], month=month, score=score,
+                                       rating=rating, indicators={}))
+    model.repo.commit()
     figures.invalidate()
     hosts = set()
     page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
@@ -26,7 +33,9 @@ def test_stats_page_draws_every_chart(live_server, page, published_dataset, widt
     page.goto(live_server + "/opendata/stats")
     charts = page.locator('[data-module="lyg-stats-chart"]')
     n = charts.count()
-    assert n >= 4  # the series with figures (months without any use have no chart)
+    assert n >= 6  # the series with figures (months without any use have no chart)
+    for key in ("quality_distribution", "quality_by_month"):   # the quality charts among them
+        assert page.locator(f'[data-series="{key}"] [data-module="lyg-stats-chart"]').count() == 1
     for i in range(n):
         chart = charts.nth(i)
         chart.scroll_into_view_if_needed()

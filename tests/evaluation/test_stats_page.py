@@ -17,6 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.lyg_opendata.access.model import Application
+from ckanext.lyg_opendata.evaluation.model import QualityScore
 from ckanext.lyg_opendata.portal import usage
 from ckanext.lyg_opendata.objections.model import Objection
 from ckanext.lyg_opendata.portal import figures
@@ -70,7 +71,7 @@ def world(published_dataset, create_dataset, sysadmin, agency):
                           resources=[{"name": "水", "url": "http://example.invalid/w.csv",
                                       "format": "CSV"}])
     # restricted: a draft of the agency and the only (draft) dataset of another agency
-    create_dataset(name="st-draft", title="未公开草稿数据集", subject_areas=["health"])
+    draft = create_dataset(name="st-draft", title="未公开草稿数据集", subject_areas=["health"])
     hidden_org = factories.Organization(name="st-hidden", title="只有草稿的委办局",
                                         users=[{"name": sysadmin["name"], "capacity": "admin"}])
     tk.get_action("package_create")({"user": sysadmin["name"]}, {
@@ -90,6 +91,11 @@ def world(published_dataset, create_dataset, sysadmin, agency):
                                 clock_start=dt.date(2026, 10, 1), deadline_days=15,
                                 created=dt.datetime(2026, 10, 1, 3),
                                 answered_at=dt.datetime(2026, 11, 2, 3)))
+    # quality scores by hand: st-bus 60 then 90, st-water 40; the draft's 88 is not public
+    for pkg, month, score, rating in ((a, "2026-10", 60, "sufficient"), (a, "2026-11", 90, "excellent"),
+                                      (b, "2026-11", 40, "bad"), (draft, "2026-11", 88, "excellent")):
+        model.Session.add(QualityScore(package_id=pkg["id"], month=month, score=score,
+                                       rating=rating, indicators={}))
     model.Session.commit()
     for channel, day, n in [("download", dt.date(2026, 10, 5), 2), ("view", dt.date(2026, 10, 6), 5),
                             ("api", dt.date(2026, 11, 5), 3), ("download", dt.date(2026, 12, 1), 1)]:
@@ -159,6 +165,40 @@ def test_each_figure_equals_the_tables(app, world):
         assert head[1] == first and "收到日期" not in head, head
 
 
+def test_quality_series_equal_the_tables(app, world):
+    """The quality distribution (newest score of each public dataset) and the score history
+    (each month's mean and ratings), against the hand-made scores and a direct count; the
+    chart plots the same numbers as the table."""
+    import json
+    soup = BeautifulSoup(app.get("/opendata/stats").body, "html.parser")
+    newest = dict(q(
+        f"SELECT s.rating, count(*) FROM lyg_opendata_quality_score s JOIN package p "
+        f"ON p.id=s.package_id WHERE {PUBLIC} AND s.month=(SELECT max(month) FROM "
+        f"lyg_opendata_quality_score t WHERE t.package_id=s.package_id) GROUP BY 1"))
+    assert newest == {"excellent": 1, "bad": 1}
+    rows = _table(soup, "quality_distribution")
+    assert rows == [["优秀", "1"], ["良好", "0"], ["合格", "0"], ["待改进", "1"]]
+    section = soup.select_one('[data-series="quality_distribution"]')
+    fig = json.loads(section.select_one("[data-module-figures]")["data-module-figures"])
+    assert fig["categories"] == ["优秀", "良好", "合格", "待改进"]
+    assert fig["series"][0]["data"] == [1, 0, 0, 1]
+
+    means = {m: round(float(v), 1) for m, v in q(
+        f"SELECT s.month, avg(s.score) FROM lyg_opendata_quality_score s JOIN package p "
+        f"ON p.id=s.package_id WHERE {PUBLIC} GROUP BY 1")}
+    assert means == {"2026-10": 60.0, "2026-11": 65.0}     # (90 + 40) / 2; not the draft's 88
+    rows = _table(soup, "quality_by_month")
+    assert rows == [["2026-10", "60.0", "0", "0", "1", "0"],
+                    ["2026-11", "65.0", "1", "0", "0", "1"]]
+    head = [th.get_text(strip=True) for th in soup.select_one(
+        '[data-series="quality_by_month"]').select("thead th")]
+    assert head == ["月份", "平均分", "优秀", "良好", "合格", "待改进"]
+    section = soup.select_one('[data-series="quality_by_month"]')
+    fig = json.loads(section.select_one("[data-module-figures]")["data-module-figures"])
+    assert fig["type"] == "line" and fig["categories"] == ["2026-10", "2026-11"]
+    assert [s["data"] for s in fig["series"]] == [[60.0, 65.0]]   # the mean only
+
+
 def test_each_series_has_a_chart_a_table_and_a_csv(app, world):
     body = app.get("/opendata/stats").body
     soup = BeautifulSoup(body, "html.parser")
@@ -194,7 +234,7 @@ def test_no_restricted_or_personal_data(app, world):
         app.get(f"/opendata/stats/{k}.csv").body for k in (
             "datasets_by_month", "datasets_by_open_type", "datasets_by_subject_area",
             "datasets_by_agency", "usage_by_month", "applications_by_month",
-            "objections_by_month")]
+            "objections_by_month", "quality_distribution", "quality_by_month")]
     for text in pages:
         for secret in ("未公开草稿数据集", "只有草稿的委办局", "隐藏机构数据集", "st-hidden",
                        SECRET_NAME, SECRET_MAIL, "10.9.8.7", "仅限科研"):

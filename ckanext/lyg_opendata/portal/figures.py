@@ -268,6 +268,8 @@ def compute_stats() -> dict[str, Any]:
         ("answered", sa.select(_beijing_month(OBJ.c.answered_at), sa.func.count())
          .where(OBJ.c.answered_at.isnot(None)).group_by(_beijing_month(OBJ.c.answered_at))))
 
+    quality_distribution, quality_by_month = _quality_series(public)
+
     return {
         "computed": dt.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "series": {
@@ -278,5 +280,33 @@ def compute_stats() -> dict[str, Any]:
             "usage_by_month": usage,
             "applications_by_month": applications,
             "objections_by_month": objections,
+            "quality_distribution": quality_distribution,
+            "quality_by_month": quality_by_month,
         },
     }
+
+
+def _quality_series(public) -> tuple[list[list], list[list]]:
+    """The quality scores (evaluation/quality.py) of the datasets public now: how many have
+    each rating by their newest score (``[rating, datasets]``, best first; empty before any
+    score), and each month's mean score and how many datasets had each rating that month
+    (``[month, mean, excellent, good, sufficient, needs improvement]``, oldest first)."""
+    from ckanext.lyg_opendata.evaluation.model import QualityScore
+    from ckanext.lyg_opendata.evaluation.quality import RATINGS
+    codes = [code for code, _floor, _label in RATINGS]
+    p = model.package_table
+    Q = QualityScore.__table__
+    scored = Q.join(p, sa.and_(p.c.id == Q.c.package_id, public))
+    newest = (sa.select(Q.c.package_id, sa.func.max(Q.c.month).label("month"))
+              .group_by(Q.c.package_id).subquery())
+    latest = dict(model.Session.execute(
+        sa.select(Q.c.rating, sa.func.count()).select_from(scored.join(newest, sa.and_(
+            newest.c.package_id == Q.c.package_id, newest.c.month == Q.c.month)))
+        .group_by(Q.c.rating)).all())
+    distribution = [[code, int(latest.get(code, 0))] for code in codes] if latest else []
+    months = model.Session.execute(
+        sa.select(Q.c.month, sa.func.avg(Q.c.score),
+                  *[sa.func.count().filter(Q.c.rating == code) for code in codes])
+        .select_from(scored).group_by(Q.c.month).order_by(Q.c.month)).all()
+    history = [[m[0], round(float(m[1]), 1)] + [int(n) for n in m[2:]] for m in months]
+    return distribution, history

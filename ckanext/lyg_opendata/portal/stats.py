@@ -24,6 +24,11 @@ def _subject_area(code: str) -> str:
     return vocab.label("subject_area", code)
 
 
+def _rating(code: str) -> str:
+    from ckanext.lyg_opendata.evaluation.quality import rating_label
+    return rating_label(code)
+
+
 # key: (title, chart, label of the first column, [(column title, plotted?)], labeller)
 SERIES: dict[str, tuple[str, str, str, list[tuple[str, bool]], Optional[Callable]]] = {
     "datasets_by_month": (
@@ -50,6 +55,14 @@ SERIES: dict[str, tuple[str, str, str, list[tuple[str, bool]], Optional[Callable
     "objections_by_month": (
         N_("Objections per month"), "line", N_("Month"),
         [(N_("Objections received"), True), (N_("Answered"), True)], None),
+    # the quality scores (evaluation/quality.py) of the datasets public now
+    "quality_distribution": (
+        N_("Published datasets by quality rating"), "bar", N_("Quality rating"),
+        [(N_("Datasets"), True)], _rating),
+    "quality_by_month": (
+        N_("Mean quality score per month"), "line", N_("Month"),
+        [(N_("Mean score"), True), (N_("Excellent"), False), (N_("Good"), False), (N_("Sufficient"), False),
+         (N_("Needs improvement"), False)], None),
 }
 
 
