@@ -34,6 +34,9 @@ demo() {
   # data requests are documents of their own in the same core (participation/search.py)
   ckan_cli -c "$DEV_INI" lyg-opendata data-requests reindex >>"$LOGS/reindex.log" 2>&1 \
     || { tail -n 5 "$LOGS/reindex.log" >&2; die "data-requests reindex failed; see $LOGS/reindex.log"; }
+  # so are the proactive disclosure catalog's published entries (disclosure/proactive/search.py)
+  ckan_cli -c "$DEV_INI" lyg-opendata disclosure reindex-catalog >>"$LOGS/reindex.log" 2>&1 \
+    || { tail -n 5 "$LOGS/reindex.log" >&2; die "disclosure reindex-catalog failed; see $LOGS/reindex.log"; }
 }
 
 # ckanext-xloader downloads uploads and posts its results with the site user's API token

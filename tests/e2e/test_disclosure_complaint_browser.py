@@ -134,3 +134,43 @@ def test_complaint_filed_answered_and_the_yearly_figures(live_server, page, peop
     assert page.locator("td[data-cell='reconsideration.total']").inner_text() == "3"
     assert "lyg-disclosure-figures" not in page.content()
     _shots(page, "09-report-city")
+
+
+def test_the_time_to_amend_on_the_applicants_page(live_server, page, agency, people):
+    """The applicant sees the last day to amend; past it, no form and the reason; once the
+    platform closed it, 'deemed withdrawn' (1366 and 390 px)."""
+    import datetime as dt
+
+    import ckan.model as model
+    from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+
+    citizen = factories.User(name="citizen-zhao", fullname="赵市民", password=BROWSER_PASSWORD)
+    apply = tk.get_action("lyg_opendata_disclosure_create")
+    asked = {}
+    for key in ("waiting", "late", "closed"):
+        req = apply({"user": citizen["name"]}, individual(organization=agency["id"],
+                                                          applicant_name="赵市民"))
+        tk.get_action("lyg_opendata_disclosure_request_correction")(
+            {"user": people["agency_editor"]["name"]}, {"id": req["id"], "text": "请写明文件名称。"})
+        asked[key] = req["id"]
+    for key in ("late", "closed"):       # asked long ago: the time to amend has ended
+        model.Session.get(DisclosureRequest, asked[key]).correction_requested_on = dt.date(2020, 1, 6)
+    model.repo.commit()
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    tk.get_action("lyg_opendata_disclosure_lapse")({"user": site}, {"id": asked["closed"]})
+    due = Calendar().add_workdays(today_beijing(), 15)[0].isoformat()
+
+    browser_login(page, live_server, "citizen-zhao")
+    page.goto(f"{live_server}/opendata/disclosure/{asked['waiting']}")
+    assert due in page.locator(".lyg-disclosure-correction-due").inner_text()
+    assert page.locator("form.lyg-disclosure-amend").count() == 1
+    _shots(page, "10-amend-by")
+    page.goto(f"{live_server}/opendata/disclosure/{asked['late']}")
+    ended = Calendar().add_workdays(dt.date(2020, 1, 6), 15)[0].isoformat()
+    assert ended in page.locator(".lyg-disclosure-correction-due").inner_text()
+    assert page.locator("form.lyg-disclosure-amend").count() == 0
+    _shots(page, "11-amend-ended")
+    page.goto(f"{live_server}/opendata/disclosure/{asked['closed']}")
+    assert page.locator(".lyg-disclosure-lapsed").count() == 1
+    assert page.locator(".lyg-disclosure-event[data-action=lapse]").count() == 1
+    _shots(page, "12-deemed-withdrawn")

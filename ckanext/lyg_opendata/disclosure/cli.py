@@ -61,4 +61,22 @@ def lapse(ctx, dry_run):
                + (" (dry run, nothing changed)" if dry_run else ""))
 
 
+@disclosure.command("reindex-catalog")
+@click.pass_context
+def reindex_catalog(ctx):
+    """Write every published entry of the proactive disclosure catalog (主动公开) into the Solr
+    index again and remove the documents of entries unpublished or gone since. Run after
+    `ckan search-index clear` or a rebuilt Solr core; safe to run at any time."""
+    from ckanext.lyg_opendata.clitools import request_scope
+    from ckanext.lyg_opendata.disclosure.proactive import search
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"indexed {done}/{total}")
+
+    with request_scope(ctx):
+        result = search.reindex(progress)
+    click.echo(f"government information entries indexed: {result['indexed']}, removed from the "
+               f"index: {result['removed']}")
+
+
 COMMANDS: list = [disclosure]

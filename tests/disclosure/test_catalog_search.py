@@ -1,0 +1,123 @@
+"""Search of the proactive disclosure catalog through Solr (the slot's real core): Chinese,
+traditional characters, the title's pinyin, 文号 and body; only published entries indexed
+(drafts found by their agency through SQL), withdrawal removes, the reindex command, dataset
+searches untouched, Solr unreachable."""
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import make_connection
+
+from ckanext.lyg_opendata.disclosure.proactive import search
+from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo
+
+from tests.disclosure.conftest import ctx
+from tests.disclosure.test_proactive import entry
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def act(name, user, **data):
+    return tk.get_action(f"lyg_opendata_govinfo_{name}")(ctx(user), data)
+
+
+def found(q, user=None, **kw):
+    return sorted(r["title"] for r in act("search", user, q=q, **kw)["results"])
+
+
+@pytest.fixture
+def entries(people, agency):
+    editor = people["agency_editor"]
+
+    def enter(**kw):
+        return act("create", editor, organization=agency["id"], **entry(**kw))
+    parking = enter(publish=True, published_on="2026-09-25")   # 停车场管理办法, 连政发〔2026〕1号
+    bus = enter(publish=True, published_on="2026-09-25", title="关于调整市区公交线路的通告",
+                doc_number="连交发〔2026〕9号", kind="other", summary="调整部分公交线路走向。",
+                body="自2026年10月1日起，12路公交车改经海连路。")
+    draft = enter(title="关于征收城市道路挖掘修复费的公告", doc_number="", kind="other",
+                  summary="道路挖掘修复费的征收标准。", body="")
+    return parking, bus, draft
+
+
+PARKING = "市政府关于印发连云港市机动车停车场管理办法的通知"
+BUS = "关于调整市区公交线路的通告"
+DRAFT = "关于征收城市道路挖掘修复费的公告"
+
+
+def test_chinese_traditional_pinyin_doc_number_and_body(entries):
+    assert found("停车场") == [PARKING]
+    assert found("停車場") == [PARKING]            # traditional folded to simplified
+    assert found("tingchechang") == [PARKING]     # the title's pinyin
+    assert found("海连路") == [BUS]                 # the body
+    assert found("连交发") == [BUS]                 # the 文号
+    assert found("地铁") == []
+    assert found("通知 管理办法") == [PARKING]
+
+
+def test_only_published_entries_are_indexed_drafts_found_by_their_agency(people, entries):
+    parking, bus, draft = entries
+    assert search.indexed_ids() == {parking["id"], bus["id"]}
+    assert found("挖掘修复费") == []                                 # anonymous: published only
+    assert found("挖掘修复费", people["agency_editor"]) == [DRAFT]    # the agency's own draft
+    assert found("挖掘修复费", people["other_agency_editor"]) == []
+    assert found("挖掘修复费", people["supervisor"]) == [DRAFT]
+    act("publish", people["agency_editor"], id=draft["id"])
+    assert found("挖掘修复费") == [DRAFT] and draft["id"] in search.indexed_ids()
+    act("withdraw", people["agency_admin"], id=bus["id"], text="已被新通告替代。")
+    assert bus["id"] not in search.indexed_ids()
+    assert found("海连路") == [] and found("海连路", people["agency_editor"]) == [BUS]
+    assert set(search.document(model.Session.get(GovInfo, parking["id"]))) == {
+        "id", "index_id", "site_id", "entity_type", "title", "notes", "title_pinyin",
+        "metadata_created"}
+
+
+def test_a_changed_entry_is_searched_by_its_new_text(people, entries):
+    parking, _bus, _draft = entries
+    act("update", people["agency_editor"], id=parking["id"], body="第一条 为规范非机动车停放，制定本办法。")
+    assert found("非机动车") == [PARKING]
+
+
+def test_dataset_searches_never_return_catalog_entries(sysadmin, entries):
+    for data in ({"q": "停车场"}, {"q": "*:*", "include_drafts": True, "include_private": True},
+                 {"fq": "entity_type:govinfo"},
+                 {"fq": "(entity_type:govinfo) OR (+state:active)", "include_private": True}):
+        result = tk.get_action("package_search")({"user": sysadmin["name"]}, data)
+        assert result["count"] == 0, data
+
+
+def test_hostile_queries_find_nothing_they_should_not(entries):
+    for q in ("{!lucene}*:*", '"停车场', "*:*", "title:公交 OR 1", "status:draft"):
+        result = act("search", None, q=q)
+        assert DRAFT not in repr(result) and result["count"] <= 1, q
+
+
+def test_reindex_command_restores_and_prunes(cli, entries):
+    from ckan.cli.cli import ckan
+    parking, bus, _draft = entries
+    conn = make_connection()
+    conn.delete(q="entity_type:govinfo", commit=True)
+    conn.add([{**search.document(model.Session.get(GovInfo, parking["id"])),
+               "id": "gone-entry", "index_id": "gone-entry-index"}], commit=True)
+    assert found("海连路") == []
+    out = cli.invoke(ckan, ["lyg-opendata", "disclosure", "reindex-catalog"])
+    assert out.exit_code == 0, out.output
+    assert "indexed 0/2" in out.output and "indexed 2/2" in out.output
+    assert "government information entries indexed: 2, removed from the index: 1" in out.output
+    assert search.indexed_ids() == {parking["id"], bus["id"]}
+    assert found("海连路") == [BUS]
+
+
+def test_without_solr_the_search_falls_back_to_sql(people, entries, monkeypatch):
+    monkeypatch.setitem(tk.config, "solr_url", "http://127.0.0.1:9/solr/nowhere")
+    assert found("停车场") == [PARKING]
+    assert found("tingchechang") == []        # no pinyin without the index
+    # entering still works (its indexing fails, logged)
+    act("create", people["agency_editor"], organization="lyg-jtj-test",
+        **entry(title="关于公布市级行政许可事项清单的通知", publish=True))
+    assert found("行政许可事项") == ["关于公布市级行政许可事项清单的通知"]
+
+
+def test_the_catalog_page_searches_through_solr(app, entries):
+    body = app.get("/opendata/govinfo", query_string={"q": "停車場"}).body
+    assert PARKING in body and BUS not in body
