@@ -84,3 +84,35 @@ def test_the_queue_and_report_pages_page(app, people, dataset, three, monkeypatc
     second = app.get("/opendata/reports?page=2", headers=headers).body
     assert f"/opendata/reports/{reports[0]['id']}" in second
     assert f"/opendata/reports/{reports[2]['id']}" not in second
+
+
+def test_a_datasets_objections_page_in_the_database(app, people, dataset, three, monkeypatch):
+    """The dataset's list counts and pages in SQL (newest first); the hidden one stays out of
+    the count and the pages for others than its raiser and the supervisors; the marker
+    flag covers every page, not only the one shown."""
+    call("lyg_opendata_objection_hide", people["supervisor"], id=three[2]["id"], reason="重复提交的垃圾信息")
+    other = people["other_agency_editor"]
+    whole = call("lyg_opendata_objection_list", other, package_id=dataset["id"])
+    assert whole["count"] == 2 and [r["id"] for r in whole["results"]] == [three[1]["id"], three[0]["id"]]
+    last = call("lyg_opendata_objection_list", other, package_id=dataset["id"], limit=1, offset=1)
+    assert last["count"] == 2 and [r["id"] for r in last["results"]] == [three[0]["id"]]
+    first = call("lyg_opendata_objection_list", other, package_id=dataset["id"], limit=1)
+    assert [r["id"] for r in first["results"]] == [three[1]["id"]]
+    assert first["under_objection"] is True  # the accepted one is on the other page
+    for user in (people["supervisor"], people["registered"]):  # the raiser sees their hidden one
+        assert call("lyg_opendata_objection_list", user, package_id=dataset["id"], limit=1)["count"] == 3
+    with pytest.raises(tk.ValidationError) as err:
+        call("lyg_opendata_objection_list", other, package_id=dataset["id"], offset="-1")
+    assert "offset" in err.value.error_dict
+    from ckanext.lyg_opendata.objections import views
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    path = f"/dataset/{dataset['name']}/objections"
+
+    def table(body):  # the list itself (the marker above it links the accepted one too)
+        return body[body.index("lyg-objection-table"):].split("</table>")[0]
+    first_page = app.get(path).body
+    second_page = app.get(path + "?page=2").body
+    assert f"/opendata/objections/{three[1]['id']}" in table(first_page)
+    assert f"/opendata/objections/{three[0]['id']}" not in table(first_page)
+    assert f"/opendata/objections/{three[0]['id']}" in table(second_page)
+    assert "page=2" in first_page and three[2]["id"] not in first_page + second_page

@@ -159,7 +159,8 @@ def lyg_opendata_access_log_list(context, data_dict):
     if data["unmasked"]:
         reading.note_disclosure(user=user, reason=data["reason"].strip(), how="api",
                             filters=disclosure_filters(data))
-    rows = reading.query(filters, data["limit"], data["offset"])
-    return {"count": reading.count(filters), "limit": data["limit"], "offset": data["offset"],
+    total = reading.count(filters)
+    rows = reading.query(filters, data["limit"], data["offset"], total)
+    return {"count": total, "limit": data["limit"], "offset": data["offset"],
             "masked": not data["unmasked"],
             "results": [present(r, data["unmasked"]) for r in rows]}

@@ -14,7 +14,7 @@ import ckan.model as model
 from ckanext.lyg_opendata.masking import mask_ip, mask_name  # noqa: F401 (re-exported)
 from ckanext.lyg_opendata.tables import utcnow
 from ckanext.lyg_opendata.audit.model import (
-    access_log, access_log_disclosure)
+    access_log, access_log_disclosure, access_log_purge, access_log_seal)
 from ckanext.lyg_opendata.audit.log import engine, text_of
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,49 @@ def _select(f: Filters):
             .where(_where(f)))
 
 
+def _unfiltered(f: Filters) -> bool:
+    return f.scope_org_ids is None and not any(
+        (f.package_id, f.org_id, f.user_id, f.user_name, f.channel, f.date_from, f.date_to))
+
+
+def _segments(conn) -> Optional[list[tuple[int, Optional[int]]]]:
+    """The whole log as (records, highest id) per day, newest first, without counting it:
+    the days not sealed yet counted live (one range of the day index), the sealed ones from
+    their seals (a sealed day is append-only and never changes; purged days left out).
+    None when the days' id ranges overlap (then ids are not in day order and only a plain
+    count and offset are right)."""
+    purged_before = conn.execute(sa.select(sa.func.max(access_log_purge.c.before_day))).scalar()
+    seals = sa.select(access_log_seal.c.day, access_log_seal.c.record_count,
+                      access_log_seal.c.first_id, access_log_seal.c.last_id).where(
+        access_log_seal.c.record_count > 0)
+    if purged_before is not None:
+        seals = seals.where(access_log_seal.c.day >= purged_before)
+    sealed = conn.execute(seals.order_by(access_log_seal.c.day)).all()
+    last_day, last_id = conn.execute(sa.select(sa.func.max(access_log_seal.c.day),
+                                               sa.func.max(access_log_seal.c.last_id))).one()
+    previous = None
+    for s in sealed:
+        if previous is not None and s.first_id <= previous:
+            return None
+        previous = s.last_id
+
+    def live(clause):
+        return conn.execute(sa.select(sa.func.count()).select_from(access_log).where(
+            clause)).scalar_one()
+    # the days after the last seal, and everything written after it: the same records
+    # unless a record was added to a sealed day (``audit verify`` reports it)
+    live_count = live(access_log.c.day > last_day if last_day else sa.true())
+    if live_count != live(access_log.c.id > last_id if last_id else sa.true()):
+        return None
+    return [(live_count, None)] + [(s.record_count, s.last_id) for s in reversed(sealed)]
+
+
 def count(f: Filters) -> int:
     with engine().connect() as conn:
+        if _unfiltered(f):
+            segments = _segments(conn)
+            if segments is not None:
+                return sum(n for n, _last in segments)
         return conn.execute(sa.select(sa.func.count()).select_from(access_log)
                             .where(_where(f))).scalar_one()
 
@@ -88,11 +129,35 @@ def _pseudonymised(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def query(f: Filters, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-    """Newest first."""
+def query(f: Filters, limit: int, offset: int = 0,
+          total: Optional[int] = None) -> list[dict[str, Any]]:
+    """Newest first. An offset costs what it skips, so a deep page is found another way:
+    the whole log's pages start at the day that holds them (``_segments``); a filtered
+    list's pages past the middle (``total``: its count) are read from the oldest end."""
+    newest = access_log.c.id.desc()
     with engine().connect() as conn:
-        rows = conn.execute(_select(f).order_by(access_log.c.id.desc()).limit(limit).offset(offset))
-        return _pseudonymised([r._asdict() for r in rows])
+        stmt, reverse = _select(f), False
+        segments = _segments(conn) if _unfiltered(f) and offset else None
+        if segments is not None:
+            skipped = 0
+            for n, last_id in segments:
+                if offset < skipped + n:
+                    if last_id is not None:
+                        stmt = stmt.where(access_log.c.id <= last_id)
+                    stmt = stmt.order_by(newest).limit(limit).offset(offset - skipped)
+                    break
+                skipped += n
+            else:
+                return []
+        elif total is not None and offset > total // 2:
+            n = min(limit, total - offset)
+            if n <= 0:
+                return []
+            stmt, reverse = stmt.order_by(access_log.c.id).limit(n).offset(total - offset - n), True
+        else:
+            stmt = stmt.order_by(newest).limit(limit).offset(offset)
+        rows = [r._asdict() for r in conn.execute(stmt)]
+        return _pseudonymised(rows[::-1] if reverse else rows)
 
 
 def iterate(f: Filters, batch: int = 2000) -> Iterator[dict[str, Any]]:

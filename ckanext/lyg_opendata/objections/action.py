@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
+import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401 (sa.orm)
 
 import ckan.model as model
@@ -137,26 +138,37 @@ def lyg_opendata_objection_show(context, data_dict):
 @tk.side_effect_free
 def lyg_opendata_objection_list(context, data_dict):
     """The objections of a dataset, newest first (hidden ones only for supervisors and their
-    raiser).
+    raiser); counted and paged in the database.
 
     :param package_id: the dataset (id or name)
+    :param limit: at most this many (default and maximum: ``objections.list_max``)
+    :param offset: skip this many
+    :returns: ``count`` (all the caller may see), ``results`` (this page),
+        ``under_objection`` (one of them is being verified)
     """
     v = schema.v
-    data = schema.validate(data_dict, {"package_id": [v("not_empty"), v("unicode_safe")]})
+    data = schema.validate(data_dict, {"package_id": [v("not_empty"), v("unicode_safe")],
+                                       **schema.page_schema()})
     pkg = active_dataset(data["package_id"])
     tk.check_access("lyg_opendata_objection_list", context, {"package_id": pkg.id})
     user = context.get("user")
     cal = workdays.Calendar()
-    out = []
-    rows = model.Session.query(Objection).filter(Objection.package_id == pkg.id).order_by(
-        Objection.created.desc())
-    for obj in rows:
-        level = workflow.viewer_level(user, obj)
-        if obj.status == "hidden" and not (roles.is_supervisor(user) or level == "raiser"):
-            continue
-        out.append(workflow.objection_dict(obj, level, cal, events=False))
-    return {"count": len(out), "results": out,
-            "under_objection": any(o["under_verification"] for o in out)}
+    query = model.Session.query(Objection).filter(Objection.package_id == pkg.id)
+    if not roles.is_supervisor(user):
+        me = workflow.user_obj(user)
+        query = query.filter(sa.or_(Objection.status != "hidden",
+                                    Objection.raised_by == (me.id if me else None)))
+    count = query.order_by(None).count()
+    rows = query.order_by(Objection.created.desc(), Objection.id).offset(
+        data["offset"]).limit(data["limit"]).all()
+    under = model.Session.query(query.filter(
+        Objection.status.in_(workflow.MARKER_STATES)).exists()).scalar()
+    from ckanext.lyg_opendata.objections.queues import _prefetch
+    kept = _prefetch(rows)  # noqa: F841 (held while the page is dictized)
+    results = [workflow.objection_dict(o, workflow.viewer_level(user, o), cal, events=False)
+               for o in rows]
+    del kept
+    return {"count": count, "under_objection": bool(under), "results": results}
 
 
 def marker(package_id: str) -> list[dict[str, Any]]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-import sqlalchemy.orm  # noqa: F401 (sa.orm)
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -60,9 +57,9 @@ def lyg_opendata_objection_queue(context, data_dict):
     cal = workdays.Calendar()
     # the deadline is computed (working days), never stored: sort, filter and count on the
     # clock's columns, then load and show one page
-    light = query.options(sa.orm.load_only(
+    light = query.with_entities(  # plain rows, no objects: the clock reads them by name
         Objection.id, Objection.status, Objection.clock_start, Objection.deadline_days,
-        Objection.created))
+        Objection.created)
     keyed = []
     for o in light:
         clock = workflow.clock_info(o, cal)
@@ -74,40 +71,48 @@ def lyg_opendata_objection_queue(context, data_dict):
     for k in keyed:
         counts[k[3]] = counts.get(k[3], 0) + 1
     start = data["offset"]
-    rows = _page(Objection, [k[2] for k in keyed[start:start + data["limit"]]])
+    rows, kept = _page(Objection, [k[2] for k in keyed[start:start + data["limit"]]])
+    results = [workflow.objection_dict(o, "insider", cal, events=False) for o in rows]
+    del kept  # held while the page was dictized
     return {"count": len(keyed), "status_counts": counts,
-            "overdue": sum(1 for k in keyed if k[4]),
-            "results": [workflow.objection_dict(o, "insider", cal, events=False) for o in rows]}
+            "overdue": sum(1 for k in keyed if k[4]), "results": results}
 
 
-def _page(model_class, ids: list[str]) -> list:
-    """The rows of one page, in the order of ``ids``, with what their dicts read (datasets,
-    agencies, resources, people) loaded in a few queries instead of a few per row."""
+def _page(model_class, ids: list[str]) -> tuple[list, list]:
+    """The rows of one page, in the order of ``ids``, and what their dicts read (datasets,
+    agencies, resources, people) loaded in a few queries instead of a few per row (keep
+    the second list while dictizing: ``_prefetch``)."""
     by_id = {row.id: row for row in model.Session.query(model_class).filter(
         model_class.id.in_(ids or [""])).populate_existing()}
     rows = [by_id[i] for i in ids if i in by_id]
-    _prefetch(rows)
-    return rows
+    return rows, _prefetch(rows)
 
 
-def _prefetch(rows: list) -> None:
+def _prefetch(rows: list) -> list:
+    """The related rows, returned to be held: the session's identity map keeps a row only
+    while something refers to it, so rows loaded and dropped are fetched again one by one."""
+    kept: list = []
+
     def load(entity, ids):
         ids = {i for i in ids if i}
         if ids:
-            model.Session.query(entity).filter(entity.id.in_(ids)).all()
+            kept.extend(model.Session.query(entity).filter(entity.id.in_(ids)).all())
     load(model.Package, (r.package_id for r in rows))
     load(model.Group, (r.organization_id for r in rows))
     load(model.Resource, (getattr(r, "resource_id", None) for r in rows))
     load(model.User, (getattr(r, attr, None) for r in rows
                       for attr in ("raised_by", "reported_by")))
+    return kept
 
 
 def paged(query, order, data: dict, as_dict) -> dict[str, Any]:
     """``count`` (a count query) and one page (``limit``/``offset`` in SQL) of ``query``."""
     count = query.order_by(None).count()
     rows = query.order_by(*order).offset(data["offset"]).limit(data["limit"]).all()
-    _prefetch(rows)
-    return {"count": count, "results": [as_dict(r) for r in rows]}
+    kept = _prefetch(rows)  # noqa: F841 (held while the page is dictized)
+    results = [as_dict(r) for r in rows]
+    del kept
+    return {"count": count, "results": results}
 
 
 @tk.side_effect_free

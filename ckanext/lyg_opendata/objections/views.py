@@ -32,10 +32,13 @@ _dataset = forms.dataset
 
 def dataset(id: str):
     pkg = _dataset(id)
-    result = tk.get_action("lyg_opendata_objection_list")(_context(), {"package_id": pkg["id"]})
+    number, paging = _paging()
+    result = tk.get_action("lyg_opendata_objection_list")(
+        _context(), {"package_id": pkg["id"], **paging})
     return tk.render("lyg_opendata/objections/dataset.html", {
         "pkg": pkg, "pkg_dict": pkg, "dataset_type": pkg["type"], "objections": result,
-        "marker": marker(pkg["id"])})
+        "marker": marker(pkg["id"]),
+        "page": _pager(result, number, "lyg_opendata_objections.dataset", {"id": id})})
 
 
 def _resource_choices(pkg: dict) -> list[dict]:

@@ -58,6 +58,9 @@ class Calendar:
     def __init__(self, session=None):
         self._session = session or model.Session
         self._years: dict[int, Optional[dict[dt.date, str]]] = {}
+        # answers already given (a list's deadlines share their days): they depend only on
+        # the years read, which this instance keeps
+        self._answers: dict[tuple, tuple] = {}
 
     def year(self, year: int) -> Optional[dict[dt.date, str]]:
         """The special days of a loaded year ({date: kind}), or None if it is not loaded."""
@@ -93,12 +96,16 @@ class Calendar:
         received = _as_date(received)
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise ValueError(f"n must be a whole number of days, 0 or more: {n!r}")
+        key = ("add", received, n)
+        if key in self._answers:
+            return self._answers[key]
         day, provisional, left = received, False, n
         while left:
             day += ONE_DAY
             working, unsure = self.is_workday(day)
             provisional |= unsure
             left -= working
+        self._answers[key] = day, provisional
         return day, provisional
 
     def workdays_between(self, start, end) -> tuple[int, bool]:
@@ -110,6 +117,9 @@ class Calendar:
         has passed when ``today > deadline`` (a Saturday after a Friday deadline is 0
         working days but overdue): compare the dates for the overdue flag."""
         start, end = _as_date(start), _as_date(end)
+        key = ("between", start, end)
+        if key in self._answers:
+            return self._answers[key]
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
@@ -119,6 +129,7 @@ class Calendar:
             working, unsure = self.is_workday(day)
             provisional |= unsure
             count += working
+        self._answers[key] = sign * count, provisional
         return sign * count, provisional
 
     def loaded_years(self) -> list[int]:

@@ -195,27 +195,63 @@ def lyg_opendata_application_list(context, data_dict):
         rows = query.order_by(Application.created.desc(), Application.id).offset(start).limit(
             limit).all()
     else:
-        # by the clock (computed, never stored: it moves while paused and with the calendar):
-        # sorted and filtered on the clock's columns only, then one page is loaded
-        light = query.options(sa.orm.load_only(
-            *(getattr(Application, c) for c in dicts.CLOCK_COLUMNS))).order_by(
-            Application.created.desc(), Application.id).all()
-        keyed = []
-        for a in light:
-            clock = app_workflow.deadline(a, cal, today)
-            if data.get("overdue") and not clock["overdue"]:
-                continue
-            keyed.append((a.status not in app_workflow.OPEN, clock["due_on"], a.id))
-        if scope != "mine":  # open first, the most urgent first (stable: newest first within)
-            keyed.sort(key=lambda k: (k[0], k[1]))
-        count = len(keyed)
-        ids = [k[2] for k in keyed[start:start + limit]]
-        by_id = {a.id: a for a in model.Session.query(Application).filter(
-            Application.id.in_(ids or [""])).populate_existing()}
-        rows = [by_id[i] for i in ids]
+        count, rows = _by_clock(query, scope, bool(data.get("overdue")), cal, today, start,
+                                limit)
     agreements = dicts.prefetch(rows)
     return {"count": count, "results": [dicts.as_dict(a, user, cal, today, agreements=agreements)
                                         for a in rows]}
+
+
+def _by_clock(query, scope: str, overdue: bool, cal, today, start: int,
+              limit: int) -> tuple[int, list]:
+    """One page of the queues (open first, the most urgent first; newest first within) or
+    of the overdue filter, and the count of everything that matches.
+
+    Open applications (submitted, waiting for information) are ordered by their clock,
+    computed now (it moves while paused and with the calendar): their clock columns are
+    loaded, never the rows. Decided ones follow, ordered, counted and paged in SQL on the
+    stored ``due_on`` (written by the deciding transition, when their clock stopped)."""
+    open_q = query.filter(Application.status.in_(app_workflow.OPEN))
+    # plain rows of the clock's columns (no objects): ``deadline`` reads them by name
+    light = open_q.with_entities(
+        *(getattr(Application, c) for c in dicts.CLOCK_COLUMNS)).order_by(
+        Application.created.desc(), Application.id).all()
+    keyed = []
+    for a in light:
+        clock = app_workflow.deadline(a, cal, today)
+        if overdue and not clock["overdue"]:
+            continue
+        keyed.append((clock["due_on"], a.id))
+    if scope != "mine":  # the most urgent first (stable: newest first within)
+        keyed.sort(key=lambda k: k[0])
+    ids = [k[1] for k in keyed[start:start + limit]]
+    closed_count = 0
+    closed_ids: list[str] = []
+    if not overdue:  # only an open application can be overdue
+        closed_q = query.filter(Application.status.notin_(app_workflow.OPEN))
+        closed_count = closed_q.order_by(None).with_entities(
+            sa.func.count(Application.id)).scalar()
+        want = limit - len(ids)
+        skip = max(0, start - len(keyed))
+        if want > 0 and skip < closed_count:
+            A = Application
+            order, back = (([A.created.desc(), A.id], [A.created.asc(), A.id.desc()])
+                           if scope == "mine" else
+                           ([A.due_on, A.created.desc(), A.id],
+                            [A.due_on.desc(), A.created.asc(), A.id.desc()]))
+            if skip > closed_count // 2:
+                # past the middle: read from the other end (the cost of an offset grows
+                # with it), then turn the slice round
+                n = min(want, closed_count - skip)
+                closed_ids = [r.id for r in closed_q.with_entities(Application.id).order_by(
+                    *back).offset(closed_count - skip - n).limit(n)][::-1]
+            else:
+                closed_ids = [r.id for r in closed_q.with_entities(Application.id).order_by(
+                    *order).offset(skip).limit(want)]
+    ids += closed_ids
+    by_id = {a.id: a for a in model.Session.query(Application).filter(
+        Application.id.in_(ids or [""])).populate_existing()}
+    return len(keyed) + closed_count, [by_id[i] for i in ids]
 
 
 def lyg_opendata_application_withdraw(context, data_dict):

@@ -87,8 +87,9 @@ def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
     out["identity"] = None
     if sees_personal_details(viewer, app):
         from ckanext.lyg_opendata.identity import organisations
+        known = getattr(agreements, "real_names", None) or {}
         out["identity"] = organisations.for_application(app.user_id, app.applicant_type,
-                                                        app.credit_code)
+                                                        app.credit_code, known.get(app.user_id))
     if not sees_personal_details(viewer, app):
         for field in PERSONAL_FIELDS:
             out[field] = None
@@ -98,25 +99,40 @@ def as_dict(app: Application, viewer: Any, cal: Optional[Calendar] = None,
     return out
 
 
-def prefetch(rows: list[Application]) -> dict[str, Agreement]:
+class Prefetched(dict):
+    """Application id → agreement, and the rows a page's dicts read, held while the page is
+    dictized: the session's identity map keeps rows only as long as something refers to
+    them, so rows loaded and dropped would be fetched again one query at a time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list = []
+        self.real_names: dict[str, dict[str, Any]] = {}
+
+
+def prefetch(rows: list[Application]) -> Prefetched:
     """Load what ``as_dict`` reads of a page of applications in a few queries (datasets with
-    their resources, agencies, applicants and deciders into the session; the agreements are
-    returned): ``as_dict`` then finds them without a query per application."""
+    their resources, agencies, applicants and deciders, the applicants' real-name status,
+    the agreements): ``as_dict(…, agreements=<this>)`` then finds them without a query per
+    application. Keep the result for as long as the page is being dictized."""
+    out = Prefetched()
     if not rows:
-        return {}
+        return out
+    from ckanext.lyg_opendata.identity import organisations
     package_ids = {a.package_id for a in rows}
-    model.Session.query(model.Package).filter(model.Package.id.in_(package_ids)).options(
+    out.kept += model.Session.query(model.Package).filter(model.Package.id.in_(package_ids)).options(
         sa.orm.selectinload(model.Package.resources_all)).all()
     org_ids = {a.org_id for a in rows if a.org_id}
     if org_ids:
-        model.Session.query(model.Group).filter(model.Group.id.in_(org_ids)).all()
+        out.kept += model.Session.query(model.Group).filter(model.Group.id.in_(org_ids)).all()
     user_ids = {a.user_id for a in rows} | {a.decided_by for a in rows if a.decided_by}
-    model.Session.query(model.User).filter(model.User.id.in_(user_ids)).all()
+    out.kept += model.Session.query(model.User).filter(model.User.id.in_(user_ids)).all()
+    out.real_names = organisations.real_names(a.user_id for a in rows)
     approved = [a.id for a in rows if a.status == "approved"]
-    if not approved:
-        return {}
-    return {ag.application_id: ag for ag in model.Session.query(Agreement).filter(
-        Agreement.application_id.in_(approved))}
+    if approved:
+        out.update({ag.application_id: ag for ag in model.Session.query(Agreement).filter(
+            Agreement.application_id.in_(approved))})
+    return out
 
 
 # the columns the clock reads (``deadline``): enough to sort and filter by it

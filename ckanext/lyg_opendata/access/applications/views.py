@@ -9,8 +9,9 @@ from flask import Blueprint, redirect
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 
-from ckanext.lyg_opendata import forms
+from ckanext.lyg_opendata import forms, roles
 
 from ckanext.lyg_opendata import notify
 from ckanext.lyg_opendata.access.applications import schema, workflow as app_workflow
@@ -175,34 +176,49 @@ def decide(id: str, action: str):
 
 
 FILTERS = ("status", "organization", "overdue", "package_id")
+PER_PAGE = 50
+ENDPOINTS = {"mine": "my_applications", "agency": "agency_applications",
+             "all": "all_applications"}
 
 
 def _list(scope: str, template_title: str):
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.request.path)
     params = {k: v for k, v in tk.request.args.items() if k in FILTERS and v}
+    number = tk.h.get_page_number(tk.request.args)
+    paging = {"limit": PER_PAGE, "offset": (number - 1) * PER_PAGE}
     try:
         result = tk.get_action("lyg_opendata_application_list")(
-            _context(), {"scope": scope, "limit": 500, **params})
+            _context(), {"scope": scope, **params, **paging})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e))
     except tk.ValidationError as e:
         tk.h.flash_error("；".join(_messages(e).values()))
-        result = tk.get_action("lyg_opendata_application_list")(_context(), {"scope": scope})
-        params = {}
+        number, params = 1, {}
+        result = tk.get_action("lyg_opendata_application_list")(
+            _context(), {"scope": scope, "limit": PER_PAGE})
     orgs = []
     if scope != "mine":
-        ids = sorted({r["organization_id"] for r in result["results"] if r["organization_id"]})
-        if scope == "all":
+        user = tk.current_user
+        if scope == "all" or user.sysadmin:
             orgs = tk.get_action("organization_list")({}, {"all_fields": True})
         else:
+            # the agencies the user edits for (not only those on this page)
+            ids = roles.editable_org_ids(user.name)
             orgs = [{"name": g.name, "title": g.title} for g in
-                    model.Session.query(model.Group).filter(model.Group.id.in_(ids or [""]))]
+                    model.Session.query(model.Group).filter(model.Group.id.in_(ids or [""]))
+                    .order_by(model.Group.title)]
+    endpoint = "lyg_opendata_applications." + ENDPOINTS[scope]
+
+    def pager_url(q=None, page=None):
+        return tk.h.url_for(endpoint, page=page, **params)
+    page = Page(collection=result["results"], page=number, url=pager_url,
+                item_count=result["count"], items_per_page=PER_PAGE, presliced_list=True)
     return tk.render("lyg_opendata/access/application_list.html", {
         "result": result, "scope": scope, "params": params, "organizations": orgs,
-        "title": _(template_title), "statuses": app_workflow.STATUSES,
+        "title": _(template_title), "statuses": app_workflow.STATUSES, "page": page,
     })
 
 
