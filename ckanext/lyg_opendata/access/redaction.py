@@ -12,14 +12,14 @@ Where it happens (each surface reads one of these):
 
 - ``package_show`` / ``resource_show`` output, per user and per resource
   (``after_dataset_show``); ``package_show`` of a conditional dataset never answers from the
-  index cache (``enforce_action.package_show``), so the cache can be stored redacted;
+  index cache (``enforcement.action.package_show``), so the cache can be stored redacted;
 - the search index: no ``res_url``/``urls``/``download_url`` field, and the stored
   ``data_dict``/``validated_data_dict`` JSON redacted (``before_dataset_index``), so ``q``,
   ``fq`` and ``fl`` find and return no address; ``package_search`` results are redacted
   for everybody (``after_dataset_search``);
 - the DCAT dataset endpoint is a public export, redacted whoever asks (``dcat_dataset_show``);
-- activity snapshots, ``resource_search``, followee lists, DataStore auth: ``enforce_action``
-  and ``enforce_auth``;
+- activity snapshots, ``resource_search``, followee lists, DataStore auth: ``enforcement.action``
+  and ``enforcement.auth``;
 - the download, preview, proxy, DataStore dump and file routes (``guard.guard_request``, run
   before every request): 403 with the reason, or — for a grantee — served and written to the
   access log (``audit.record_access``).
@@ -99,7 +99,7 @@ def dcat_dataset_show(next_, context, data_dict):
 
 # The one context key that skips redaction: set only by this extension's own internal reads
 # whose result is written back or stored, never returned to a caller (the review's
-# read-for-update in ``catalog.review``, the activity snapshot in ``enforce_action``).
+# read-for-update in ``catalog.review``, the activity snapshot in ``enforcement.action``).
 # Nothing else — not ``ignore_auth``, not ``for_update``, not a user in the context — makes
 # ``package_show`` answer with the addresses to someone who may not use them.
 FULL_DATA = "lyg_opendata_full_data_internal"

@@ -15,7 +15,7 @@ While held, the download and file routes, the previews, ``/datastore/dump``, the
 table's rows and the action API's ``datastore_search``/``datastore_info`` answer 403 with
 the reason to everybody but the dataset's agency, the supervisors and sysadmins (who
 review the file). Conditional datasets are outside this rule: their files reach only the
-agency and grantees (access/guard.py). A scan that failed keeps the file held; the
+agency and grantees (access/enforcement/guard.py). A scan that failed keeps the file held; the
 agency sees the error on the resource page and scans again.
 """
 from __future__ import annotations
@@ -78,7 +78,7 @@ def applies(res: Optional[model.Resource], user: Any) -> bool:
 
 
 def _api_resource() -> Optional[model.Resource]:
-    from ckanext.lyg_opendata.access.enforce_auth import resource_of_datastore_name
+    from ckanext.lyg_opendata.access.enforcement.auth import resource_of_datastore_name
     data: dict[str, Any] = {}
     data.update(tk.request.args.to_dict())
     data.update(tk.request.form.to_dict())
@@ -94,7 +94,7 @@ def _api_resource() -> Optional[model.Resource]:
 
 def check():
     """``before_app_request``: None to go on, or the 403 answer."""
-    from ckanext.lyg_opendata.access import guard
+    from ckanext.lyg_opendata.access.enforcement import guard
     endpoint = tk.request.endpoint or ""
     api = endpoint == "api.action" and \
         (tk.request.view_args or {}).get("logic_function") in API_ACTIONS

@@ -207,7 +207,7 @@ def lyg_opendata_org_emblem(organization: Any, size: str = "") -> Markup:
 def lyg_opendata_error_dataset() -> Optional[dict[str, str]]:
     """On an error page: the conditional dataset the failed request was for (its data were
     refused), so the page can lead to the application form."""
-    from ckanext.lyg_opendata.access import guard
+    from ckanext.lyg_opendata.access.enforcement import guard
     try:
         pkg, _res = guard._target()
         if pkg is None:

@@ -94,7 +94,7 @@ def _target(endpoint: str, view_args: dict[str, Any]) -> tuple[Optional[str], Op
         res = model.Resource.get(view_args.get("resource_id") or "")
         return (res.package_id, res.id) if res is not None else (None, None)
     if endpoint.startswith("file."):
-        from ckanext.lyg_opendata.access.guard import _target as file_target
+        from ckanext.lyg_opendata.access.enforcement.guard import _target as file_target
         pkg, resource_id = file_target()
         return (pkg.id, resource_id) if pkg is not None else (None, None)
     return None, None

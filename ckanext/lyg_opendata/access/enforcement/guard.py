@@ -160,11 +160,11 @@ def guard_request():
 
 def _redact_history_snapshot() -> None:
     """The old-version pages (core's views) read the ``Activity`` row from the session: it
-    is given the snapshot the visitor may see for this request (``enforce_activity.
+    is given the snapshot the visitor may see for this request (``enforcement.activity.
     redact_loaded``), before the page reads the same row. (Tested in
     tests/access/test_leak_matrix.py: a page reading the stored snapshot afresh would fail.)"""
     from ckanext.activity.model import Activity
-    from ckanext.lyg_opendata.access.enforce_activity import redact_loaded
+    from ckanext.lyg_opendata.access.enforcement.activity import redact_loaded
     activity = model.Session.get(Activity, (tk.request.view_args or {}).get("activity_id") or "")
     user = tk.current_user if tk.current_user and tk.current_user.is_authenticated else None
     if redact_loaded(user, [activity]):

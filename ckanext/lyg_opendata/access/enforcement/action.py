@@ -1,6 +1,6 @@
 """Chained core actions that keep conditional data from leaking (Art 17) and write its use
 by grantees to the access log (Art 21). The rules themselves live in ``rights`` and
-``redaction``; the activity stream's chains in ``enforce_activity``.
+``redaction``; the activity stream's chains in ``enforcement.activity``.
 
 - ``package_show``: a conditional dataset is never answered from the index cache (the
   index stores it redacted), so the agency and grantees get their addresses; an API answer
@@ -11,7 +11,7 @@ by grantees to the access log (Art 21). The rules themselves live in ``rights`` 
   of a resource the user may not use.
 - ``dataset_followee_list`` / ``followee_list`` dictize datasets themselves: redacted.
 - ``datastore_search`` (when the DataStore is enabled): a grantee's query is logged
-  (channel ``datastore``); who may query is decided by ``enforce_auth``."""
+  (channel ``datastore``); who may query is decided by ``enforcement.auth``."""
 from __future__ import annotations
 
 import contextvars
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access import guard, redaction, rights
+from ckanext.lyg_opendata.access import redaction, rights
+from ckanext.lyg_opendata.access.enforcement import guard
 
 
 __all__ = [

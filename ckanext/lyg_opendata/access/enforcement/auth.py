@@ -17,7 +17,8 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access import guard, redaction, rights
+from ckanext.lyg_opendata.access import redaction, rights
+from ckanext.lyg_opendata.access.enforcement import guard
 
 __all__ = ["permission_read_file", "permission_download_file"]
 
