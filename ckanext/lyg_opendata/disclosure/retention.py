@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata.access.applications.workflow import add_years
+from ckanext.lyg_opendata.access.applications.settings import add_years
 from ckanext.lyg_opendata.audit.reading import mask_name
 from ckanext.lyg_opendata.disclosure import files, report, workflow
 from ckanext.lyg_opendata.disclosure.model import DisclosureRequest

@@ -76,7 +76,7 @@ def _complaints(org_ids: Optional[list[str]]) -> int:
 
 
 def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
-    from ckanext.lyg_opendata.access.applications import workflow
+    from ckanext.lyg_opendata.access.applications import visibility
     from ckanext.lyg_opendata.objections.model import Objection
     from ckanext.lyg_opendata.objections.workflow import OPEN_STATES
     p = model.package_table
@@ -88,7 +88,7 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
     return [
         _item(_("My submissions"), "lyg_opendata_catalog.my_submissions", to_finish),
         _item(_("Applications to answer"), "lyg_opendata_applications.agency_applications",
-              workflow.count_open_for_staff(user)),
+              visibility.count_open_for_staff(user)),
         _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
         _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
               _disclosure_open(org_ids)),

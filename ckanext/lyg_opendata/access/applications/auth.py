@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import authz
 from ckanext.lyg_opendata import roles
-from ckanext.lyg_opendata.access.applications import workflow as app_workflow
+from ckanext.lyg_opendata.access.applications import visibility
 from ckanext.lyg_opendata.access.model import Application
 from ckanext.lyg_opendata.access.applications import action as actions
 
@@ -46,7 +46,7 @@ def _may_view(context, data_dict):
     app = _app(data_dict)
     if app is None:
         return _deny(_("Application not found"))
-    if app_workflow.may_view(context.get("user"), app):
+    if visibility.may_view(context.get("user"), app):
         return {"success": True}
     return _deny(_("Only the applicant, the data-opening body that answers it and "
                    "supervisors can see an application"))
@@ -76,7 +76,7 @@ def _applicant_only(context, data_dict):
     app = _app(data_dict)
     if app is None:
         return _deny(_("Application not found"))
-    if app_workflow.is_applicant(context.get("user"), app):
+    if visibility.is_applicant(context.get("user"), app):
         return {"success": True}
     return _deny(_("Only the applicant can do this"))
 
@@ -95,7 +95,7 @@ def _deciding_staff(context, data_dict):
     app = _app(data_dict)
     if app is None:
         return _deny(_("Application not found"))
-    if app_workflow.is_deciding_staff(context.get("user"), app):
+    if visibility.is_deciding_staff(context.get("user"), app):
         return {"success": True}
     return _deny(_("Only the editors and admins of the data-opening body that holds the "
                    "dataset decide on its applications"))

@@ -13,8 +13,10 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import events as events_shape
 from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
 from ckanext.lyg_opendata.workdays import Calendar
+from ckanext.lyg_opendata.access.applications.visibility import (
+    PERSONAL_FIELDS, sees_personal_details)
 from ckanext.lyg_opendata.access.applications.workflow import (
-    PERSONAL_FIELDS, action_label, agreement_for, deadline, sees_personal_details, status_label)
+    action_label, agreement_for, deadline, status_label)
 
 _ = tk._
 

@@ -7,6 +7,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify, roles
+from ckanext.lyg_opendata.access.applications import visibility
 from ckanext.lyg_opendata.access.applications import workflow as app_workflow
 
 __all__ = [
@@ -71,7 +72,7 @@ def lyg_opendata_unread_notices() -> int:
 def lyg_opendata_applications_waiting() -> int:
     """Applications waiting for a decision by the agencies the current user edits for."""
     user = _user()
-    return app_workflow.count_open_for_staff(user) if user else 0
+    return visibility.count_open_for_staff(user) if user else 0
 
 
 def lyg_opendata_local_path(url: str) -> str:

@@ -14,9 +14,10 @@ from ckanext.lyg_opendata import notify
 from ckanext.lyg_opendata.access.model import Application
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
 from ckanext.lyg_opendata.access.applications.notices import dataset_title, application_url
+from ckanext.lyg_opendata.access.applications.settings import (
+    CONFIG, add_years, reminder_workdays)
 from ckanext.lyg_opendata.access.applications.workflow import (
-    CONFIG, OPEN, add_years, decided_day, deadline, record, refresh_stored_due,
-    reminder_workdays)
+    OPEN, decided_day, deadline, record, refresh_stored_due)
 
 _ = tk._
 

@@ -11,8 +11,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.i18n import N_
 from ckanext.lyg_opendata.workdays import today_beijing
-from ckanext.lyg_opendata.access.applications.workflow import (
-    APPLICANT_TYPES, CONFIG, add_years, max_term_years, min_length)
+from ckanext.lyg_opendata.access.applications.settings import (
+    CONFIG, add_years, max_term_years, min_length)
+from ckanext.lyg_opendata.access.applications.workflow import APPLICANT_TYPES
 from ckanext.lyg_opendata import validation
 from ckanext.lyg_opendata.validation import iso_date, one_of
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)

@@ -14,7 +14,7 @@ from ckan.lib.pagination import Page
 from ckanext.lyg_opendata import forms, roles
 
 from ckanext.lyg_opendata import notify
-from ckanext.lyg_opendata.access.applications import schema, workflow as app_workflow
+from ckanext.lyg_opendata.access.applications import schema, settings, workflow as app_workflow
 from ckanext.lyg_opendata.workdays import today_beijing
 
 _ = tk._
@@ -111,10 +111,10 @@ def apply(id: str):
         "pkg": pkg, "form": form, "errors": errors, "can_apply": can_apply,
         "allowed": allowed, "denied": denied, "existing": existing,
         "privacy_notice": schema.privacy_notice(),
-        "privacy_notice_version": app_workflow.privacy_notice_version(),
-        "min_lengths": {f: app_workflow.min_length(f) for f in ("purpose", "scenario", "security_measures")},
-        "max_term_years": app_workflow.max_term_years(),
-        "deadline_workdays": app_workflow.deadline_workdays(),
+        "privacy_notice_version": settings.privacy_notice_version(),
+        "min_lengths": {f: settings.min_length(f) for f in ("purpose", "scenario", "security_measures")},
+        "max_term_years": settings.max_term_years(),
+        "deadline_workdays": settings.deadline_workdays(),
         "today": today_beijing().isoformat(),
     }), status
 

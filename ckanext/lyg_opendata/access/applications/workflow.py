@@ -1,6 +1,7 @@
 """The workflow of an application for conditional data (申请, Art 10, 19), in the shared shape
-(``ckanext.lyg_opendata.workflow``): its states and ``Transitions`` table, the settings, the
-datasets one may apply for, the Art 19 clock, the transitions and who may see what.
+(``ckanext.lyg_opendata.workflow``): its states and ``Transitions`` table, the datasets one
+may apply for, the Art 19 clock and the transitions. The settings: ``settings.py``; who may
+see what: ``visibility.py``.
 
 The clock: received = the Beijing date of submission, due = the N-th working day after it
 (N = ``deadline_workdays``, 10 by default), moved by the working days the clock was paused
@@ -17,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 import ckan.model as model
@@ -26,13 +26,14 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.i18n import N_
+from ckanext.lyg_opendata.access.applications.settings import (
+    deadline_workdays, privacy_notice_version)
 from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
 from ckanext.lyg_opendata.workdays import Calendar, today_beijing
 
 _ = tk._
 
 
-CONFIG = "ckanext.lyg_opendata.applications."
 OPEN = frozenset({"submitted", "info_requested"})
 STATUSES = ("submitted", "info_requested", "approved", "refused", "withdrawn")
 
@@ -67,10 +68,6 @@ ACTION_LABELS = {
 APPLICANT_TYPES = {"individual": N_("Individual"),
                    "organization": N_("Legal person or other organization")}
 
-# what a supervisor (watching deadlines, Art 39) does not see of an application
-PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
-
-
 def status_label(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))
 
@@ -81,35 +78,6 @@ def action_label(action: str) -> str:
 
 def applicant_type_label(kind: str) -> str:
     return _(APPLICANT_TYPES.get(kind, kind))
-
-
-# --- settings ---------------------------------------------------------------------------
-
-def deadline_workdays() -> int:
-    return int(tk.config.get(CONFIG + "deadline_workdays"))
-
-
-def reminder_workdays() -> int:
-    return int(tk.config.get(CONFIG + "reminder_workdays"))
-
-
-def max_term_years() -> int:
-    return int(tk.config.get(CONFIG + "max_term_years"))
-
-
-def min_length(field: str) -> int:
-    return int(tk.config.get(CONFIG + f"{field}_min_length"))
-
-
-def privacy_notice_version() -> str:
-    return tk.config.get(CONFIG + "privacy_notice_version")
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # --- datasets -----------------------------------------------------------------------------
@@ -374,34 +342,3 @@ def _approve(app: Application, actor: Optional[model.User], fields: dict) -> Non
 def agreement_for(application_id: str) -> Optional[Agreement]:
     return model.Session.query(Agreement).filter(
         Agreement.application_id == application_id).one_or_none()
-
-
-# --- who may see what -------------------------------------------------------------------------
-
-def is_applicant(user: Any, app: Application) -> bool:
-    obj = roles._user(user)
-    return obj is not None and obj.id == app.user_id
-
-
-def is_deciding_staff(user: Any, app: Application) -> bool:
-    """Editors and admins of the agency that answers the application; sysadmins."""
-    obj = roles._user(user)
-    if obj is None:
-        return False
-    return obj.sysadmin or roles.is_agency_editor(obj, app.org_id)
-
-
-def sees_personal_details(user: Any, app: Application) -> bool:
-    return is_applicant(user, app) or is_deciding_staff(user, app)
-
-
-def may_view(user: Any, app: Application) -> bool:
-    return sees_personal_details(user, app) or roles.is_supervisor(user)
-
-
-def count_open_for_staff(user: Any) -> int:
-    org_ids = roles.editable_org_ids(user)
-    if not org_ids:
-        return 0
-    return model.Session.query(sa.func.count(Application.id)).filter(
-        Application.org_id.in_(org_ids), Application.status == "submitted").scalar() or 0
