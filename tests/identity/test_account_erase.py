@@ -288,3 +288,29 @@ def test_variants_of_the_persons_name_email_and_phone_are_masked_too(app, publis
 ])
 def test_phone_digits(written, digits):
     assert erasure.phone_digits(written) == digits
+
+
+def test_the_record_of_an_erasure_for_sysadmins(app, people, published_dataset):
+    """The security log's account_erased entry tells sysadmins what was erased and what kept
+    pseudonymised (counts), by whom and why — with nothing of the person in it."""
+    pkg = published_dataset(name="bus-lines", title="公交线路")
+    person = factories.User(name="recorded-person", fullname=FULLNAME, email=EMAIL)
+    ctx = {"user": person["name"]}
+    tk.get_action("lyg_opendata_data_request_create")(ctx, {
+        "title": "公交线路走向数据", "contact": PHONE, "description": f"我是{FULLNAME}，电话 {PHONE}。"})
+    tk.get_action("lyg_opendata_rating_rate")(ctx, {
+        "package_id": pkg["id"], "quality": 4, "timeliness": 4, "usability": 5})
+    tk.get_action("api_token_create")(ctx, {"user": person["name"], "name": "脚本"})
+    _erase(people["sysadmin"], target=person)
+    as_admin = {"Authorization": people["sysadmin"]["token"]}
+    page = app.get("/en/ckan-admin/security-events?kind=account_erased",
+                   headers=as_admin).get_data(as_text=True)
+    start = page.index('class="lyg-security-event lyg-kind-account_erased"')
+    row = page[start:page.index("</tr>", start)]
+    assert "By a sysadmin" in row and erasure.pseudonym(person["id"]) in row
+    assert "Erased: API tokens 1, Ratings 1" in row
+    assert "Kept, pseudonymised: Data requests 1" in row and "retention list" in row
+    for needle in (person["name"], FULLNAME, EMAIL, PHONE, "leak.person.seven"):
+        assert needle not in row
+    app.get("/en/ckan-admin/security-events?kind=account_erased",
+            headers={"Authorization": people["supervisor"]["token"]}, status=403)

@@ -74,6 +74,49 @@ RETENTION: list[tuple[str, str, str]] = [
 ]
 
 
+# the record of an erasure (the ``account_erased`` entry of the security log, counts only):
+# each count's words, and whether its rows were erased or kept pseudonymised
+ERASED_COUNTS = {
+    "lyg_opendata_oidc_identity": N_("Unified identity links"),
+    "lyg_opendata_totp": N_("Second factor"),
+    "lyg_opendata_recovery_code": N_("Recovery codes"),
+    "lyg_opendata_notice": N_("Notices"),
+    "lyg_opendata_real_name_check": N_("Real-name checks"),
+    "api_tokens": N_("API tokens"),
+    "data_request_supports": N_("Data requests supported"),
+    "ratings": N_("Ratings"),
+    "memberships": N_("Organisation memberships"),
+}
+KEPT_COUNTS = {
+    "applications": N_("Applications for conditional data"),
+    "disclosure_applications": N_("Disclosure applications"),
+    "disclosure_complaints": N_("Complaints about disclosure applications"),
+    "objections": N_("Objections"),
+    "reports": N_("Reports"),
+    "data_requests": N_("Data requests"),
+    "suggestions": N_("Suggestions"),
+    "showcases": N_("Showcase entries"),
+    "org_links": N_("Organisation links"),
+}
+
+
+def erasure_summary(detail: dict) -> str:
+    """The record of an erasure in words, for the sysadmins' security log: who asked, what
+    was erased and what was kept pseudonymised (counts; no personal data) and why."""
+    def listed(labels: dict) -> str:
+        return ", ".join(f"{_(label)} {detail[key]}" for key, label in labels.items()
+                         if isinstance(detail.get(key), int) and detail[key])
+    parts = [_("At the person's own request") if detail.get("by_self") else
+             _("By a sysadmin")]
+    erased, kept = listed(ERASED_COUNTS), listed(KEPT_COUNTS)
+    parts.append(_("Erased: %(list)s") % {"list": erased or _("nothing else")})
+    parts.append(_("Kept, pseudonymised: %(list)s") % {"list": kept or _("nothing")})
+    parts.append(_("Also kept: the access log unchanged and the security log under the "
+                   "pseudonym, as the privacy notice's retention list says (records the "
+                   "law requires)"))
+    return "; ".join(parts)
+
+
 def pseudonym(user_id: str) -> str:
     return PREFIX + hashlib.sha256(f"lyg-erased|{user_id}".encode()).hexdigest()[:12]
 

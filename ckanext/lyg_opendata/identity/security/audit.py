@@ -76,7 +76,10 @@ def _capacity(code: Any) -> str:
 
 
 def summary(kind: str, detail: dict) -> str:
-    """What a role change was, in words (the page's "Details")."""
+    """What a role change or an erasure was, in words (the page's "Details")."""
+    if kind == "account_erased":
+        from ckanext.lyg_opendata.identity import erasure
+        return erasure.erasure_summary(detail)
     if kind != "role_changed":
         return ""
     if detail.get("action") == "sysadmin":
