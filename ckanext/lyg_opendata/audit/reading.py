@@ -136,7 +136,9 @@ def query(f: Filters, limit: int, offset: int = 0,
     list's pages past the middle (``total``: its count) are read from the oldest end."""
     newest = access_log.c.id.desc()
     with engine().connect() as conn:
-        stmt, reverse = _select(f), False
+        # the page's ids first (the log's indexes alone), then their names joined: the
+        # joins are made for the page, not for every row an offset skips
+        stmt = sa.select(access_log.c.id).where(_where(f))
         segments = _segments(conn) if _unfiltered(f) and offset else None
         if segments is not None:
             skipped = 0
@@ -153,11 +155,14 @@ def query(f: Filters, limit: int, offset: int = 0,
             n = min(limit, total - offset)
             if n <= 0:
                 return []
-            stmt, reverse = stmt.order_by(access_log.c.id).limit(n).offset(total - offset - n), True
+            # oldest first; the page is put newest first below
+            stmt = stmt.order_by(access_log.c.id).limit(n).offset(total - offset - n)
         else:
             stmt = stmt.order_by(newest).limit(limit).offset(offset)
-        rows = [r._asdict() for r in conn.execute(stmt)]
-        return _pseudonymised(rows[::-1] if reverse else rows)
+        page = stmt.subquery()
+        rows = [r._asdict() for r in conn.execute(
+            _select(f).where(access_log.c.id.in_(sa.select(page.c.id))).order_by(newest))]
+        return _pseudonymised(rows)
 
 
 def iterate(f: Filters, batch: int = 2000) -> Iterator[dict[str, Any]]:
