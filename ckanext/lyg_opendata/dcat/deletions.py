@@ -7,6 +7,7 @@ that lists the entries again makes the held deletions void."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,15 +16,47 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.clitools import request_scope
 
+if TYPE_CHECKING:
+    from ckanext.harvest.model import HarvestObject
+
 log = logging.getLogger(__name__)
+# every deletion is logged in the harvester's log (docs/dcat.md)
+harvest_log = logging.getLogger("ckanext.lyg_opendata.dcat.harvester")
 _ = tk._
 
 __all__ = ["lyg_opendata_harvest_deletions_confirm"]
 
 
+HELD = "held_delete"
+
+
+def current_entries(source_id: str) -> dict[str, str]:
+    """guid → package id of the source's current, not deleted entries."""
+    from ckanext.harvest.model import HarvestObject
+    rows = model.Session.query(HarvestObject.guid, HarvestObject.package_id) \
+        .join(model.Package, model.Package.id == HarvestObject.package_id) \
+        .filter(HarvestObject.current == True,  # noqa: E712
+                HarvestObject.harvest_source_id == source_id,
+                model.Package.state != "deleted")
+    return {guid: package_id for guid, package_id in rows}
+
+
+def delete_entry(harvest_object: HarvestObject, user: str, reason: str) -> None:
+    """Deletes the entry of ``harvest_object`` (and logs it with the source and job)."""
+    job = harvest_object.job
+    context = {"model": model, "session": model.Session, "user": user, "ignore_auth": True}
+    try:
+        tk.get_action("package_delete")(context, {"id": harvest_object.package_id})
+    except tk.ObjectNotFound:
+        pass
+    harvest_log.warning(
+        "Harvest deletion: dataset %s (guid %s) deleted by source %s (%s), job %s: %s",
+        harvest_object.package_id, harvest_object.guid, job.source.id, job.source.url,
+        job.id, reason)
+
+
 def _held(job_id: str):
     from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
-    from ckanext.lyg_opendata.dcat.harvester import HELD
     return model.Session.query(HarvestObject).join(
         HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id).filter(
         HarvestObject.harvest_job_id == job_id, HarvestObjectExtra.key == "status",
@@ -35,7 +68,6 @@ def lyg_opendata_harvest_deletions_confirm(context, data_dict):
     list them). Returns ``{"job_id", "source_id", "deleted": [package ids]}``."""
     tk.check_access("lyg_opendata_harvest_deletions_confirm", context, data_dict)
     from ckanext.harvest.model import HarvestJob, HarvestObject
-    from ckanext.lyg_opendata.dcat.harvester import current_entries, delete_entry
     job_id = (data_dict or {}).get("job_id")
     if not job_id:
         raise tk.ValidationError({"job_id": [_("Missing value")]})
