@@ -24,7 +24,6 @@ RDF_FORMATS = {
 }
 
 
-
 class GatherFailed(Exception):
     """A gather that stops; ``message`` is a ``messages.Message``."""
 
