@@ -105,6 +105,9 @@ def test_clerk_submits_supervisor_returns_then_approves_public_finds_and_downloa
     page.goto(base + "/dataset/")
     facet = page.locator("a[href*='subject_areas=transport']").first
     assert "道路交通" in facet.inner_text()
+    # CKAN 2.12's facet item has a " - " before its count, class "hidden", which main.css
+    # does not hide: the label reads "道路交通 - 1" (portal.css hides it)
+    assert " - " not in facet.inner_text(), facet.inner_text()
     facet.click()  # CKAN updates the results in place (htmx)
     page.wait_for_load_state("networkidle")
     assert "连云港市公共自行车站点" in page.locator(".dataset-list").inner_text()
