@@ -96,10 +96,24 @@ def input_errors(data_dict: Any, action: str = "",
     return errors
 
 
+def _core_row_ids(data_dict: Any) -> Any:
+    """Core's own bulk actions and ``organization_purge`` call ``package_patch`` with each id
+    as a one-column SQLAlchemy row (``Session.query(Package.id)``), which core reads as a
+    key: such an id is its text (no request can send a row)."""
+    from sqlalchemy.engine import Row
+    if not isinstance(data_dict, dict):
+        return data_dict
+    rows = {key: value[0] for key, value in data_dict.items()
+            if _identifier_key(key) and isinstance(value, Row) and len(value) == 1
+            and isinstance(value[0], str)}
+    return {**data_dict, **rows} if rows else data_dict
+
+
 def guard(name: str, action: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a chained core action (``next_, context, data_dict``)."""
     @functools.wraps(action)
     def wrapper(next_, context, data_dict):
+        data_dict = _core_row_ids(data_dict)
         errors = input_errors(data_dict, name)
         if errors:
             raise tk.ValidationError(errors)
