@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.query import QUERY_FIELDS
 
 from ckanext.lyg_opendata.catalog import freshness
+from ckanext.lyg_opendata.validation import max_length
 
 _ = tk._
 
@@ -85,16 +86,8 @@ def _suggest_schema() -> dict[str, Any]:
     ignore_missing = tk.get_validator("ignore_missing")
     unicode_safe = tk.get_validator("unicode_safe")
     int_validator = tk.get_validator("int_validator")
-    return {"q": [not_empty, unicode_safe, _max_length(SUGGEST_MAX_Q)],
+    return {"q": [not_empty, unicode_safe, max_length(SUGGEST_MAX_Q)],
             "limit": [ignore_missing, int_validator, _between(1, 20)]}
-
-
-def _max_length(n: int):
-    def validator(value: Any) -> Any:
-        if isinstance(value, str) and len(value) > n:
-            raise tk.Invalid(tk._("At most {n} characters").format(n=n))
-        return value
-    return validator
 
 
 def _between(low: int, high: int):

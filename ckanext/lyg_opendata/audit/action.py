@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata import roles
 from ckanext.lyg_opendata.audit import reading
 from ckanext.lyg_opendata.audit.model import CHANNELS
-from ckanext.lyg_opendata.validation import iso_date
+from ckanext.lyg_opendata.validation import iso_date, one_of
 
 __all__ = ["lyg_opendata_access_log_list"]
 
@@ -20,12 +20,6 @@ MIN_REASON = 5
 
 
 _date = iso_date
-
-
-def _channel(value: Any, context) -> str:
-    if value not in CHANNELS:
-        raise tk.Invalid(_("Must be one of: {values}").format(values=", ".join(CHANNELS)))
-    return value
 
 
 def _limit(value: Any, context) -> int:
@@ -56,7 +50,7 @@ def list_schema() -> dict:
         "package": [ignore_missing, empty_str],
         "organization": [ignore_missing, empty_str],
         "user": [ignore_missing, empty_str],
-        "channel": [ignore_missing, _channel],
+        "channel": [ignore_missing, one_of(CHANNELS)],
         "date_from": [ignore_missing, _date],
         "date_to": [ignore_missing, _date],
         "limit": [default(50), _limit],

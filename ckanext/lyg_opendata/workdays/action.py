@@ -8,7 +8,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.workdays import calendar, loader
-from ckanext.lyg_opendata.validation import iso_date
+from ckanext.lyg_opendata.validation import iso_date, max_length
 from ckanext.lyg_opendata.validation import validate as _validate
 
 _ = tk._
@@ -23,13 +23,6 @@ def _year(value: Any, context) -> int:
         return loader.check_year(value)
     except loader.LoadError as e:
         raise tk.Invalid(e.errors[0])
-
-
-def _source(value: str, context) -> str:
-    value = value.strip()
-    if len(value) > 200:
-        raise tk.Invalid(_("At most {max} characters").format(max=200))
-    return value
 
 
 def _show(year: int) -> dict[str, Any]:
@@ -90,7 +83,7 @@ def lyg_opendata_calendar_year_load(context, data_dict):
         "year": [v("not_empty"), _year],
         "from_library": [v("default")(False), v("boolean_validator")],
         "replace": [v("default")(False), v("boolean_validator")],
-        "source": [v("ignore_missing"), v("unicode_safe"), _source],
+        "source": [v("ignore_missing"), v("unicode_safe"), v("strip_value"), max_length(200)],
     })
     if data["from_library"] == (rows is not None):
         raise tk.ValidationError({"rows": [_("Give either {rows} or {from_library}").format(
