@@ -60,6 +60,22 @@ def iso_date(value: Any, context) -> dt.date:
         raise tk.Invalid(_("Enter a date as YYYY-MM-DD"))
 
 
+def boolean(value: Any, context) -> bool:
+    """A validator: true or false, from a bool or a form's text (true/false, 1/0, yes/no,
+    on/off; empty is false), else "Give true or false". CKAN's ``boolean_validator`` turns
+    anything it does not know into false; this one says so."""
+    if isinstance(value, bool):
+        return value
+    if value in (None, ""):
+        return False
+    low = str(value).strip().lower()
+    if low in ("true", "1", "yes", "on"):
+        return True
+    if low in ("false", "0", "no", "off"):
+        return False
+    raise tk.Invalid(_("Give true or false"))
+
+
 def min_length(n: int):
     """A validator: at least ``n`` characters once stripped (the stripped text is kept)."""
     def validator(value: Any, context) -> str:

@@ -78,20 +78,11 @@ def _max_limit(value, context):
     return value
 
 
-def _published_only(value, context):
-    text = str(value).strip().lower()
-    if value is True or text in ("true", "1", "yes", "on"):
-        return True
-    if value is False or text in ("false", "0", "no", "off", ""):
-        return False
-    raise tk.Invalid(_("Give true or false"))
-
-
 def schema() -> dict:
     v = tk.get_validator
     return {
         "organization": [v("ignore_missing"), v("unicode_safe")],
-        "published_only": [v("ignore_missing"), _published_only],
+        "published_only": [v("ignore_missing"), validation.boolean],
         "limit": [v("ignore_missing"), v("natural_number_validator"), _max_limit],
         "offset": [v("ignore_missing"), v("natural_number_validator")],
     }

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words, v
 from ckanext.lyg_opendata.participation import codes
-from ckanext.lyg_opendata.validation import iso_date
+from ckanext.lyg_opendata.validation import boolean, iso_date
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -49,19 +49,6 @@ def id_list(value, context):
             or len(value) > 20:
         raise tk.Invalid(_("Give at most 20 datasets by name or id"))
     return list(value)
-
-
-def boolean(value, context):
-    if isinstance(value, bool):
-        return value
-    if value in (None, ""):
-        return False
-    low = str(value).strip().lower()
-    if low in ("true", "1", "yes", "on"):
-        return True
-    if low in ("false", "0", "no", "off"):
-        return False
-    raise tk.Invalid(_("Give true or false"))
 
 
 def score(value, context):

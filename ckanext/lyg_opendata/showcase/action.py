@@ -10,7 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
-from ckanext.lyg_opendata import roles
+from ckanext.lyg_opendata import roles, validation
 from ckanext.lyg_opendata import workflow as shared
 from ckanext.lyg_opendata.objections import workflow as objections_workflow
 from ckanext.lyg_opendata.participation import schema
@@ -43,7 +43,7 @@ def _entry_schema() -> dict:
         "organization_name": schema.text(minimum=2, maximum=200),
         "datasets": [v("not_empty"), schema.id_list],
         "usage_report_id": [v("ignore_missing"), schema.is_text, v("unicode_safe")],
-        "consent": [v("ignore_missing"), schema.boolean],
+        "consent": [v("ignore_missing"), validation.boolean],
     }
 
 
@@ -217,7 +217,7 @@ def lyg_opendata_showcase_list(context, data_dict):
         "package_id": [v("ignore_missing"), schema.is_text, v("unicode_safe")],
         "type": [v("ignore_missing"), schema.is_text, v("unicode_safe"), CODES.one_of("type")],
         "status": [v("ignore_missing"), schema.is_text, v("unicode_safe"), CODES.one_of("status")],
-        "mine": [v("ignore_missing"), schema.boolean],
+        "mine": [v("ignore_missing"), validation.boolean],
         "limit": [v("ignore_missing"), v("natural_number_validator")],
         "offset": [v("ignore_missing"), v("natural_number_validator")]})
     user = context.get("user")

@@ -123,17 +123,6 @@ def _at_most(n: int):
     return validator
 
 
-def _bool(value, context):
-    if value in (None, ""):
-        return False
-    if isinstance(value, bool):
-        return value
-    try:
-        return tk.asbool(value)
-    except (TypeError, ValueError):
-        raise tk.Invalid(_("Expected true or false"))
-
-
 @tk.side_effect_free
 def lyg_opendata_application_list(context, data_dict):
     """Applications, newest first for the applicant, by due date for agencies and supervisors.
@@ -156,7 +145,7 @@ def lyg_opendata_application_list(context, data_dict):
                    app_schema.one_of(app_workflow.STATUSES + ("open",))],
         "organization": [_v("ignore_missing"), _v("unicode_safe")],
         "package_id": [_v("ignore_missing"), _v("unicode_safe")],
-        "overdue": [_v("ignore_missing"), _bool],
+        "overdue": [_v("ignore_missing"), validation.boolean],
         "limit": [_v("default")(100), _v("natural_number_validator"), _at_most(1000)],
         "offset": [_v("default")(0), _v("natural_number_validator")],
     }
