@@ -38,7 +38,7 @@ KINDS = {
     "token_revoked": N_("API token revoked"),
     "password_changed": N_("Password changed"),
     "role_changed": N_("Role changed"),
-    "account_erased": N_("Account erased at the user's request"),
+    "account_erased": N_("Account erased (personal data deleted)"),
 }
 
 
