@@ -232,7 +232,7 @@ def history(package_id: str) -> list[dict[str, Any]]:
 def average_by_organization() -> dict[str, float]:
     """The mean of the newest score of each published dataset, per agency."""
     from ckanext.lyg_opendata.evaluation.model import QualityScore
-    from ckanext.lyg_opendata.portal.figures import _public_packages
+    from ckanext.lyg_opendata.catalog.public import packages as _public_packages
     q = QualityScore.__table__
     newest = sa.select(q.c.package_id, sa.func.max(q.c.month).label("month")).group_by(
         q.c.package_id).subquery()

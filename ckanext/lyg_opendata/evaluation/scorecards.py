@@ -88,7 +88,7 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
     from ckanext.lyg_opendata.catalog import freshness
     from ckanext.lyg_opendata.catalog.model import ReviewEvent
     from ckanext.lyg_opendata.objections.model import Objection
-    from ckanext.lyg_opendata.portal.figures import _public_packages
+    from ckanext.lyg_opendata.catalog.public import packages as _public_packages
 
     s = model.Session
     today = today or workdays.today_beijing()

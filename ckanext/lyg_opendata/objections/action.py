@@ -163,8 +163,7 @@ def lyg_opendata_objection_list(context, data_dict):
         data["offset"]).limit(data["limit"]).all()
     under = model.Session.query(query.filter(
         Objection.status.in_(workflow.MARKER_STATES)).exists()).scalar()
-    from ckanext.lyg_opendata.objections.queues import _prefetch
-    kept = _prefetch(rows)  # noqa: F841 (held while the page is dictized)
+    kept = workflow.prefetch(rows)  # noqa: F841 (held while the page is dictized)
     results = [workflow.objection_dict(o, workflow.viewer_level(user, o), cal, events=False)
                for o in rows]
     del kept

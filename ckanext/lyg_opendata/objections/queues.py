@@ -81,35 +81,18 @@ def lyg_opendata_objection_queue(context, data_dict):
 def _page(model_class, ids: list[str]) -> tuple[list, list]:
     """The rows of one page, in the order of ``ids``, and what their dicts read (datasets,
     agencies, resources, people) loaded in a few queries instead of a few per row (keep
-    the second list while dictizing: ``_prefetch``)."""
+    the second list while dictizing: ``workflow.prefetch``)."""
     by_id = {row.id: row for row in model.Session.query(model_class).filter(
         model_class.id.in_(ids or [""])).populate_existing()}
     rows = [by_id[i] for i in ids if i in by_id]
-    return rows, _prefetch(rows)
-
-
-def _prefetch(rows: list) -> list:
-    """The related rows, returned to be held: the session's identity map keeps a row only
-    while something refers to it, so rows loaded and dropped are fetched again one by one."""
-    kept: list = []
-
-    def load(entity, ids):
-        ids = {i for i in ids if i}
-        if ids:
-            kept.extend(model.Session.query(entity).filter(entity.id.in_(ids)).all())
-    load(model.Package, (r.package_id for r in rows))
-    load(model.Group, (r.organization_id for r in rows))
-    load(model.Resource, (getattr(r, "resource_id", None) for r in rows))
-    load(model.User, (getattr(r, attr, None) for r in rows
-                      for attr in ("raised_by", "reported_by")))
-    return kept
+    return rows, workflow.prefetch(rows)
 
 
 def paged(query, order, data: dict, as_dict) -> dict[str, Any]:
     """``count`` (a count query) and one page (``limit``/``offset`` in SQL) of ``query``."""
     count = query.order_by(None).count()
     rows = query.order_by(*order).offset(data["offset"]).limit(data["limit"]).all()
-    kept = _prefetch(rows)  # noqa: F841 (held while the page is dictized)
+    kept = workflow.prefetch(rows)  # noqa: F841 (held while the page is dictized)
     results = [as_dict(r) for r in rows]
     del kept
     return {"count": count, "results": results}

@@ -364,3 +364,20 @@ def blocked_word(text: Optional[str]) -> Optional[str]:
         if word and word.lower() in low:
             return word
     return None
+
+
+def prefetch(rows: list) -> list:
+    """The related rows, returned to be held: the session's identity map keeps a row only
+    while something refers to it, so rows loaded and dropped are fetched again one by one."""
+    kept: list = []
+
+    def load(entity, ids):
+        ids = {i for i in ids if i}
+        if ids:
+            kept.extend(model.Session.query(entity).filter(entity.id.in_(ids)).all())
+    load(model.Package, (r.package_id for r in rows))
+    load(model.Group, (r.organization_id for r in rows))
+    load(model.Resource, (getattr(r, "resource_id", None) for r in rows))
+    load(model.User, (getattr(r, attr, None) for r in rows
+                      for attr in ("raised_by", "reported_by")))
+    return kept

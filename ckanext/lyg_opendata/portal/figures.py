@@ -25,6 +25,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
+from ckanext.lyg_opendata.catalog.public import packages as _public_packages
+
 log = logging.getLogger(__name__)
 
 _KEY = "lyg_opendata:home_figures"
@@ -34,13 +36,6 @@ _STATS_KEY = "lyg_opendata:stats_figures"
 def _key(name: str = _KEY) -> str:
     # one cache per site (the tests' slots share a Redis server, each with its own db)
     return f"{tk.config.get('ckan.site_id')}:{name}"
-
-
-def _public_packages():
-    """The public catalog: active, not private, published datasets."""
-    p = model.package_table
-    return sa.and_(p.c.state == "active", p.c.private.is_(False), p.c.type == "dataset",
-                   p.c.extras["review_status"].astext == "published")
 
 
 def compute() -> dict[str, Any]:

@@ -65,7 +65,7 @@ def platform_figures(year: int, cards: list[dict[str, Any]]) -> dict[str, Any]:
     from ckanext.lyg_opendata.evaluation.model import Rectification
     from ckanext.lyg_opendata.evaluation.staff import lyg_opendata_staff_filing_list
     from ckanext.lyg_opendata.objections.model import Objection
-    from ckanext.lyg_opendata.portal.figures import _public_packages
+    from ckanext.lyg_opendata.catalog.public import packages as _public_packages
     from ckanext.lyg_opendata.portal.usage import Usage
 
     s = model.Session
