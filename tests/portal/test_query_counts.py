@@ -25,9 +25,12 @@ ROLES = {"anonymous": "anonymous", "citizen": "registered", "clerk": "agency_edi
 # Ceilings: the counts measured with roles.viewer (issue 19; before it a citizen's dataset
 # page made 158 queries, a clerk's 207, a supervisor's 189; now 102, 116, 124) plus ~10 %.
 # A change that adds queries to a page fails here; lower them when a change removes some.
+# The header's 工作台 menu counts what waits for staff on every page: the disclosure items
+# (government information to publish or late, complaints; f91957c) added 3 queries for a
+# clerk and 5 for a supervisor or sysadmin (measured 2026-11-29, 31/37/26 on the home page).
 MEASURED = {
-    "/": {"anonymous": 4, "citizen": 20, "clerk": 28, "supervisor": 32, "sysadmin": 21},
-    "/dataset/": {"anonymous": 2, "citizen": 26, "clerk": 36, "supervisor": 40, "sysadmin": 21},
+    "/": {"anonymous": 4, "citizen": 20, "clerk": 31, "supervisor": 37, "sysadmin": 26},
+    "/dataset/": {"anonymous": 2, "citizen": 26, "clerk": 39, "supervisor": 45, "sysadmin": 26},
     "/dataset/{name}": {"anonymous": 49, "citizen": 102, "clerk": 116, "supervisor": 124,
                         "sysadmin": 85},
 }
