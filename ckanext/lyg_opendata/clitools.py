@@ -69,7 +69,8 @@ def remind_command(reminders: str, what: str, help: str) -> click.Command:
 
     ``reminders`` names the workflow's module (imported when the command runs) whose
     ``remind(day, dry_run=…)`` returns one line per agency (``organization``, ``count``,
-    ``overdue``, ``recipients``); ``what`` names the rows in the total ("objections").
+    ``overdue``, ``recipients``; a line with ``text`` is printed as it is and not counted);
+    ``what`` names the rows in the total ("objections").
 
     Once a day: a second run for the same Beijing day sends nothing (``--force`` sends
     again); two runs at once, the second sends nothing. A dry run is never guarded."""
@@ -101,9 +102,12 @@ def remind_command(reminders: str, what: str, help: str) -> click.Command:
                     report = importlib.import_module(reminders).remind(day, dry_run=False)
                     mark_sent(reminders, guard_day)
         for line in report:
+            if "text" in line:  # a line of its own (e.g. applicants reminded)
+                click.echo(line["text"])
+                continue
             click.echo(f"{line['organization'] or '-'}: {line['count']} due or overdue "
                        f"({line['overdue']} overdue), notice to {line['recipients']} person(s)")
-        total = sum(line["count"] for line in report)
+        total = sum(line["count"] for line in report if "text" not in line)
         click.echo(f"{what} due or overdue: {total}"
                    + (" (dry run, nothing sent)" if dry_run else ""))
 

@@ -84,6 +84,7 @@ EVENTS = [
     Term("withdraw", "撤回申请", "Withdrawn by the applicant"),
     Term("lapse", "逾期未补正，视为放弃申请", "Not amended in time: deemed withdrawn"),
     Term("remind", "催办提醒", "Reminder sent"),
+    Term("remind_amend", "补正期限届满前提醒申请人", "Applicant reminded: the time to amend ends soon"),
     Term("erase_personal_data", "保存期满，申请人个人信息已去标识化", "Personal data erased after the retention period"),
 ]
 

@@ -4,6 +4,7 @@ without committing. Mails never carry the applicant's personal data, only the re
 number and the link."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Optional
 
 import ckan.model as model
@@ -92,3 +93,18 @@ def transition(req: DisclosureRequest, action: str, result: dict,
                         "application's page.") % (codes.label("outcome", req.outcome)),
         }[action]
         _send(_applicant(req), subject, body, link)
+
+
+def amend_reminder(req: DisclosureRequest, amend_by: dt.date, days_left: int) -> int:
+    """Remind the applicant that the time to amend ends soon (the daily ``remind`` job,
+    ``reminders.remind_amend``); the number of people told."""
+    subject = _("Your application for disclosure %(number)s: amend it by %(day)s") % {
+        "number": req.number, "day": amend_by.isoformat()}
+    body = (_("The time to amend your application ends on %(day)s (%(left)d working day(s) "
+              "left). An application not amended by then is deemed withdrawn.") % {
+                "day": amend_by.isoformat(), "left": days_left}
+            + "\n\n" + _("What to amend:") + "\n" + (req.correction_request or "")
+            + "\n\n" + _("Amend it on the application's page."))
+    users = _applicant(req)
+    _send(users, subject, body, _link(req))
+    return len(users)
