@@ -265,6 +265,8 @@ def test_variants_of_the_persons_name_email_and_phone_are_masked_too(app, publis
         "package_id": pkg["id"], "type": "error", "contact": "+86 13912345678",
         "description": "第三行泊位数有误，请致电 139-1234-5678 与 Zhou Wenjing 核实。"})
     app.post("/user/login", data={"login": "ZHOU.WENJING@example.INVALID", "password": "wrong-1"})
+    app.post("/user/login", data={"login": "ＺＨＯＵ．ＷＥＮＪＩＮＧ＠example.invalid",
+                                  "password": "wrong-2"})
     _erase(person)
     model.Session.remove()
 
@@ -274,20 +276,10 @@ def test_variants_of_the_persons_name_email_and_phone_are_masked_too(app, publis
     from ckanext.lyg_opendata.objections.model import Objection
     assert model.Session.get(Objection, objection["id"]).description == \
         "第三行泊位数有误，请致电 *** 与 *** 核实。"
-    # a failed sign-in typed in another case is the pseudonym's too
-    logins = {e.login for e in model.Session.query(SecurityEvent).filter(
-        SecurityEvent.kind == "sign_in_failed")}
-    assert logins == {erasure.pseudonym(person["id"])}
-
-
-@pytest.mark.parametrize("written, digits", [
-    ("13912345678", "13912345678"), ("+86 139-1234-5678", "13912345678"),
-    ("008613912345678", "13912345678"), ("8613912345678", "13912345678"),
-    ("0518-85821234", "51885821234"), ("+86 518 8582 1234", "51885821234"),
-    ("(0518) 85821234", "51885821234"), ("12345", None),
-])
-def test_phone_digits(written, digits):
-    assert erasure.phone_digits(written) == digits
+    # a failed sign-in typed in another case or in full width is the pseudonym's too
+    logins = [e.login for e in model.Session.query(SecurityEvent).filter(
+        SecurityEvent.kind == "sign_in_failed")]
+    assert logins == [erasure.pseudonym(person["id"])] * 2
 
 
 def test_the_record_of_an_erasure_for_sysadmins(app, people, published_dataset):
@@ -314,3 +306,76 @@ def test_the_record_of_an_erasure_for_sysadmins(app, people, published_dataset):
         assert needle not in row
     app.get("/en/ckan-admin/security-events?kind=account_erased",
             headers={"Authorization": people["supervisor"]["token"]}, status=403)
+
+
+def test_full_width_details_and_disclosure_complaints_are_masked(agency):
+    """Item 1 and 2 of the erasure's rest: the person's phone, ID number, name and email
+    written in full width (or half and full width mixed, with full-width +８６, dashes and
+    brackets) are masked in the kept texts, and so are the texts of their disclosure
+    application and of the complaint they filed about it (and its timeline); look-alikes stay."""
+    from ckanext.lyg_opendata.disclosure.model import (
+        DisclosureComplaint, DisclosureComplaintEvent, DisclosureRequest)
+    from tests.disclosure.conftest import RESIDENT_ID, individual
+    person = factories.User(name="wide-person", fullname="Zhou Wenjing",
+                            email="zhou.wenjing@example.invalid")
+    ctx = {"user": person["name"]}
+    wide_id = RESIDENT_ID.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})
+    req = tk.get_action("lyg_opendata_disclosure_create")(ctx, individual(
+        organization=agency["id"], applicant_name="周文静", phone="13912345678",
+        email="zhou.wenjing@example.invalid",
+        description=(f"本人周文静（身份证 {wide_id}），请公开停车场招标文件，"
+                     "联系 ＋８６　１３９－１２３４－５６７８。"),
+        purpose="ＺＨＯＵ　ＷＥＮＪＩＮＧ 个人了解"))
+    row = model.Session.get(DisclosureRequest, req["id"])
+    row.status, row.outcome = "answered", "withheld"  # answered: the erasure is not refused
+    model.repo.commit()
+    complaint = tk.get_action("lyg_opendata_disclosure_complaint_create")(ctx, {
+        "request_id": req["id"], "ground": "wrong_answer",
+        "text": ("答复未说明依据。投诉人周文静，电话 １３９１２３４５６７８ / 139 １２３４ 5678，"
+                 "邮箱 ｚｈｏｕ．ｗｅｎｊｉｎｇ＠ｅｘａｍｐｌｅ．ｉｎｖａｌｉｄ，证件 "
+                 f"{RESIDENT_ID[:6]} {RESIDENT_ID[6:14]} {RESIDENT_ID[14:].lower()}。"
+                 "对照：１３９１２３４５６７９、２０２６年１１月２９日。")})
+    result = _erase(person)
+    assert result["counts"]["disclosure_complaints"] == 1
+    assert result["counts"]["disclosure_applications"] == 1
+    model.Session.remove()
+
+    kept = model.Session.get(DisclosureComplaint, complaint["id"])
+    assert kept.text == ("答复未说明依据。投诉人***，电话 *** / ***，邮箱 ***，证件 ***。"
+                         "对照：１３９１２３４５６７９、２０２６年１１月２９日。")
+    [event] = model.Session.query(DisclosureComplaintEvent).filter(
+        DisclosureComplaintEvent.complaint_id == complaint["id"]).all()
+    assert event.text == kept.text
+    app = model.Session.get(DisclosureRequest, req["id"])
+    assert app.description == "本人***（身份证 ***），请公开停车场招标文件，联系 ***。"
+    assert app.purpose == "*** 个人了解"
+    assert (app.applicant_name, app.id_number, app.phone, app.email) == (None, None, None, None)
+
+
+def test_each_membership_ended_by_an_erasure_is_in_the_security_log(app, people, agency):
+    """As member_delete records a removal: one role_changed entry per membership (the
+    organisation and the group), the role it was, who erased, under the pseudonym."""
+    person = factories.User(name="member-to-erase", fullname=FULLNAME)
+    sysadmin = people["sysadmin"]
+    group = factories.Group(name="erase-topic", title="交通主题", user=sysadmin)
+    act = tk.get_action
+    act("organization_member_create")({"user": sysadmin["name"]}, {
+        "id": agency["id"], "username": person["name"], "role": "editor"})
+    act("group_member_create")({"user": sysadmin["name"]}, {
+        "id": group["id"], "username": person["name"], "role": "member"})
+    assert _erase(sysadmin, person)["counts"]["memberships"] == 2
+    model.Session.remove()
+    result = act("lyg_opendata_security_event_list")(
+        {"user": sysadmin["name"]}, {"user": person["id"], "kind": "role_changed"})
+    removed = [(e["detail"]["change"], e["detail"]["action"], e["detail"]["group"],
+                e["detail"]["previous"], e["actor"], e["login"])
+               for e in result["results"] if e["detail"]["action"] == "account_erase"]
+    pseudonym = erasure.pseudonym(person["id"])
+    who = sysadmin["name"]
+    assert len(removed) == 2 and set(removed) == {
+        ("removed", "account_erase", agency["name"], "editor", who, pseudonym),
+        ("removed", "account_erase", "erase-topic", "member", who, pseudonym)}
+    page = app.get(f"/en/ckan-admin/security-events?kind=role_changed&user={person['id']}",
+                   headers={"Authorization": sysadmin["token"]}).body
+    assert "交通主题: removed (was Member)" in page and person["name"] not in page
+    assert FULLNAME not in page

@@ -25,13 +25,14 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import masking
 from ckanext.lyg_opendata.i18n import N_
 
 log = logging.getLogger(__name__)
 _ = tk._
 
 PREFIX = "erased-"
-MASK = "***"
+MASK = masking.MASK
 
 # the privacy notice's retention list: (what, what happens at deletion, how long it is kept)
 RETENTION: list[tuple[str, str, str]] = [
@@ -163,26 +164,24 @@ def _needles(user: model.User, found: list[str]) -> list[str]:
     found = [user.name, user.fullname, user.email, *found]
     if user.email and "@" in user.email:
         found.append(user.email.split("@")[0])
-    # longest first: an email before its name part
-    return sorted({n.strip() for n in found if n and len(n.strip()) >= 2}, key=len, reverse=True)
+    return [n for n in found if n]
 
 
 CONTACT_COLUMNS = ("contact", "contact_phone", "contact_email", "phone", "email")
 _PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-# between two digits of a phone number as people write it: 139 1234 5678, 0518-8582-1234,
-# (0518) 85821234
-_PHONE_SEP = r"[\s\-.()（）－–—]{0,3}"
 
 
 def _contacts_in(rows: Iterable[Any]) -> list[str]:
     """The phone numbers and email addresses the person gave in the contact fields of their
-    records (they are looked for in the texts too)."""
+    records, in NFKC (full-width digits and letters as half-width; they are looked for in the
+    texts too)."""
     found: list[str] = []
     for row in rows:
         for column in CONTACT_COLUMNS:
             value = getattr(row, column, None)
             if isinstance(value, str):
+                value = masking.nfkc(value)
                 found += _PHONE.findall(value) + _EMAIL.findall(value)
         for column in ("contact_name", "contact_person"):
             value = getattr(row, column, None)
@@ -191,38 +190,12 @@ def _contacts_in(rows: Iterable[Any]) -> list[str]:
     return found
 
 
-def phone_digits(value: str) -> Optional[str]:
-    """A Chinese phone number's own digits, without the country code (+86, 0086, 86 before a
-    mobile number) and the trunk 0 of an area code: 0518-85821234 → 51885821234,
-    +86 139 1234 5678 → 13912345678. None for fewer than 7 digits (not a phone number)."""
-    text = value.strip()
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+") or digits.startswith("00"):
-        digits = digits.lstrip("0")
-        digits = digits[2:] if digits.startswith("86") else digits
-    elif len(digits) == 13 and digits.startswith("861"):
-        digits = digits[2:]
-    if digits.startswith("0"):
-        digits = digits[1:]
-    return digits if len(digits) >= 7 else None
-
-
-def _phone_pattern(digits: str) -> str:
-    """The number however written: separators between its digits, with or without +86 / 0086
-    / 86 and the trunk 0; never inside a longer run of digits."""
-    return (r"(?<!\d)(?:(?:(?:\+|00)\s*86|86)[\s\-.－–—]{0,3})?(?:\(?0|\()?"
-            + _PHONE_SEP.join(digits) + r"(?!\d)")
-
-
-def masker(texts: list[str], phones: list[str]) -> Callable[[str], str]:
-    """A function replacing the person's names and email addresses (in any letter case) and
-    their phone numbers (however written, ``phone_digits``) by ``***``."""
-    numbers = sorted({d for d in map(phone_digits, phones) if d}, key=len, reverse=True)
-    parts = [_phone_pattern(d) for d in numbers] + [re.escape(t) for t in texts]
-    if not parts:
-        return lambda value: value
-    pattern = re.compile("|".join(parts), re.IGNORECASE)
-    return lambda value: pattern.sub(MASK, value)
+def masker(texts: list[str], phones: list[str],
+           numbers: Iterable[str] = ()) -> Callable[[str], str]:
+    """A function replacing the person's names and email addresses (in any letter case and
+    width), their phone numbers (however written) and ID numbers by ``***``
+    (``masking.text_masker``)."""
+    return masking.text_masker(texts, phones, numbers)
 
 
 def _scrub(obj: Any, mask: Callable[[str], str], skip: tuple[str, ...] = ()) -> None:
@@ -254,7 +227,9 @@ def _remove_letter(link: Any) -> None:
 
 
 def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
-    """Erase and pseudonymise (see the module's doc); flushes, the action commits."""
+    """Erase and pseudonymise (see the module's doc); flushes, the action commits. Returns the
+    pseudonym, the counts and the memberships ended (``(group id, capacity)``, for the
+    security log)."""
     from ckanext.lyg_opendata.access.model import Agreement, Application, ApplicationEvent
     from ckanext.lyg_opendata.disclosure.model import (
         DisclosureComplaint, DisclosureComplaintEvent, DisclosureEvent, DisclosureRequest)
@@ -280,8 +255,12 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
     suggestions = S.query(Suggestion).filter(Suggestion.submitted_by == uid).all()
     contacts = [i.phone for i in idents if i.phone] + _contacts_in(
         [*apps, *discs, *objections, *reports, *reqs, *suggestions])
-    phones = [c for c in contacts if _PHONE.fullmatch(c.strip())]
-    needles = masker(_needles(user, [c for c in contacts if c not in phones]), phones)
+    phones = [c for c in contacts if _PHONE.fullmatch(masking.nfkc(c).strip())]
+    numbers = [r.id_number for r in discs if r.id_number]
+    # the name an individual applied under (it may differ from the account's full name)
+    contacts += [r.applicant_name for r in [*apps, *discs]
+                 if r.applicant_type == "individual" and r.applicant_name]
+    needles = masker(_needles(user, [c for c in contacts if c not in phones]), phones, numbers)
     counts: dict[str, int] = {}
 
     def count(key: str, n: int) -> None:
@@ -305,6 +284,7 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
     memberships = S.query(model.Member).filter(
         model.Member.table_name == "user", model.Member.table_id == uid,
         model.Member.state == "active").all()
+    ended = [(m.group_id, m.capacity) for m in memberships]
     for member in memberships:
         member.state = "deleted"
     count("memberships", len(memberships))
@@ -357,8 +337,9 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
         count("org_links", 1)
     new_name = pseudonym(uid)
     for event in S.query(SecurityEvent).filter(sa.or_(
-            SecurityEvent.user_id == uid, sa.func.lower(SecurityEvent.login).in_(
-                [n.lower() for n in (old_name, user.email) if n]))):
+            SecurityEvent.user_id == uid,
+            sa.func.lower(sa.func.normalize(SecurityEvent.login, sa.literal_column("NFKC")))
+            .in_([masking.nfkc(n).lower() for n in (old_name, user.email) if n]))):
         event.login = new_name if event.login else event.login
         _scrub(event, needles, skip=("login", "address", "kind"))
 
@@ -380,7 +361,7 @@ def erase(user: model.User, actor: Optional[model.User]) -> dict[str, Any]:
             ratings.reindex(package_id)
         except Exception:
             log.warning("could not re-index %s after an erasure", package_id, exc_info=True)
-    return {"pseudonym": new_name, "counts": counts}
+    return {"pseudonym": new_name, "counts": counts, "memberships_ended": ended}
 
 
 def _forget_activities(user_id: str) -> None:

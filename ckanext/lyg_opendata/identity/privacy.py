@@ -127,6 +127,13 @@ def lyg_opendata_account_erase(context, data_dict):
     actor = roles._user(context.get("user"))
     by_self = actor is not None and actor.id == user.id
     result = erasure.erase(user, actor)
+    # each membership ended: one removed role in the security log, as member_delete records
+    # it (under the pseudonym; in this transaction)
+    audit_context = {"user": actor, "defer_commit": True}
+    for group_id, capacity in result.pop("memberships_ended"):
+        group = model.Group.get(group_id)
+        if group is not None:
+            audit.record_membership(audit_context, "account_erase", group, user, capacity, None)
     audit.record("account_erased", user=user, actor=None if by_self else actor, commit=False,
                  by_self=by_self, **result["counts"])
     if not context.get("defer_commit"):

@@ -200,8 +200,10 @@ def _capacity_now(group_id: str, user_id: str) -> Optional[str]:
     return row[0] if row else None
 
 
-def _record_membership(context, action: str, group: model.Group, user: model.User,
-                       previous: Optional[str], capacity: Optional[str]) -> None:
+def record_membership(context, action: str, group: model.Group, user: model.User,
+                      previous: Optional[str], capacity: Optional[str]) -> None:
+    """One ``role_changed`` entry for a membership added, changed or removed (``capacity``
+    None) — the chained member actions below and the account erasure write them here."""
     if previous == capacity:
         return
     change = "added" if previous is None else "removed" if capacity is None else "changed"
@@ -224,7 +226,7 @@ def _membership_call(up, action: str, context, data_dict):
     group_id, user_id = group.id, user.id
     previous = _capacity_now(group_id, user_id)
     result = up(context, data_dict)
-    _record_membership(context, action, group, user, previous, _capacity_now(group_id, user_id))
+    record_membership(context, action, group, user, previous, _capacity_now(group_id, user_id))
     return result
 
 
@@ -254,7 +256,7 @@ def user_delete(up, context, data_dict):
     for group_id, capacity in before:
         group = model.Group.get(group_id)
         if group is not None and user is not None:
-            _record_membership(context, "user_delete", group, user, capacity,
+            record_membership(context, "user_delete", group, user, capacity,
                                _capacity_now(group_id, user.id))
     return result
 
