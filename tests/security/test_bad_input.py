@@ -81,6 +81,8 @@ def test_core_actions_we_chain_answer_malformed_input_with_a_field_error(app, pe
     ("lyg_opendata_scan_list", {"resource_id": ["x"]}, "resource_id"),
     ("lyg_opendata_scan_list", {"package_id": {"a": 1}}, "package_id"),
     ("lyg_opendata_scan_finding_dismiss", {"id": [1], "reason": "理由理由"}, "id"),
+    ("lyg_opendata_org_link_list", {"status": ["verified"]}, "status"),
+    ("lyg_opendata_org_link_list", {"status": {"a": 1}}, "status"),
 ])
 def test_extension_actions_answer_malformed_input_with_a_field_error(app, people, action,
                                                                      params, field):
@@ -145,3 +147,15 @@ def test_activity_show_without_include_data_is_no_500(app, people, create_datase
     resp = _post(app, "activity_show", {"id": activity.id},
                  {"Authorization": people["agency_admin"]["token"]})
     assert resp.status_code == 200 and resp.json["result"]["id"] == activity.id
+
+
+def test_activity_show_auth_without_include_data_is_decided(people, create_dataset):
+    """Found by the fuzzer: the auth function itself (``h.check_access``, or any code that
+    checks before calling) broke on a check made without ``include_data``."""
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.activity.model import Activity
+    ds = create_dataset(name="activity-auth-no-flag")
+    activity = model.Session.query(Activity).filter(Activity.object_id == ds["id"]).first()
+    context = {"user": people["agency_admin"]["name"], "model": model}
+    assert tk.check_access("activity_show", context, {"id": activity.id}) is True

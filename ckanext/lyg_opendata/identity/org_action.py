@@ -75,7 +75,7 @@ def lyg_opendata_org_link_list(context, data_dict):
         q = q.filter(OrgLink.user_id == user.id)
     status = data_dict.get("status")
     if status not in (None, ""):
-        if status not in orgs.STATUS_LABELS:
+        if not isinstance(status, str) or status not in orgs.STATUS_LABELS:
             raise tk.ValidationError({"status": [tk._("Unknown status")]})
         q = q.filter(OrgLink.status == status)
     code = data_dict.get("credit_code")
