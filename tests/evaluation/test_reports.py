@@ -6,8 +6,10 @@ the database refuse it; a new version replaces it), escaping, the PDF with its C
 embedded, the formula-safe XLSX, and the notices on publication."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+import freezegun
 import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
@@ -26,6 +28,8 @@ from tests.conftest import ROLES
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 YEAR = 2025
+YEAR_END = dt.datetime(2025, 12, 31, 16)      # 2026-01-01 00:00 Beijing, naive UTC
+IN_YEAR = "2025-06-02 02:00:00"                # when the crafted datasets are published
 SUPERVISORS = {"supervisor", "sysadmin"}
 EVERYONE = set(ROLES)
 MATRIX = [
@@ -45,6 +49,11 @@ def ctx(user):
 
 @pytest.fixture
 def generate(people):
+    # the report of a past year is taken as of its end: the organizations existed then
+    model.Session.execute(sa.text('UPDATE "group" SET created = :d'),
+                          {"d": dt.datetime(2025, 1, 2)})
+    model.repo.commit()
+
     def run(**kwargs):
         data = {"year": YEAR}
         data.update(kwargs)
@@ -139,13 +148,14 @@ def test_every_transition_from_every_state(verb, state, people, generate):
 
 def test_the_figures_are_the_scorecards_and_the_tables_counts(people, generate,
                                                               published_dataset, agency):
-    published_dataset(name="rp-bus", title="公交线路")
-    published_dataset(name="rp-parking", title="停车场", open_type="conditional",
-                      open_conditions="仅限交通研究使用")
+    with freezegun.freeze_time(IN_YEAR, tick=True):
+        published_dataset(name="rp-bus", title="公交线路")
+        published_dataset(name="rp-parking", title="停车场", open_type="conditional",
+                          open_conditions="仅限交通研究使用")
     report = generate()
     figures = report["figures"]
     assert figures["year"] == YEAR
-    expected = scorecards.compute(YEAR)
+    expected = scorecards.compute(YEAR, at=YEAR_END)
     assert [c["id"] for c in figures["cards"]] == [c["id"] for c in expected]
     for got, want in zip(figures["cards"], expected):
         for f in scorecards.FIGURES + ("rank",):
@@ -173,7 +183,8 @@ def test_a_published_report_never_changes(people, generate, published_dataset):
     frozen = model.Session.get(EvaluationReport, published["id"])
     before = (frozen.title, frozen.commentary, dict(frozen.figures), list(frozen.suggestions))
     # the platform's figures change afterwards: the published report does not
-    published_dataset(name="rp-new", title="新发布的数据集")
+    with freezegun.freeze_time(IN_YEAR, tick=True):
+        published_dataset(name="rp-new", title="新发布的数据集")
     for verb, data in (("update", {"commentary": "修改已发布的报告"}), ("publish", {}),
                        ("discard", {})):
         with pytest.raises(tk.ValidationError) as e:

@@ -165,10 +165,12 @@ def overdue_entry(pkg: dict[str, Any], today: Optional[dt.date] = None) -> dict[
     }
 
 
-def overdue_by_organization(org_id: Optional[str] = None) -> list[dict[str, Any]]:
-    """Published, opened entries whose update is overdue now, grouped by agency (agencies by
-    title, entries longest overdue first)."""
-    fq = f"{OBLIGED_FQ} +{overdue_fq()} +dataset_type:dataset"
+def overdue_by_organization(org_id: Optional[str] = None,
+                            now: Optional[dt.datetime] = None) -> list[dict[str, Any]]:
+    """Published, opened entries whose update is overdue now (or whose present due date had
+    passed at ``now``), grouped by agency (agencies by title, entries longest overdue
+    first)."""
+    fq = f"{OBLIGED_FQ} +{overdue_fq(now)} +dataset_type:dataset"
     if org_id:
         fq += f' +owner_org:"{org_id}"'
     groups: dict[str, dict[str, Any]] = {}

@@ -3,7 +3,8 @@ views, downloads, API calls: portal/usage.py) of the public demo datasets, so th
 statistics pages have figures over time, and two rectification notices taken through the
 actions (one answered by the agency, one past its deadline), and last year's evaluation report
 (Art 37) generated and published, with this month's quality scores of the published datasets
-(computed before the report, which then shows each agency's mean). Idempotent: the usage history is written once; a notice is
+(computed before the report, which then shows each agency's mean; last December's too).
+The demo's history starts a year back (``_history``). Idempotent: the usage history is written once; a notice is
 known by its agency and requirement; a year that has a report gets none. Nothing is written to the
 access log, which records only real use of conditional data (Art 21)."""
 from __future__ import annotations
@@ -93,6 +94,32 @@ def _notices(progress: Progress) -> int:
     return made
 
 
+def _history(progress: Progress) -> int:
+    """The demo stands for a platform that has run for over a year (as its use counts do):
+    the organizations date from the start of last year and the published demo datasets'
+    review events move back a year, so that last year's report — taken as of that year's
+    end (evaluation/asof.py) — has datasets and agencies; once (not when a review event is
+    older than a month)."""
+    from ckanext.lyg_opendata.catalog.model import ReviewEvent
+    from ckanext.lyg_opendata.workdays import today_beijing
+    s = model.Session
+    today = today_beijing()
+    month_ago = dt.datetime.combine(today - dt.timedelta(days=31), dt.time())
+    if s.query(ReviewEvent).filter(ReviewEvent.created < month_ago).first() is not None:
+        return 0
+    start = dt.datetime(today.year - 1, 1, 1) - dt.timedelta(hours=8)
+    s.execute(sa.update(model.group_table).where(model.group_table.c.created > start)
+              .values(created=start))
+    p = model.package_table
+    moved = s.execute(sa.update(ReviewEvent.__table__).where(
+        ReviewEvent.package_id.in_(sa.select(p.c.id).where(
+            p.c.extras["review_status"].astext == "published"))).values(
+        created=ReviewEvent.created - dt.timedelta(days=365))).rowcount
+    model.repo.commit()
+    progress(f"  history: {moved} review events of the published datasets a year back")
+    return moved
+
+
 REPORT_COMMENTARY = (
     "本年度，全市各数据开放主体按照《连云港市公共数据开放与开发利用管理暂行办法》"
     "编制并更新开放清单，平台开放数据集数量和数据调用量持续增长，有条件开放数据的申请"
@@ -124,8 +151,11 @@ def _quality(progress: Progress) -> int:
     external addresses count as not checked yet); once (not when scores exist)."""
     from ckanext.lyg_opendata.evaluation import quality
     from ckanext.lyg_opendata.evaluation.model import QualityScore
+    from ckanext.lyg_opendata.workdays import today_beijing
     if model.Session.query(QualityScore).first() is not None:
         return 0
+    # last December's too: the month last year's report takes its scores from
+    quality.compute(today=dt.date(today_beijing().year - 1, 12, 31))
     result = quality.compute()
     quality.reindex(result["changed"])
     progress(f"  quality scores of {result['scored']} dataset(s)")
@@ -135,6 +165,7 @@ def _quality(progress: Progress) -> int:
 def load(data: dict[str, Any], progress: Progress, counts: dict[str, int]) -> None:
     counts["usage_history"] = _usage_history(progress)
     counts["rectifications"] = _notices(progress)
+    counts["history"] = _history(progress)
     counts["quality_scores"] = _quality(progress)
     counts["evaluation_reports"] = _report(progress)
     from ckanext.lyg_opendata.portal import figures

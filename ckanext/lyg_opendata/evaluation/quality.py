@@ -229,19 +229,29 @@ def history(package_id: str) -> list[dict[str, Any]]:
         QualityScore.package_id == package_id).order_by(QualityScore.month)]
 
 
-def average_by_organization() -> dict[str, float]:
-    """The mean of the newest score of each published dataset, per agency."""
+def average_by_organization(year: Optional[int] = None,
+                            at: Optional[dt.datetime] = None) -> dict[str, float]:
+    """The mean of the newest score of each published dataset, per agency; with ``year``
+    and ``at`` (a year's end), of the newest score of that year or before of each dataset
+    public at ``at``."""
     from ckanext.lyg_opendata.evaluation.model import QualityScore
     from ckanext.lyg_opendata.catalog.public import packages as _public_packages
     q = QualityScore.__table__
-    newest = sa.select(q.c.package_id, sa.func.max(q.c.month).label("month")).group_by(
-        q.c.package_id).subquery()
+    months = sa.select(q.c.package_id, sa.func.max(q.c.month).label("month"))
+    if year is not None:
+        months = months.where(q.c.month <= f"{year:04d}-12")
+    newest = months.group_by(q.c.package_id).subquery()
+    if at is not None:
+        from ckanext.lyg_opendata.evaluation.asof import public_packages_at
+        public = public_packages_at(at)
+    else:
+        public = _public_packages()
     p = model.package_table
     rows = model.Session.execute(
         sa.select(p.c.owner_org, sa.func.avg(q.c.score)).select_from(
             q.join(newest, sa.and_(q.c.package_id == newest.c.package_id,
                                    q.c.month == newest.c.month))
-            .join(p, p.c.id == q.c.package_id)).where(_public_packages())
+            .join(p, p.c.id == q.c.package_id)).where(public)
         .group_by(p.c.owner_org)).all()
     return {org: round(float(avg), 1) for org, avg in rows if org}
 

@@ -75,26 +75,39 @@ def open_list_complete():
                           _filled("open_conditions")))
 
 
-def agencies() -> list[model.Group]:
+def agencies(at: Optional[dt.datetime] = None) -> list[model.Group]:
+    """The active agencies (created before ``at`` when given)."""
     sup = roles.supervisor_org()
-    return [g for g in model.Session.query(model.Group).filter(
-        model.Group.is_organization.is_(True), model.Group.state == "active").order_by(
-        model.Group.title).all() if not sup or g.id != sup.id]
+    q = model.Session.query(model.Group).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active")
+    if at is not None:
+        q = q.filter(model.Group.created < at)
+    return [g for g in q.order_by(model.Group.title).all() if not sup or g.id != sup.id]
 
 
 def compute(year: int, org_ids: Optional[list[str]] = None,
-            today: Optional[dt.date] = None) -> list[dict[str, Any]]:
+            today: Optional[dt.date] = None,
+            at: Optional[dt.datetime] = None) -> list[dict[str, Any]]:
+    """The cards of ``year``. The figures "now" (datasets, completeness, updates and
+    applications overdue, notices open) are taken at ``at`` (naive UTC) when given — the
+    yearly report of a year that has ended passes its end (``evaluation/asof.py``) —, else
+    at present."""
     from ckanext.lyg_opendata.access.model import Application, Grant, UsageReport
     from ckanext.lyg_opendata.catalog import freshness
     from ckanext.lyg_opendata.catalog.model import ReviewEvent
     from ckanext.lyg_opendata.objections.model import Objection
     from ckanext.lyg_opendata.catalog.public import packages as _public_packages
 
+    from ckanext.lyg_opendata.evaluation import asof
+
     s = model.Session
+    if at is not None:
+        today = workdays.today_beijing(at)
     today = today or workdays.today_beijing()
     cal = workdays.Calendar()
     start, end = _bounds(year)
-    orgs = [g for g in agencies() if org_ids is None or g.id in org_ids]
+    public = asof.public_packages_at(at) if at is not None else _public_packages()
+    orgs = [g for g in agencies(at) if org_ids is None or g.id in org_ids]
     ids = [g.id for g in orgs]
     cards = {g.id: {"id": g.id, "name": g.name, "title": g.title or g.name,
                     **{f: 0 for f in FIGURES}} for g in orgs}
@@ -104,13 +117,16 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
     for org_id, kind, n, ok in s.execute(sa.select(
             p.c.owner_org, ot, sa.func.count(),
             sa.func.count().filter(open_list_complete())).where(
-            _public_packages(), p.c.owner_org.in_(ids)).group_by(p.c.owner_org, ot)):
+            public, p.c.owner_org.in_(ids)).group_by(p.c.owner_org, ot)):
         if kind in ("unconditional", "conditional"):
             cards[org_id][f"datasets_{kind}"] = n
             complete[org_id] = complete.get(org_id, 0) + ok
-    for group in freshness.overdue_by_organization():
+    then = None if at is None else {row[0] for row in s.execute(
+        sa.select(p.c.id).where(public, p.c.owner_org.in_(ids)))}
+    for group in freshness.overdue_by_organization(now=at):
         if group["id"] in cards:
-            cards[group["id"]]["freshness_overdue"] = group["count"]
+            cards[group["id"]]["freshness_overdue"] = group["count"] if then is None else sum(
+                1 for d in group["datasets"] if d["id"] in then)
 
     # review: a submission and the decision that follows it
     events = s.query(ReviewEvent.package_id, ReviewEvent.action, ReviewEvent.created,
@@ -135,8 +151,14 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
     decisions = s.query(A.org_id, A.received_on, A.due_on, decided_day).filter(
         A.org_id.in_(ids), A.status.in_(("approved", "refused")),
         A.decided_at >= start, A.decided_at < end).all()
+    if at is None:
+        waiting = A.status == "submitted"
+    else:
+        from ckanext.lyg_opendata.access.model import ApplicationEvent
+        waiting = sa.and_(A.created < at, sa.func.coalesce(
+            asof.status_at(ApplicationEvent, A.id, at), "submitted") == "submitted")
     overdue = dict(s.query(A.org_id, sa.func.count()).filter(
-        A.org_id.in_(ids), A.status == "submitted", A.due_on < today).group_by(A.org_id).all())
+        A.org_id.in_(ids), waiting, A.due_on < today).group_by(A.org_id).all())
     apps: dict[str, list] = {i: [] for i in ids}
     for org_id, got, due, day in decisions:
         apps[org_id].append((day <= due, cal.workdays_between(got, day)[0]))
@@ -162,7 +184,7 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
         p, p.c.id == R.package_id).filter(
         p.c.owner_org.in_(ids), R.created >= start, R.created < end).group_by(p.c.owner_org)}
 
-    from ckanext.lyg_opendata.evaluation.model import Rectification
+    from ckanext.lyg_opendata.evaluation.model import Rectification, RectificationEvent
     from ckanext.lyg_opendata.portal.usage import Usage
     U = Usage
     usage: dict[tuple[str, str], int] = {(org_id, channel): int(n) for org_id, channel, n in s.query(
@@ -170,8 +192,13 @@ def compute(year: int, org_ids: Optional[list[str]] = None,
         p.c.owner_org.in_(ids), U.channel.in_(("download", "api")),
         U.day >= dt.date(year, 1, 1), U.day < dt.date(year + 1, 1, 1)).group_by(
         p.c.owner_org, U.channel)}
+    if at is None:
+        not_closed = Rectification.status != "closed"
+    else:
+        not_closed = sa.and_(Rectification.created < at, sa.func.coalesce(asof.status_at(
+            RectificationEvent, Rectification.id, at), "issued") != "closed")
     rectifying = dict(s.query(Rectification.organization_id, sa.func.count()).filter(
-        Rectification.organization_id.in_(ids), Rectification.status != "closed").group_by(
+        Rectification.organization_id.in_(ids), not_closed).group_by(
         Rectification.organization_id).all())
 
     for org_id, card in cards.items():

@@ -31,7 +31,8 @@ __all__ = [
 
 
 def lyg_opendata_evaluation_report_generate(context, data_dict):
-    """Generate a draft evaluation report for a year: the figures are computed now and
+    """Generate a draft evaluation report for a year: the figures are computed now (a year
+    that has ended: as of its end, 31 December 24:00 Beijing time) and
     frozen in the report, with suggestions generated from the indicators. A year that has
     reports gets the next version.
 

@@ -58,9 +58,11 @@ def _bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return bounds(year)
 
 
-def platform_figures(year: int, cards: list[dict[str, Any]]) -> dict[str, Any]:
+def platform_figures(year: int, cards: list[dict[str, Any]],
+                     at: Optional[dt.datetime] = None) -> dict[str, Any]:
     """The city's totals for the year; counts from the tables (the scorecards' sums where
-    they hold the same figure)."""
+    they hold the same figure). The state figures (resources, staff filings) are taken at
+    ``at`` when given (the year's end), else at present."""
     from ckanext.lyg_opendata.access.model import Application
     from ckanext.lyg_opendata.evaluation.model import Rectification
     from ckanext.lyg_opendata.evaluation.staff import lyg_opendata_staff_filing_list
@@ -72,9 +74,14 @@ def platform_figures(year: int, cards: list[dict[str, Any]]) -> dict[str, Any]:
     start, end = _bounds(year)
     p, r = model.package_table, model.resource_table
     A = Application
+    if at is None:
+        public = _public_packages()
+    else:
+        from ckanext.lyg_opendata.evaluation.asof import public_packages_at
+        public = sa.and_(public_packages_at(at), r.c.created < at)
     resources = s.execute(sa.select(sa.func.count()).select_from(
         r.join(p, r.c.package_id == p.c.id)).where(
-        _public_packages(), r.c.state == "active")).scalar() or 0
+        public, r.c.state == "active")).scalar() or 0
     decided = dict(s.query(A.status, sa.func.count()).filter(
         A.status.in_(("approved", "refused")), A.decided_at >= start,
         A.decided_at < end).group_by(A.status).all())
@@ -89,7 +96,14 @@ def platform_figures(year: int, cards: list[dict[str, Any]]) -> dict[str, Any]:
     in_time = [c["applications_in_time_share"] * c["applications_decided"] / 100.0
                for c in cards if c["applications_in_time_share"] is not None]
     answered = sum(c["applications_decided"] for c in cards)
-    filings = lyg_opendata_staff_filing_list({}, {})
+    if at is None:
+        filings = lyg_opendata_staff_filing_list({}, {})
+        not_filed = sum(1 for f in filings if f["current"] is None)
+    else:
+        from ckanext.lyg_opendata.evaluation.model import StaffFiling
+        filed = {org for (org,) in s.query(StaffFiling.organization_id).filter(
+            StaffFiling.filed_at < at).distinct()}
+        not_filed = sum(1 for c in cards if c["id"] not in filed)
     return {
         "agencies": len(cards),
         "datasets_unconditional": sum(c["datasets_unconditional"] for c in cards),
@@ -108,29 +122,41 @@ def platform_figures(year: int, cards: list[dict[str, Any]]) -> dict[str, Any]:
         "ratings": sum(c["ratings"] for c in cards),
         "rectifications_issued": int(sum(rect.values())),
         "rectifications_escalated": int(rect.get("escalated", 0)),
-        "staff_not_filed": sum(1 for f in filings if f["current"] is None),
+        "staff_not_filed": not_filed,
     }
 
 
 def compute(year: int) -> dict[str, Any]:
-    """What a report freezes: ``{"year", "computed", "platform", "cards", "average"}``."""
-    from ckanext.lyg_opendata.evaluation import scorecards
-    cards = scorecards.compute(year)
-    quality = _quality_by_agency()
+    """What a report freezes: ``{"year", "computed", "as_of", "year_end", "approximate",
+    "platform", "cards", "average"}``. A year that has ended is taken as of its end (31
+    December 24:00 Beijing time, ``evaluation/asof.py``): the counts of the year, the state
+    figures at that instant, the newest quality scores of the year; ``approximate`` names
+    the figures that cannot be reconstructed exactly. A year under way: as of now."""
+    from ckanext.lyg_opendata.evaluation import asof, scorecards
+    now = shared.utcnow()
+    end = _bounds(year)[1]
+    at = end if now >= end else None
+    cards = scorecards.compute(year, at=at)
+    quality = _quality_by_agency(year if at is not None else None, at)
     for card in cards:
         card["quality_average"] = quality.get(card["id"])
     average = scorecards.average(cards)
     values = [c["quality_average"] for c in cards if c["quality_average"] is not None]
     average["quality_average"] = round(sum(values) / len(values), 1) if values else None
-    return {"year": year, "computed": shared.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "platform": platform_figures(year, cards), "cards": cards, "average": average}
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    return {"year": year, "computed": now.strftime(stamp),
+            "as_of": (at or now).strftime(stamp), "year_end": at is not None,
+            "approximate": sorted(asof.APPROXIMATE) if at is not None else [],
+            "platform": platform_figures(year, cards, at), "cards": cards, "average": average}
 
 
-def _quality_by_agency() -> dict[str, Optional[float]]:
+def _quality_by_agency(year: Optional[int] = None,
+                       at: Optional[dt.datetime] = None) -> dict[str, Optional[float]]:
     """The mean quality score of each agency's datasets, when scores have been computed
-    (evaluation/quality.py); empty otherwise."""
+    (evaluation/quality.py); empty otherwise. With ``year``: the newest scores of that year
+    of the datasets public at ``at``."""
     from ckanext.lyg_opendata.evaluation import quality
-    return quality.average_by_organization()
+    return quality.average_by_organization(year, at)
 
 
 def suggest(figures: dict[str, Any]) -> list[str]:

@@ -30,6 +30,25 @@ def labels() -> dict[str, str]:
     return out
 
 
+def as_of(figures: dict[str, Any]) -> list[str]:
+    """What instant the figures describe, and what could not be reconstructed for it,
+    translated now (reports generated before this was recorded: nothing)."""
+    from ckanext.lyg_opendata.evaluation.asof import APPROXIMATE
+    if "as_of" not in figures:
+        return []
+    if figures.get("year_end"):
+        lines = [_("Figures as of 31 December %(year)d 24:00 Beijing time: the counts are "
+                   "those of the year; the datasets, the open-list completeness, the updates "
+                   "and applications overdue and the notices open are those at the year's "
+                   "end, reconstructed from the recorded events and dates.")
+                 % {"year": figures["year"]}]
+    else:
+        lines = [_("Figures as of %(date)s (UTC): the year was under way.")
+                 % {"date": figures["as_of"].replace("T", " ").rstrip("Z")}]
+    lines += [_(APPROXIMATE[k]) for k in figures.get("approximate") or [] if k in APPROXIMATE]
+    return lines
+
+
 def card_figures() -> tuple[str, ...]:
     from ckanext.lyg_opendata.evaluation.scorecards import FIGURES
     return FIGURES + ("quality_average",)
@@ -88,6 +107,8 @@ def pdf(report: dict[str, Any]) -> bytes:
     for paragraph in (report["commentary"] or "").split("\n"):
         story.append(_para(paragraph, body) if paragraph.strip() else Spacer(1, 4))
     story.append(_para(_("2. Figures of the city"), h2))
+    for line in as_of(figures):
+        story.append(_para(line, cell))
     story.append(table([[_("Figure"), _("Value")]] + [
         [names[f"platform:{k}"], show(figures["platform"].get(k))] for k in PLATFORM_FIGURES],
         [110 * mm, 50 * mm]))
@@ -149,6 +170,8 @@ def xlsx(report: dict[str, Any]):
     ws.append(_row(ws, [_("Figure"), _("Value")], bold=True))
     for k in PLATFORM_FIGURES:
         ws.append(_row(ws, [names[f"platform:{k}"], figures["platform"].get(k)]))
+    for line in as_of(figures):
+        ws.append(_row(ws, [line]))
     ws = wb.create_sheet(title=_("Scorecards")[:31])
     ws.freeze_panes = "C2"
     ws.append(_row(ws, [_("Rank"), _("Data-opening body")] + [names[k] for k in card_figures()],

@@ -78,6 +78,7 @@ def read(id: str):
         "report": report, "editable": editable, "data": form, "errors": errors,
         "verbs": [v for v in ("publish", "discard") if v in report["allowed"]],
         "labels": files.labels(), "ranking": files.RANKING,
+        "as_of": files.as_of(report["figures"]),
         "card_figures": files.card_figures(),
         "platform_figures": PLATFORM_FIGURES})
 
