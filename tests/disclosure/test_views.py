@@ -107,18 +107,22 @@ def test_answer_through_the_page_and_the_notice_pdf(app, people, applicant, appl
     assert app.get(url + "/file", headers=auth(people["other_agency_editor"])).status_code == 403
 
 
-def test_letter_registration_page(app, people, agency):
+def test_letter_registration_page(app, people, agency, monkeypatch):
+    from ckanext.lyg_opendata import workdays
+    monkeypatch.setattr(workdays, "today_beijing", lambda now=None: dt.date(2026, 9, 21))
     page = app.get("/opendata/disclosure/register", headers=auth(people["agency_editor"]))
     assert page.status_code == 200 and "信函" in page.body
     assert app.get("/opendata/disclosure/register", headers=auth(people["registered"])).status_code == 403
     form = {k: v for k, v in individual(organization=agency["name"]).items() if k != "accept_privacy"}
     response = app.post("/opendata/disclosure/register", headers=auth(people["agency_editor"]),
                         data={**form, "channel": "letter", "delivery": "post",
+                              "received_on": "2026-09-18",
                               "letter": (io.BytesIO(b"%PDF-1.4 scan"), "来信.pdf")},
                         follow_redirects=False)
     assert response.status_code == 302
     row = model.Session.query(DisclosureRequest).one()
     assert row.channel == "letter" and row.user_id is None and row.letter_path
+    assert row.received_on == row.clock_start == dt.date(2026, 9, 18)
     got = app.get(f"/opendata/disclosure/{row.id}/letter", headers=auth(people["supervisor"]))
     assert got.status_code == 200 and got.data == b"%PDF-1.4 scan"
 

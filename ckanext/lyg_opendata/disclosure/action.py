@@ -43,7 +43,9 @@ def _agency(name_or_id: str, field: str = "organization") -> model.Group:
 
 def _new(context, data: dict[str, Any], org: model.Group, channel: str,
          applicant_id, registered_by) -> DisclosureRequest:
-    today = workdays.today_beijing()
+    # online: the day it is submitted; a letter, fax or visit: the day the agency received
+    # it (条例 Art 31: a letter on the day the agency signed for it), as the staff record it
+    today = data.get("received_on") or workdays.today_beijing()
     req = DisclosureRequest(
         number=workflow.next_number(today), organization_id=org.id, channel=channel,
         user_id=applicant_id, registered_by=registered_by,
@@ -87,10 +89,13 @@ def lyg_opendata_disclosure_create(context, data_dict):
 
 
 def lyg_opendata_disclosure_register(context, data_dict):
-    """Register an application received by letter, fax or in person (agency staff). The day
-    of receipt is the day it is registered; the scanned letter may be attached.
+    """Register an application received by letter, fax or in person (agency staff); the
+    scanned letter may be attached. The clock starts from the day of receipt, not from the
+    registration (条例 Art 31: a letter is received on the day the agency signed for it).
 
     :param channel: ``letter``, ``fax`` or ``in_person``
+    :param received_on: the day of receipt (YYYY-MM-DD, Beijing; not after today, not before
+        1 January of last year; default: today)
     :param letter: the scanned letter (multipart upload, optional)
     (other fields as ``lyg_opendata_disclosure_create``, without ``accept_privacy``)
     """
@@ -105,7 +110,7 @@ def lyg_opendata_disclosure_register(context, data_dict):
         req.letter_name = upload["name"]
         req.letter_mimetype = upload["mimetype"]
     workflow.record(req, context.get("user"), "register", None, "received", role="agency",
-                    data={"channel": req.channel})
+                    data={"channel": req.channel, "received_on": req.received_on.isoformat()})
     workflow.shared.commit(context)
     return present.request_dict(req, context.get("user"))
 
@@ -186,10 +191,16 @@ def lyg_opendata_disclosure_request_correction(context, data_dict):
 
 
 def lyg_opendata_disclosure_amend(context, data_dict):
-    """The applicant amends the application (补正): received anew today.
+    """The applicant amends the application (补正): received anew today. For an application
+    registered from a letter, fax or visit (no account) the handling agency records the
+    amended application it received: received anew on ``received_on`` (条例 Art 30: the
+    period counts from the day the amended application is received).
 
     :param id: the application; :param description: the amended description
     :param purpose: optional
+    :param received_on: (the agency, registered applications only; required there) the day
+        the amended application was received: not before the amendment was asked for, not
+        after today, not after the time to amend
     """
     return _move(context, data_dict, "amend", schema.amend_schema())
 

@@ -8,7 +8,8 @@
 - request an amendment, answer: the handling agency's editors and admins;
 - extend: the handling agency's head (admins), once;
 - transfer: the handling agency and supervisors;
-- amend, withdraw: the applicant only;
+- amend: the applicant (an application registered from a letter, fax or visit: the handling
+  agency records the amended application it received); withdraw: the applicant only;
 - close as not amended in time (lapse): the platform only (its daily job runs as the site
   user, a sysadmin);
 - the answer notice (答复告知书) and the answer's file: applicant, handling agency, supervisors;
@@ -123,6 +124,11 @@ def _applicant(context, data_dict, msg):
 
 @tk.auth_sysadmins_check
 def lyg_opendata_disclosure_amend(context, data_dict):
+    """The applicant; for an application registered from a letter, fax or visit (no account)
+    the handling agency records the amended application it received."""
+    req = _req(data_dict)
+    if req is not None and req.user_id is None and access.is_handling_staff(_user(context), req):
+        return OK
     return _applicant(context, data_dict, _("Only the applicant can amend the application"))
 
 

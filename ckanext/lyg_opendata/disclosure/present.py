@@ -127,6 +127,8 @@ def request_dict(req: DisclosureRequest, viewer, cal: Optional[workdays.Calendar
         "withdrawal_reason": req.withdrawal_reason,
         "created": req.created.isoformat(),
         "registered_by_staff": req.channel != "online",
+        # the Beijing day staff entered it (the clock runs from received_on, 签收)
+        "registered_on": workdays.today_beijing(req.created).isoformat() if req.created else None,
         "personal_data_masked": False,
         "allowed_actions": TRANSITIONS.allowed(req.status),
     }

@@ -1,6 +1,7 @@
 """navl schemas of disclosure on application: every field error at once, field by field."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -9,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata.access.applications.schema import credit_code_validator, phone_validator
 from ckanext.lyg_opendata.disclosure import codes
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
+from ckanext.lyg_opendata.validation import iso_date
 from ckanext.lyg_opendata.validation import one_of as choice
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
@@ -73,10 +75,26 @@ def create_schema() -> dict:
             "accept_privacy": [v("not_missing"), v("boolean_validator"), _true]}
 
 
+def received_on(value: Any, context) -> dt.date:
+    """The Beijing day the agency received a letter (the day it signed for it, 签收), a fax or
+    an application in person: a date, not after today, not before 1 January of last year (a
+    letter older than that is a typing error: its year's report is closed)."""
+    from ckanext.lyg_opendata.workdays import today_beijing
+    day = iso_date(value, context)
+    today = today_beijing()
+    if day > today:
+        raise tk.Invalid(_("The day of receipt cannot be after today (%s)") % today.isoformat())
+    earliest = dt.date(today.year - 1, 1, 1)
+    if day < earliest:
+        raise tk.Invalid(_("The day of receipt cannot be before %s") % earliest.isoformat())
+    return day
+
+
 def register_schema() -> dict:
     return {**applicant_schema(),
             "channel": [v("not_empty"), v("unicode_safe"), choice(
                 ("letter", "fax", "in_person"), shown=lambda c: codes.label("channel", c))],
+            "received_on": [v("ignore_missing"), received_on],
             "letter": [v("ignore_missing")]}
 
 
@@ -120,8 +138,10 @@ def reason_schema(required: bool = True) -> dict:
 
 
 def amend_schema() -> dict:
+    # received_on: the agency records an amended letter (an application it registered)
     return {**id_schema(), "description": text(minimum=5),
-            "purpose": text(required=False, maximum=1000)}
+            "purpose": text(required=False, maximum=1000),
+            "received_on": [v("ignore_missing"), received_on]}
 
 
 def extend_schema() -> dict:

@@ -51,7 +51,7 @@ def _form_vars(data: dict, errors: dict, agencies: list[dict]) -> dict:
             "organization_kinds": _choices("organization_kind", blank=True),
             "id_types": _choices("id_type", blank=True), "deliveries": _choices("delivery"),
             "channels": [c for c in codes.choices("channel") if c["value"] != "online"],
-            "deadline_days": workflow.DEADLINE_DAYS}
+            "deadline_days": workflow.DEADLINE_DAYS, "today": workdays.today_beijing().isoformat()}
 
 
 def apply():
@@ -86,12 +86,14 @@ def register():
                 or (model.Group.get(a["value"]) and model.Group.get(a["value"]).id in own)]
     data: dict[str, Any] = {"applicant_type": "individual", "delivery": "post",
                             "id_type": "resident_id", "channel": "letter",
+                            "received_on": workdays.today_beijing().isoformat(),
                             "organization": agencies[1]["value"] if len(agencies) == 2 else ""}
     errors: dict[str, str] = {}
     if tk.request.method == "POST":
         form = tk.request.form
-        data = {k: form.get(k, "") for k in FORM_FIELDS + ("channel",)}
+        data = {k: form.get(k, "") for k in FORM_FIELDS + ("channel", "received_on")}
         payload: dict[str, Any] = {k: v for k, v in data.items() if v}
+        payload["received_on"] = data["received_on"]  # required here (the API defaults to today)
         if forms.upload("letter"):
             payload["letter"] = forms.upload("letter")
         req, errors = forms.submit("lyg_opendata_disclosure_register", payload)
@@ -154,7 +156,8 @@ def read(id: str):
                                for k in pdf.LETTER_KINDS if k in done] if (
         req["channel"] != "online" and _can("letter_notice_download", data_dict)) else []
     extra: dict[str, Any] = {"correction_days": workflow.correction_days(),
-                             "amend_ended": amend_ended}
+                             "amend_ended": amend_ended,
+                             "today": workdays.today_beijing().isoformat()}
     if perms["transfer"]:
         extra["agencies"] = [a for a in _agencies() if a["value"] != req["organization_name"]]
     if perms["answer"]:
@@ -215,7 +218,7 @@ def complaint_list():
 
 ACTIONS = {
     "request_correction": (("text",), N_("The applicant was asked to amend the application")),
-    "amend": (("description", "purpose"), N_("Your amended application was received; the answer period starts again")),
+    "amend": (("description", "purpose", "received_on"), N_("Your amended application was received; the answer period starts again")),
     "extend": (("days", "text"), N_("The answer period was extended")),
     "transfer": (("organization", "text"), N_("The application was transferred")),
     "answer": (("outcome", "answer_text", "withheld_category", "withheld_reason", "legal_basis",
@@ -227,7 +230,8 @@ ACTIONS = {
 def _labelled_errors(e: tk.ValidationError) -> str:
     labels = {"text": _("Text"), "days": _("Working days"), "outcome": _("Kind of answer"),
               "ground": _("Ground of the complaint"), "finding": _("Finding"),
-              "answer_text": _("Answer")}
+              "answer_text": _("Answer"), "received_on": _("Received on"),
+              "description": _("Information asked for")}
     return "；".join(f"{labels.get(k, k)}: {'；'.join(v)}" for k, v in _errors(e).items())
 
 
@@ -236,6 +240,9 @@ def act(id: str, action: str):
         return tk.abort(404, _("Unknown action"))
     fields, done = ACTIONS[action]
     data: dict[str, Any] = {"id": id, **forms.filled(fields)}
+    if action == "amend" and "received_on" in tk.request.form:  # the agency, an amended letter
+        done = N_("The amended application was recorded; the answer period starts again from "
+                  "the day it was received")
     if action == "answer" and forms.upload("file"):
         data["file"] = forms.upload("file")
     forms.run(f"lyg_opendata_disclosure_{action}", data, done, describe=_labelled_errors)

@@ -152,17 +152,34 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
         data = {"days": days, "due": workdays.Calendar().add_workdays(today, days)[0].isoformat()}
     elif action == "amend":
         amend_by = correction_due(req)
-        if amend_by is not None and today > amend_by:
+        # online: amended today by the applicant; registered (no account): the agency
+        # records the amended letter and the day it received it
+        day = today
+        if req.user_id is None:
+            if not fields.get("received_on"):
+                shared.fail("received_on", _("Give the day the amended application was received"))
+            day = fields["received_on"]
+            if req.correction_requested_on and day < req.correction_requested_on:
+                shared.fail("received_on", _(
+                    "The amended application cannot have been received before the amendment "
+                    "was asked for (%s)") % req.correction_requested_on.isoformat())
+            if amend_by is not None and day > amend_by:
+                shared.fail("received_on", _(
+                    "The time to amend ended on %s: the application is deemed withdrawn.")
+                    % amend_by.isoformat())
+        elif amend_by is not None and today > amend_by:
             shared.fail("description", _(
                 "The time to amend ended on %s: the application is deemed withdrawn. You may "
                 "apply again.") % amend_by.isoformat())
         req.description = fields["description"]
         if fields.get("purpose"):
             req.purpose = fields["purpose"]
-        req.amended_on = today
-        req.clock_start = today  # received anew: the clock restarts from the amended application
+        req.amended_on = day
+        req.clock_start = day  # received anew: the clock restarts from the amended application
         data = {"previous_clock_start": req.correction_requested_on.isoformat()
                 if req.correction_requested_on else None}
+        if req.user_id is None:
+            data["received_on"] = day.isoformat()
     elif action == "extend":
         if req.extension_days:
             shared.fail("days", _("The answer period can be extended only once"))
@@ -208,6 +225,8 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
         else:
             data = {"correction_due": amend_by.isoformat()}
     role = "system" if action == "lapse" else access.actor_role(user, req, action)
+    if action == "amend" and req.user_id is None:
+        role = "agency"  # the amended letter, recorded by the agency
     req.status = target
     record(req, user, action, status, target, text=text, data=data or None, role=role)
     shared.commit(context)
