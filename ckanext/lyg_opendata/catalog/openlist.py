@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
 from typing import Any, Iterable, Iterator, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import roles, validation, vocab
+from ckanext.lyg_opendata import spreadsheet
 from ckanext.lyg_opendata.spreadsheet import safe_cell, safe_row, xlsx_text_cell
 from ckanext.lyg_opendata.catalog import freshness
 
@@ -26,7 +26,7 @@ _ = tk._
 PAGE_SIZE = 500
 MAX_LIMIT = 1000
 FORMATS = ("csv", "xlsx")
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIMETYPE = spreadsheet.XLSX_MIMETYPE
 
 
 def N_(msgid: str) -> str:
@@ -250,10 +250,7 @@ def xlsx_file(entries: Iterable[dict[str, Any]], cols: list[dict[str, str]], tit
             else:
                 values.append(safe_cell(value))
         ws.append(values)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out
+    return spreadsheet.saved(wb)
 
 
 def _column_letter(index: int) -> str:

@@ -18,6 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
+from ckanext.lyg_opendata import spreadsheet
 from ckanext.lyg_opendata.catalog import openlist
 
 _ = tk._
@@ -101,16 +102,7 @@ def _download(org_id: Optional[str], fmt: str):
         body = (chunk.encode("utf-8") for chunk in openlist.csv_chunks(entries, cols))
         return Response(stream_with_context(body), mimetype="text/csv; charset=utf-8", headers=headers)
     title = org.title if org else _("Open list")
-    workbook = openlist.xlsx_file(entries, cols, title)
-
-    def read():
-        with workbook:
-            while True:
-                chunk = workbook.read(64 * 1024)
-                if not chunk:
-                    return
-                yield chunk
-    return Response(read(), mimetype=openlist.XLSX_MIMETYPE, headers=headers)
+    return spreadsheet.stream(openlist.xlsx_file(entries, cols, title), headers)
 
 
 def catalog():

@@ -5,11 +5,11 @@ string, formula-safe: ``spreadsheet.py``). Both are made from the report as
 from __future__ import annotations
 
 import io
-import tempfile
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lyg_opendata import spreadsheet
 from ckanext.lyg_opendata.spreadsheet import safe_cell, xlsx_text_cell
 
 _ = tk._
@@ -184,7 +184,4 @@ def xlsx(report: dict[str, Any]):
     ws = wb.create_sheet(title=_("Suggestions")[:31])
     for i, text in enumerate(report["suggestions"], 1):
         ws.append(_row(ws, [i, text]))
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out
+    return spreadsheet.saved(wb)

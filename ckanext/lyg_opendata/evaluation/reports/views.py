@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, make_response
+from flask import Blueprint, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lyg_opendata import forms
+from ckanext.lyg_opendata import forms, spreadsheet
 from ckanext.lyg_opendata.evaluation.reports import files
 from ckanext.lyg_opendata.evaluation.reports.figures import PLATFORM_FIGURES
 from ckanext.lyg_opendata.i18n import N_
@@ -111,17 +111,7 @@ def pdf(id: str):
 
 def xlsx(id: str):
     report = _show(id)
-    workbook = files.xlsx(report)
-
-    def chunks():
-        with workbook:
-            while True:
-                chunk = workbook.read(64 * 1024)
-                if not chunk:
-                    return
-                yield chunk
-    from ckanext.lyg_opendata.catalog.openlist import XLSX_MIMETYPE
-    return Response(chunks(), mimetype=XLSX_MIMETYPE, headers=_headers(report, "xlsx"))
+    return spreadsheet.stream(files.xlsx(report), _headers(report, "xlsx"))
 
 
 report_blueprint.add_url_rule("/opendata/evaluation-reports", view_func=index,
