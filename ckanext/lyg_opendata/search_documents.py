@@ -113,13 +113,18 @@ class PortalDocuments:
     def matching_ids(self, q: str, rows: Optional[int] = None) -> list[str]:
         """Ids of the indexed rows matching ``q``, best first (Solr's ``dismax``, with the
         dataset search's minimum-match: no field syntax, no local parameters from the user)."""
+        return [rid for rid, _score in self.scored_ids(q, rows)]
+
+    def scored_ids(self, q: str, rows: Optional[int] = None) -> list[tuple[str, float]]:
+        """``matching_ids`` with each row's Solr score (to order by score, then a date)."""
         params: dict[str, Any] = {
             "defType": "dismax", "qf": QF, "tie": "0.1", "q.op": "AND",
             "mm": tk.config.get("ckanext.lyg_opendata.search.mm") or "2<-1 5<80%",
-            "fq": self.scope(), "fl": "id", "rows": self.max_hits if rows is None else rows, "wt": "json",
+            "fq": self.scope(), "fl": "id,score", "rows": self.max_hits if rows is None else rows,
+            "wt": "json",
         }
         result = make_connection(decode_dates=False).search(q, **params)
-        return [doc["id"] for doc in result.docs]
+        return [(doc["id"], float(doc.get("score") or 0)) for doc in result.docs]
 
     def indexed_ids(self) -> set[str]:
         """Ids of every document of this type in the index (tests, reindex reports)."""

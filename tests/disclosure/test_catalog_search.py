@@ -121,3 +121,83 @@ def test_without_solr_the_search_falls_back_to_sql(people, entries, monkeypatch)
 def test_the_catalog_page_searches_through_solr(app, entries):
     body = app.get("/opendata/govinfo", query_string={"q": "停車場"}).body
     assert PARKING in body and BUS not in body
+
+
+@pytest.fixture
+def ranked(people, agency):
+    """Entries matching 停车场 more or less well, published on different days."""
+    editor = people["agency_editor"]
+
+    def enter(title, published_on, **kw):
+        return act("create", editor, organization=agency["id"], **entry(
+            title=title, written_on="2026-01-05", publish=published_on is not None,
+            **({"published_on": published_on} if published_on else {}), **kw))
+    best = enter(PARKING, "2026-03-02")              # in the title, summary and body
+    weak = enter(BUS, "2026-09-25", doc_number="连交发〔2026〕9号", summary="调整部分公交线路走向。",
+                 body="12路公交车改经海连路，不再停靠火车站停车场。")   # once, in the body
+    same = dict(doc_number="", summary="公布公共停车场收费标准。", body="")
+    older = enter("关于公布公共停车场收费标准的通知", "2026-05-10", **same)
+    newer = enter("关于公布公共停车场收费标准的通知", "2026-06-10", **same)
+    draft = enter("关于停车场智能化改造的公告", None, doc_number="", summary="", body="")
+    return {"best": best["id"], "weak": weak["id"], "older": older["id"], "newer": newer["id"],
+            "draft": draft["id"]}
+
+
+def order(user=None, **kw):
+    result = act("search", user, **kw)
+    return [r["id"] for r in result["results"]], result
+
+
+def test_by_relevance_with_a_search_text_then_by_date(people, ranked):
+    ids, result = order(q="停车场")
+    assert result["sort"] == "relevance" and not result["relevance_unavailable"]
+    assert set(ids) == {ranked[k] for k in ("best", "weak", "older", "newer")}
+    # the entry naming it once in its body last, though published last; equal scores (the
+    # same text) by date, the newer first
+    assert ids[-1] == ranked["weak"] and ids.index(ranked["best"]) < ids.index(ranked["weak"])
+    assert ids.index(ranked["newer"]) == ids.index(ranked["older"]) - 1
+    scores = search.matching_scores("停车场")
+    assert scores[ranked["newer"]] == scores[ranked["older"]] > scores[ranked["weak"]]
+    assert [scores[i] for i in ids] == sorted((scores[i] for i in ids), reverse=True)
+    # the date orders on demand, and without a search text by date (newest first)
+    by_date = [ranked[k] for k in ("weak", "newer", "older", "best")]
+    assert order(q="停车场", sort="newest")[0] == by_date
+    assert order(q="停车场", sort="oldest")[0] == by_date[::-1]
+    ids, result = order()
+    assert ids == by_date and result["sort"] == "newest"
+    assert order(sort="relevance")[1]["sort"] == "newest"        # nothing to be relevant to
+    # the agency's draft (found by SQL, no score) after the scored entries
+    ids, _r = order(people["agency_editor"], q="停车场")
+    assert ids[-1] == ranked["draft"] and ids[:-1] == order(q="停车场")[0]
+    with pytest.raises(tk.ValidationError) as err:
+        act("search", None, q="停车场", sort="score desc")
+    assert "sort" in err.value.error_dict
+
+
+def test_without_solr_date_order_and_it_says_so(app, ranked, monkeypatch):
+    monkeypatch.setitem(tk.config, "solr_url", "http://127.0.0.1:9/solr/nowhere")
+    ids, result = order(q="停车场")
+    assert result["sort"] == "newest" and result["relevance_unavailable"]
+    assert ids == [ranked[k] for k in ("weak", "newer", "older", "best")]
+    assert not order(q="停车场", sort="oldest")[1]["relevance_unavailable"]
+    body = app.get("/opendata/govinfo", query_string={"q": "停车场"}).body
+    assert "lyg-govinfo-sort-fallback" in body
+
+
+def test_the_page_orders_by_relevance_and_has_a_sort_control(app, ranked):
+    def listed(**query):
+        body = app.get("/opendata/govinfo", query_string=query).body
+        return [i for _p, i in sorted((body.index(f'data-id="{i}"'), i) for i in ranked.values()
+                                      if f'data-id="{i}"' in body)], body
+    ids, body = listed(q="停车场")
+    assert ids == order(q="停车场")[0] and ids[-1] == ranked["weak"]
+    assert '<option value="relevance" selected' in body and "lyg-govinfo-sort-fallback" not in body
+    ids, body = listed(q="停车场", sort="oldest")
+    assert ids == [ranked[k] for k in ("best", "older", "newer", "weak")]
+    assert '<option value="oldest" selected' in body
+    ids, body = listed()
+    assert ids[0] == ranked["weak"] and 'value="relevance"' not in body
+    assert '<option value="newest" selected' in body
+    # a sort the list does not know: a message, the list by date, never a 500
+    response = app.get("/opendata/govinfo", query_string={"q": "停车场", "sort": "bogus"})
+    assert response.status_code == 200

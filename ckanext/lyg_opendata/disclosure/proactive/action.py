@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -23,6 +23,7 @@ from ckanext.lyg_opendata.disclosure.proactive import codes, workflow
 from ckanext.lyg_opendata.disclosure.proactive import search as catalog_search  # receivers too
 from ckanext.lyg_opendata.disclosure.proactive.model import GovInfo
 from ckanext.lyg_opendata.validation import iso_date, validate
+from ckanext.lyg_opendata.validation import one_of as choice
 
 _ = tk._
 v = base.v
@@ -258,30 +259,49 @@ def search_schema() -> dict:
         "year": [v("ignore_missing"), base.year_validator],
         "organization": [v("ignore_missing"), v("unicode_safe")],
         "late": [v("ignore_missing"), v("boolean_validator")],
+        "sort": [v("ignore_missing"), v("unicode_safe"), choice(SORTS, shown=sort_label)],
         "limit": [v("ignore_missing"), v("natural_number_validator")],
         "offset": [v("ignore_missing"), v("natural_number_validator")],
     }
 
 
-def _match(query, q: str):
-    """The entries matching ``q``: published ones through Solr (Chinese analysis, traditional
-    characters, pinyin of the title); drafts and withdrawn ones (not indexed, listed only for
-    who may see them) by a plain SQL match. When Solr cannot be reached, SQL for all (logged)."""
+SORTS = ("relevance", "newest", "oldest")
+
+
+def sort_label(code: str) -> str:
+    return {"relevance": _("Relevance"), "newest": _("Newest first"),
+            "oldest": _("Oldest first")}[code]
+
+
+def _match(query, q: str) -> tuple[Any, Optional[dict[str, float]]]:
+    """The entries matching ``q`` and the Solr scores of the published ones (Chinese
+    analysis, traditional characters, pinyin of the title); drafts and withdrawn ones (not
+    indexed, listed only for who may see them) by a plain SQL match, without a score. When
+    Solr cannot be reached, SQL for all (logged) and no scores (``None``)."""
     try:
-        ids = catalog_search.matching_ids(q)
+        scores = catalog_search.matching_scores(q)
     except Exception:  # pysolr.SolrError, connection errors: the list still answers
         log.warning("government information search through Solr failed; SQL match instead",
                     exc_info=True)
-        return workflow.text_filter(query, q)
+        return workflow.text_filter(query, q), None
     unindexed = workflow.text_filter(model.Session.query(GovInfo.id).filter(
         GovInfo.status != catalog_search.INDEXED), q)
-    return query.filter(sa.or_(GovInfo.id.in_(ids or [""]), GovInfo.id.in_(unindexed)))
+    return (query.filter(sa.or_(GovInfo.id.in_(list(scores) or [""]), GovInfo.id.in_(unindexed))),
+            scores)
+
+
+def _date_order(sort: str) -> tuple:
+    """Publication date (drafts, not yet published, count as the newest), then 成文日期."""
+    if sort == "oldest":
+        return (GovInfo.published_on.asc().nullslast(), GovInfo.written_on.asc(), GovInfo.id)
+    return (GovInfo.published_on.desc().nullsfirst(), GovInfo.written_on.desc(), GovInfo.id)
 
 
 @tk.side_effect_free
 def lyg_opendata_govinfo_search(context, data_dict):
-    """Search and list entries, newest publication first: published ones for everybody; the
-    agency's own drafts and withdrawn entries for its staff, all for supervisors.
+    """Search and list entries: published ones for everybody; the agency's own drafts and
+    withdrawn entries for its staff, all for supervisors. With a search text by relevance
+    (Solr's score, then the newest publication), else newest publication first.
 
     :param q: words, searched through Solr in published entries (title, 文号, summary, body;
         Chinese analysis, traditional characters, the title's pinyin) and as substrings in
@@ -289,8 +309,13 @@ def lyg_opendata_govinfo_search(context, data_dict):
     :param category, kind, validity, status: codes; :param year: year of publication
     :param organization: the publishing agency (id or name)
     :param late: only entries published (or still unpublished) after the 20 working days
+    :param sort: ``relevance`` (the default with ``q``; without ``q`` it is ``newest``),
+        ``newest`` or ``oldest`` (publication date; drafts count as the newest)
     :param limit: at most this many (default 20, at most 100); :param offset: skip this many
-    :returns: ``count``, ``results``, ``late_count`` and the counts by ``category`` and ``year``
+    :returns: ``count``, ``results``, ``late_count``, the counts by ``category`` and ``year``,
+        ``sort`` (the order used) and ``relevance_unavailable`` (true when relevance was asked
+        for but the search index did not answer: the entries are matched as plain text and
+        listed by date)
     """
     data = validate(data_dict, search_schema())
     user = context.get("user")
@@ -299,8 +324,13 @@ def lyg_opendata_govinfo_search(context, data_dict):
         query = query.filter(GovInfo.status == data["status"])
     if data.get("organization"):
         query = query.filter(GovInfo.organization_id == _agency(data["organization"]).id)
+    scores: Optional[dict[str, float]] = None
     if data.get("q"):
-        query = _match(query, data["q"])
+        query, scores = _match(query, data["q"])
+    # by relevance when there is a search text (Solr's score, then the newest), else by date;
+    # without Solr the SQL match has no score: by date, and the answer says so
+    asked = data.get("sort") or ("relevance" if data.get("q") else "newest")
+    sort = asked if asked != "relevance" or scores is not None else "newest"
     for name in ("kind", "validity"):
         if data.get(name):
             query = query.filter(getattr(GovInfo, name) == data[name])
@@ -310,8 +340,10 @@ def lyg_opendata_govinfo_search(context, data_dict):
     if data.get("year"):
         query = query.filter(workflow.year_of_publication() == data["year"])
     cal = workdays.Calendar()
-    order = (GovInfo.published_on.desc().nullsfirst(), GovInfo.written_on.desc(), GovInfo.id)
-    rows = query.order_by(*order).all()
+    rows = query.order_by(*_date_order(sort)).all()
+    if sort == "relevance" and scores is not None:
+        # a stable sort: equal scores keep the date order; unindexed entries (no score) last
+        rows.sort(key=lambda r: -scores.get(r.id, -1.0))
     orgs = {g.id: g for g in model.Session.query(model.Group).filter(
         model.Group.id.in_({r.organization_id for r in rows if r.organization_id} or {""}))}
     results = [workflow.entry_dict(r, user, cal, events=False, orgs=orgs) for r in rows]
@@ -325,6 +357,10 @@ def lyg_opendata_govinfo_search(context, data_dict):
     offset = int(data.get("offset", 0) or 0)
     limit = min(int(data.get("limit", 20) or 20), 100)
     return {"count": len(results), "results": results[offset:offset + limit],
+            "sort": sort,
+            # relevance asked (or the default with a search text) but Solr did not answer
+            "relevance_unavailable": asked == "relevance" and sort != "relevance"
+            and bool(data.get("q")),
             "late_count": sum(1 for r in results if r["late"] or r["overdue"]),
             "facets": {"category": {c: by_category.get(c, 0) for c in codes.codes("category")},
                        "year": dict(sorted(by_year.items(), reverse=True))}}

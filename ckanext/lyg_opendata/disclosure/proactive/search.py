@@ -25,7 +25,7 @@ INDEXED = "published"
 MAX_HITS = 5000          # ids asked of Solr for one search (the list pages them itself)
 
 __all__ = ["ENTITY_TYPE", "INDEXED", "MAX_HITS", "QF", "DOCUMENTS", "document", "sync",
-           "matching_ids", "indexed_ids", "reindex"]
+           "matching_ids", "matching_scores", "indexed_ids", "reindex"]
 
 
 def _text(row: GovInfo) -> tuple[str, str]:
@@ -56,6 +56,11 @@ def after_write(context, data_dict, result) -> None:
 def matching_ids(q: str, rows: int = MAX_HITS) -> list[str]:
     """Ids of the published entries matching ``q``, best first."""
     return DOCUMENTS.matching_ids(q, rows)
+
+
+def matching_scores(q: str, rows: int = MAX_HITS) -> dict[str, float]:
+    """The published entries matching ``q`` with their Solr scores (the list's relevance)."""
+    return dict(DOCUMENTS.scored_ids(q, rows))
 
 
 def indexed_ids() -> set[str]:

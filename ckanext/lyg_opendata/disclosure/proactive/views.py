@@ -24,7 +24,7 @@ govinfo_blueprint = Blueprint("lyg_opendata_govinfo", __name__)
 
 FORM_FIELDS = ("organization", "title", "doc_number", "category", "kind", "written_on",
                "changed_on", "validity", "repealed_on", "summary", "body", "published_on")
-SEARCH_PARAMS = ("q", "category", "year", "organization", "late", "status", "kind", "page")
+SEARCH_PARAMS = ("q", "category", "year", "organization", "late", "status", "kind", "sort", "page")
 PAGE_SIZE = 20
 
 
@@ -44,8 +44,12 @@ def index():
     user = forms.context()["user"]
     may_enter = bool(roles.editable_org_ids(user)) or roles.is_sysadmin(user)
     staff = may_enter or roles.is_supervisor(user)
+    from ckanext.lyg_opendata.disclosure.proactive.action import SORTS, sort_label
+    sorts = [{"value": c, "text": sort_label(c)} for c in SORTS
+             if c != "relevance" or params.get("q")]  # relevance only with a search text
     return tk.render("lyg_opendata/govinfo/index.html", {
         "result": result, "params": params, "page": page, "page_size": PAGE_SIZE,
+        "sorts": sorts,
         "categories": codes.choices("category"), "statuses": codes.choices("status"),
         "may_enter": may_enter, "staff": staff})
 
