@@ -174,7 +174,10 @@ def test_the_figures_are_the_scorecards_and_the_tables_counts(people, generate,
     assert mine["datasets_unconditional"] == 1 and mine["datasets_conditional"] == 1
     # suggestions from the indicators: the other agency has published nothing, nobody filed
     text = "\n".join(report["suggestions"])
-    assert "市统计局" in text and "市交通运输局" not in text
+    assert "市统计局" in text
+    # the agency's entries have no resource with a format: the open list is incomplete
+    assert [s for s in report["suggestions"] if "市交通运输局" in s] == [
+        s for s in report["suggestions"] if "市交通运输局" in s and "Art 11" in s and "0.0%" in s]
     assert any("Art 35" in s and s.startswith("2 ") for s in report["suggestions"])
 
 
@@ -314,3 +317,40 @@ def test_pages_pdf_and_xlsx(app, people, generate):
     assert "error" in group["class"] and group.select_one(".error-block") is not None
     assert soup.select_one("#field-commentary").find_parent(class_="form-group").select_one(
         ".error-block") is None
+
+
+def _card(title, **figures):
+    card = {f: None for f in scorecards.FIGURES}
+    card.update({"title": title, "datasets_unconditional": 4, "datasets_conditional": 0,
+                 "freshness_overdue": 0, "applications_overdue": 0, "downloads": 0,
+                 "api_calls": 0, "rectifications_open": 0})
+    card.update(figures)
+    return card
+
+
+def test_suggestions_from_completeness_uses_and_notices():
+    """The rules of ``figures.suggest`` on made figures: open-list completeness below 90 %,
+    uses per published dataset below half the mean of all bodies, notices still open — each
+    a suggestion with its numbers; a body that meets them gets none."""
+    from ckanext.lyg_opendata.evaluation.reports.figures import suggest
+    cards = [
+        _card("甲局", open_list_complete_share=75.0, downloads=300, api_calls=100),
+        _card("乙局", open_list_complete_share=100.0, downloads=10, api_calls=6),
+        _card("丙局", open_list_complete_share=90.0, downloads=320, api_calls=80,
+              rectifications_open=2),
+        _card("丁局", datasets_unconditional=0, rectifications_open=1),
+    ]
+    got = suggest({"cards": cards, "platform": {"staff_not_filed": 0}})
+    # uses per dataset: 100, 4, 100 -> mean 68; 乙局 (4) is below 34
+    assert got == [
+        "甲局: 75.0% of its open-list entries hold every column; fill in the data items, "
+        "formats, update frequency, conditions of conditional data and data domain (Art 11).",
+        "乙局: 10 downloads and 6 API calls for 4 published dataset(s), 4.0 per dataset "
+        "against 68.0 for all bodies; open data in demand, in machine-readable formats and "
+        "through the API (Art 37).",
+        "丙局: 2 rectification notice(s) still open; complete the rectification and report "
+        "what was done (Art 39).",
+        "丁局: 1 rectification notice(s) still open; complete the rectification and report "
+        "what was done (Art 39).",
+        "丁局 has no published dataset: compile its open list and publish its data (Art 11).",
+    ]

@@ -23,6 +23,9 @@ MAX_SUGGESTION_LENGTH = 1000
 ON_TIME_TARGET = 90.0          # % of updates, applications, objections in time
 RETURN_SHARE_LIMIT = 30.0      # % of submissions returned in review
 QUALITY_TARGET = 60.0          # mean quality score (0–100) of an agency's datasets
+COMPLETE_TARGET = 90.0         # % of open-list entries with every Art 11 column
+USE_SHARE_OF_MEAN = 0.5        # uses (downloads + API calls) per published dataset below
+                               # this share of the mean of all bodies
 
 PLATFORM_FIGURES = (
     "agencies", "datasets_unconditional", "datasets_conditional", "resources",
@@ -159,17 +162,46 @@ def _quality_by_agency(year: Optional[int] = None,
     return quality.average_by_organization(year, at)
 
 
+def _uses_per_dataset(card: dict[str, Any]) -> Optional[float]:
+    public = card["datasets_unconditional"] + card["datasets_conditional"]
+    if not public:
+        return None
+    return ((card.get("downloads") or 0) + (card.get("api_calls") or 0)) / public
+
+
 def suggest(figures: dict[str, Any]) -> list[str]:
     """Suggestions for improvement generated from the indicators (Art 37), in the language
-    of the request; the supervisor edits them before publishing."""
+    of the request; the supervisor edits them before publishing. The rules and their
+    thresholds are the constants above."""
     out: list[str] = []
+    per = [u for u in map(_uses_per_dataset, figures["cards"]) if u is not None]
+    mean_uses = sum(per) / len(per) if per else 0.0
     for c in figures["cards"]:
         agency = c["title"]
         public = c["datasets_unconditional"] + c["datasets_conditional"]
+        if c.get("rectifications_open"):
+            out.append(_("%(agency)s: %(n)d rectification notice(s) still open; complete the "
+                         "rectification and report what was done (Art 39).")
+                       % {"agency": agency, "n": c["rectifications_open"]})
         if not public:
             out.append(_("%(agency)s has no published dataset: compile its open list and "
                          "publish its data (Art 11).") % {"agency": agency})
             continue
+        share = c.get("open_list_complete_share")
+        if share is not None and share < COMPLETE_TARGET:
+            out.append(_("%(agency)s: %(share)s%% of its open-list entries hold every column; "
+                         "fill in the data items, formats, update frequency, conditions of "
+                         "conditional data and data domain (Art 11).")
+                       % {"agency": agency, "share": share})
+        uses = _uses_per_dataset(c)
+        if uses is not None and mean_uses and uses < USE_SHARE_OF_MEAN * mean_uses:
+            out.append(_("%(agency)s: %(downloads)d downloads and %(api)d API calls for "
+                         "%(n)d published dataset(s), %(uses)s per dataset against %(mean)s "
+                         "for all bodies; open data in demand, in machine-readable formats "
+                         "and through the API (Art 37).")
+                       % {"agency": agency, "downloads": c.get("downloads") or 0,
+                          "api": c.get("api_calls") or 0, "n": public,
+                          "uses": round(uses, 1), "mean": round(mean_uses, 1)})
         share = c["freshness_on_time_share"]
         if share is not None and share < ON_TIME_TARGET:
             out.append(_("%(agency)s: %(n)d published dataset(s) overdue for an update "
