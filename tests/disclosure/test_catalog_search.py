@@ -191,13 +191,17 @@ def test_the_page_orders_by_relevance_and_has_a_sort_control(app, ranked):
                                       if f'data-id="{i}"' in body)], body
     ids, body = listed(q="停车场")
     assert ids == order(q="停车场")[0] and ids[-1] == ranked["weak"]
-    assert '<option value="relevance" selected' in body and "lyg-govinfo-sort-fallback" not in body
+    # the default order (relevance with a text) is the empty value: the form sends it again
+    assert '<option value="" selected>相关度</option>' in body
+    assert "lyg-govinfo-sort-fallback" not in body
     ids, body = listed(q="停车场", sort="oldest")
     assert ids == [ranked[k] for k in ("best", "older", "newer", "weak")]
     assert '<option value="oldest" selected' in body
+    # without a text: newest first is the default; a search typed there is by relevance
     ids, body = listed()
-    assert ids[0] == ranked["weak"] and 'value="relevance"' not in body
-    assert '<option value="newest" selected' in body
+    assert ids[0] == ranked["weak"] and "相关度" not in body
+    assert '<option value="" selected>最新发布</option>' in body
+    assert listed(q="停车场", sort="")[0] == order(q="停车场")[0]
     # a sort the list does not know: a message, the list by date, never a 500
     response = app.get("/opendata/govinfo", query_string={"q": "停车场", "sort": "bogus"})
     assert response.status_code == 200

@@ -53,6 +53,8 @@ def test_editor_publishes_visitor_finds_it_by_category_and_search(live_server, p
     page.wait_for_url("**q=**")
     titles = page.locator(".lyg-govinfo-entry a").all_inner_texts()
     assert titles == ["市政府关于印发连云港市机动车停车场管理办法的通知"]
+    # typed on the list by date, the search is ordered by relevance (the default order)
+    assert page.locator("#govinfo-sort option:checked").inner_text() == "相关度"
     page.screenshot(path=str(SHOTS / f"list-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.locator(".lyg-govinfo-entry a").first.click()

@@ -44,9 +44,12 @@ def index():
     user = forms.context()["user"]
     may_enter = bool(roles.editable_org_ids(user)) or roles.is_sysadmin(user)
     staff = may_enter or roles.is_supervisor(user)
-    from ckanext.lyg_opendata.disclosure.proactive.action import SORTS, sort_label
-    sorts = [{"value": c, "text": sort_label(c)} for c in SORTS
-             if c != "relevance" or params.get("q")]  # relevance only with a search text
+    from ckanext.lyg_opendata.disclosure.proactive.action import sort_label
+    # the default order has the empty value: a search typed on a list without one is then
+    # ordered by relevance (the form does not carry "newest" over)
+    default = "relevance" if params.get("q") else "newest"
+    sorts = [{"value": "", "text": sort_label(default)}] + [
+        {"value": c, "text": sort_label(c)} for c in ("newest", "oldest") if c != default]
     return tk.render("lyg_opendata/govinfo/index.html", {
         "result": result, "params": params, "page": page, "page_size": PAGE_SIZE,
         "sorts": sorts,

@@ -1,0 +1,65 @@
+"""A letter in a real browser: the clerk registers it with the day the agency signed for it
+(the clock runs from that day, not from the registration), asks for an amendment and records
+the amended letter with the day it arrived — at desktop and phone width, without sideways
+scrolling. Screenshots in test-artifacts/disclosure-letter/."""
+import datetime as dt
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lyg_opendata.workdays import Calendar, today_beijing
+
+from tests.conftest import ARTIFACTS, BROWSER_PASSWORD, browser_login
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+SHOTS = ARTIFACTS / "disclosure-letter"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_clerk_registers_a_letter_by_its_day_of_receipt_and_its_amendment(live_server, page,
+                                                                           people, agency, width):
+    clerk = people["agency_editor"]
+    tk.get_action("user_patch")({"ignore_auth": True}, {"id": clerk["id"], "password": BROWSER_PASSWORD})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    today = today_beijing()
+    signed = today - dt.timedelta(days=6)          # the letter was signed for 6 days ago
+    cal = Calendar()
+
+    browser_login(page, live_server, clerk["name"])
+    page.goto(live_server + "/opendata/disclosure/register")
+    assert page.locator("#field-received_on").input_value() == today.isoformat()
+    page.fill("#field-received_on", signed.isoformat())
+    page.select_option("#field-channel", "letter")
+    page.fill("#field-applicant_name", "李信函")
+    page.fill("#field-id_number", "11010519491231002X")
+    page.fill("#field-phone", "13812345678")
+    page.fill("#field-address", "连云港市海州区朝阳东路 1 号")
+    page.fill("#field-description", "请公开2025年度市区公共停车场建设项目的招标文件。")
+    page.select_option("#field-delivery", "post")
+    page.screenshot(path=str(SHOTS / f"register-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("button[name=save]").click()
+    page.wait_for_url("**/opendata/disclosure/*")
+    url = page.url
+    received = page.locator(".lyg-disclosure-received").inner_text()
+    assert signed.isoformat() in received and today.isoformat() in received      # both days
+    due = cal.add_workdays(signed, 15)[0]
+    assert f"答复期限：{due.isoformat()}" in page.locator(".lyg-disclosure-clock").inner_text().replace(" ", "")
+
+    page.fill("#correction-text", "请写明所需文件的名称或文号。")
+    page.locator(".lyg-disclosure-request-correction button").click()
+    page.wait_for_url(url)
+    form = page.locator(".lyg-disclosure-amend")
+    assert "录入" in form.inner_text() and page.locator("#amend-received_on").input_value() == today.isoformat()
+    page.fill("#amend-description", "请公开《连云港市机动车停车场管理办法》的起草说明。")
+    page.screenshot(path=str(SHOTS / f"amend-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    form.locator("button").click()
+    page.wait_for_url(url)
+    assert "办理中" in page.locator(".lyg-disclosure-status").inner_text()
+    due = cal.add_workdays(today, 15)[0]
+    assert due.isoformat() in page.locator(".lyg-disclosure-clock").inner_text()
+    page.screenshot(path=str(SHOTS / f"amended-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
