@@ -41,7 +41,7 @@ def test_a_malformed_resource_url_is_a_field_error(app, create_dataset, sysadmin
     assert resp.status_code == 409, resp.get_data(as_text=True)[:300]
 
 
-@pytest.mark.parametrize("query", [[1], ["name:公交", 7], [None]])
+@pytest.mark.parametrize("query", [[1], ["name:公交", 7], [None], False, 5, {"name": "公交"}])
 def test_resource_search_with_a_non_text_query_pair_is_a_field_error(app, query):
     resp = _post(app, "resource_search", {"query": query})
     assert resp.status_code == 409, resp.get_data(as_text=True)[:300]
@@ -82,6 +82,7 @@ def test_core_actions_we_chain_answer_malformed_input_with_a_field_error(app, pe
     ("lyg_opendata_scan_list", {"package_id": {"a": 1}}, "package_id"),
     ("lyg_opendata_scan_finding_dismiss", {"id": [1], "reason": "理由理由"}, "id"),
     ("lyg_opendata_org_link_list", {"status": ["verified"]}, "status"),
+    ("lyg_opendata_showcase_create", {"url": {"year": ["x"]}, "datasets": {"a": 1}}, "url"),
     ("lyg_opendata_org_link_list", {"status": {"a": 1}}, "status"),
 ])
 def test_extension_actions_answer_malformed_input_with_a_field_error(app, people, action,

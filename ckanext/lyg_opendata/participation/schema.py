@@ -34,6 +34,8 @@ a_date = iso_date
 
 
 def web_url(value, context):
+    if value is not None and not isinstance(value, str):
+        raise tk.Invalid(_("Give a web address starting with http:// or https://"))
     value = (value or "").strip()
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(value) > 500:

@@ -216,8 +216,10 @@ def resource_search(next_, context, data_dict):
     if context.get("search_query"):
         return next_(context, data_dict)
     query = data_dict.get("query") if isinstance(data_dict, dict) else None
-    if isinstance(query, (list, tuple)) and not all(isinstance(q, str) for q in query):
-        # core splits each pair as text: a number in the list was a 500 (found by the fuzzer)
+    if (query is not None and not isinstance(query, (str, list, tuple))) or (
+            isinstance(query, (list, tuple)) and not all(isinstance(q, str) for q in query)):
+        # core splits each pair as text: a number (or ``false``) in or as the list was a 500
+        # (found by the fuzzer)
         raise tk.ValidationError({"query": [tk._("Must be <field>:<value> pair(s)")]})
     order_by = data_dict.get("order_by") if isinstance(data_dict, dict) else None
     if isinstance(order_by, str) and order_by.strip() not in PUBLIC_RESOURCE_FIELDS \
