@@ -132,14 +132,14 @@ APP_COLUMNS = ["id", "package_id", "org_id", "user_id", "status", "applicant_typ
                "applicant_name", "contact_name", "contact_phone", "contact_email", "purpose",
                "scenario", "security_measures", "resource_ids", "term_start", "term_end",
                "conditions_accepted", "privacy_notice_version", "consent_at", "received_on",
-               "due_on", "due_provisional", "info_requested_on", "info_supplied_on",
+               "due_on", "due_provisional", "pause_left", "info_requested_on", "info_supplied_on",
                "info_request", "decided_at", "decided_by", "refusal_reason", "refusal_basis",
                "conditions_of_use", "deadline_workdays", "created", "modified"]
 
 
 def applications(state: dict, n: int, seed: int = 19):
     from types import SimpleNamespace
-    from ckanext.lyg_opendata.access.applications.workflow import deadline
+    from ckanext.lyg_opendata.access.applications.workflow import stored_due
     from ckanext.lyg_opendata.workdays import Calendar, today_beijing
     rng = random.Random(seed)
     cal, today = Calendar(), today_beijing()
@@ -164,7 +164,7 @@ def applications(state: dict, n: int, seed: int = 19):
         app = SimpleNamespace(status=status, received_on=received, deadline_workdays=10,
                               info_requested_on=info_req, info_supplied_on=info_sup,
                               decided_at=decided_at)
-        clock = deadline(app, cal, today)
+        clock = stored_due(app, cal, today)
         user = users[rng.randrange(len(users))]
         if status in ("submitted", "info_requested"):
             # one open application per applicant and dataset (a unique index)
@@ -176,7 +176,8 @@ def applications(state: dict, n: int, seed: int = 19):
                "城市停车诱导研究，分析停车场使用规律", "停车诱导应用的算法训练和效果评估",
                "专用服务器，访问控制，日志审计，定期删除", "[]", received,
                received + dt.timedelta(days=180), "t", "1", created, received,
-               clock["due_on"], "t" if clock["provisional"] else "f", info_req, info_sup,
+               clock["due_on"], "t" if clock["due_provisional"] else "f", clock["pause_left"],
+               info_req, info_sup,
                "请补充用途说明" if info_req else None, decided_at,
                state["admin_id"] if decided_at else None,
                "不符合开放条件" if status == "refused" else None,
@@ -188,15 +189,16 @@ def applications(state: dict, n: int, seed: int = 19):
 # --- objections ---------------------------------------------------------------------------
 
 OBJ_COLUMNS = ["id", "package_id", "organization_id", "type", "description", "raised_by",
-               "raised_ip", "status", "created", "clock_start", "deadline_days", "accepted_at",
+               "raised_ip", "status", "created", "clock_start", "deadline_days", "due_on",
+               "accepted_at",
                "answer_outcome", "answer_text", "answered_at", "answer_public"]
 OBJ_TYPES = ["error", "omission", "outdated", "privacy", "broken_link", "other"]
 
 
 def objections(state: dict, n: int, seed: int = 20):
-    from ckanext.lyg_opendata.workdays import today_beijing
+    from ckanext.lyg_opendata.workdays import Calendar, today_beijing
     rng = random.Random(seed)
-    today = today_beijing()
+    cal, today = Calendar(), today_beijing()
     pkgs, users = state["packages"], state["citizen_ids"]
     for i in range(n):
         pkg = pkgs[rng.randrange(len(pkgs))]
@@ -211,7 +213,7 @@ def objections(state: dict, n: int, seed: int = 20):
         answered = created + dt.timedelta(days=5) if status in ("answered", "closed") else None
         yield (str(uuid.uuid4()), pkg[0], pkg[1], OBJ_TYPES[i % len(OBJ_TYPES)],
                "数据中的收费标准与现场公示不一致，请核实。", users[rng.randrange(len(users))],
-               "10.0.0.1", status, created, start, 15, accepted,
+               "10.0.0.1", status, created, start, 15, cal.add_workdays(start, 15)[0], accepted,
                "corrected" if answered else None, "已核实更正" if answered else None,
                answered, "t")
 
@@ -459,12 +461,6 @@ def main() -> None:
     if args.step == "load":
         log(f"setting up slot {SLOT} ({INI.relative_to(benchslot.ROOT)})")
         benchslot.setup(INI, quiet=True)
-        pg = os.environ.get("LYG_PG_PORT", "54329")
-        # the slot's own DataStore database, on the services' port (test.ini has the defaults)
-        benchslot.run(benchslot.CKAN, "config-tool", str(INI),
-                      f"ckan.datastore.write_url=postgresql://ckan:ckan@127.0.0.1:{pg}/datastore_test{SLOT}",
-                      "ckan.datastore.read_url=postgresql://ckan_datastore_ro:ckan_datastore_ro"
-                      f"@127.0.0.1:{pg}/datastore_test{SLOT}", quiet=True)
     app = benchslot.make_app(INI)
     with app.test_request_context():
         {"load": load, "measure": measure, "pages": pages, "audit": audit}[args.step](args)

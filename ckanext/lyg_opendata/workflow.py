@@ -19,6 +19,9 @@ import datetime as dt
 import logging
 from typing import Any, Callable, Iterable, Mapping, Optional
 
+import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401 (sa.orm: the flush listener)
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -216,3 +219,87 @@ def clock(start: Optional[dt.date], days: int, running: bool,
     return {"deadline": due.isoformat(), "deadline_provisional": provisional,
             "days_left": left,
             "overdue": bool(running and today > due)}
+
+
+# --- stored due dates ----------------------------------------------------------------------
+#
+# A list that orders, filters or counts by deadline cannot compute every open item's clock
+# per request. A workflow whose list does so stores its due date on the row: ``store_due``
+# names the row's clock inputs and how the stored columns follow from them on the calendar.
+# Any flush that inserts such a row or changes one of its inputs writes them (every
+# transition that starts, stops or restarts the clock, and any other writer of those
+# columns); loading a year of the calendar recomputes the rows whose clock touches that
+# year (``workdays.loader.store`` → ``recompute_due``), in the load's transaction.
+
+class StoredDue:
+    """``compute(row, cal, today) -> {output column: value}`` from the ``inputs`` (it reads
+    them by name: an ORM row or a plain row of those columns); ``touches(year)``: a SQL
+    condition for the rows whose stored answer may depend on that year's schedule."""
+
+    def __init__(self, model_class: Any, inputs: tuple[str, ...], outputs: tuple[str, ...],
+                 compute: Callable[[Any, workdays.Calendar, dt.date], dict[str, Any]],
+                 touches: Callable[[int], Any]):
+        self.model_class = model_class
+        self.inputs = inputs
+        self.outputs = outputs
+        self.compute = compute
+        self.touches = touches
+
+
+_stored_due: dict[Any, StoredDue] = {}
+
+
+def store_due(model_class: Any, inputs: tuple[str, ...], outputs: tuple[str, ...],
+              compute: Callable[[Any, workdays.Calendar, dt.date], dict[str, Any]],
+              touches: Callable[[int], Any]) -> None:
+    """Keep the ``outputs`` columns (``compute``'s answer) on every row of ``model_class``."""
+    _stored_due[model_class] = StoredDue(model_class, inputs, outputs, compute, touches)
+
+
+def _clock_changed(obj: Any, spec: StoredDue) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in spec.inputs)
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _stamp_due(session, _flush_context, _instances) -> None:
+    if not _stored_due:
+        return
+    cal: Optional[workdays.Calendar] = None
+    today = workdays.today_beijing()
+    for obj in (*session.new, *session.dirty):
+        spec = _stored_due.get(type(obj))
+        if spec is None or (obj not in session.new and not _clock_changed(obj, spec)):
+            continue
+        if getattr(obj, spec.inputs[0], None) is None:
+            continue  # not filled in yet: the column's own constraint speaks
+        with session.no_autoflush:
+            if cal is None:
+                cal = workdays.Calendar(session)
+            for name, value in spec.compute(obj, cal, today).items():
+                if getattr(obj, name, None) != value:
+                    setattr(obj, name, value)
+
+
+def recompute_due(session: Any, year: Optional[int] = None) -> int:
+    """Recompute the stored due dates of every ``store_due`` row whose clock touches
+    ``year`` (every row without it), on the calendar as ``session`` sees it; written, not
+    committed. Reads and writes plain columns (no ORM rows). Returns how many changed."""
+    cal, today = workdays.Calendar(session), workdays.today_beijing()
+    changed = 0
+    for spec in _stored_due.values():
+        table = spec.model_class.__table__
+        names = list(spec.outputs)
+        query = sa.select(table.c.id, *(table.c[c] for c in {*spec.inputs, *names}))
+        if year is not None:
+            query = query.where(spec.touches(year))
+        todo = []
+        for row in session.execute(query):
+            values = spec.compute(row, cal, today)
+            if any(getattr(row, c) != values[c] for c in names):
+                todo.append({"_id": row.id, **{c: values[c] for c in names}})
+        if todo:
+            session.execute(table.update().where(table.c.id == sa.bindparam("_id")).values(
+                {c: sa.bindparam(c) for c in names}), todo)
+            changed += len(todo)
+    return changed

@@ -57,6 +57,11 @@ class Application(tk.BaseModel):
     received_on = sa.Column(sa.Date, nullable=False)
     due_on = sa.Column(sa.Date, nullable=False)
     due_provisional = sa.Column(sa.Boolean, nullable=False, default=False)
+    # while waiting for information: the working days the clock had left when it stopped
+    # (the due date moves with today: ``workflow.paused_due``); otherwise None. Both are
+    # written at every flush that changes the clock and when the calendar is loaded
+    # (``workflow.store_due``), for the lists' order, filter and counts.
+    pause_left = sa.Column(sa.Integer)
     info_requested_on = sa.Column(sa.Date)
     info_supplied_on = sa.Column(sa.Date)
     info_request = sa.Column(sa.UnicodeText)   # what the agency asked for

@@ -37,6 +37,10 @@ class Objection(tk.BaseModel):
     # the deadline clock: working days from this Beijing day (receipt, dispute, reassignment)
     clock_start = sa.Column(sa.Date, nullable=False)
     deadline_days = sa.Column(sa.Integer, nullable=False)
+    # the answer's due date (``deadline_days`` working days after ``clock_start``), stored
+    # for the queues' order, filter and counts: written at every flush that changes the
+    # clock and when the calendar is loaded (``workflow.store_due``)
+    due_on = sa.Column(sa.Date, nullable=False)
     accepted_at = sa.Column(sa.DateTime)
     decision_reason = sa.Column(sa.UnicodeText)       # why it was rejected
     answer_outcome = sa.Column(sa.UnicodeText)        # corrected | partly_corrected | no_error

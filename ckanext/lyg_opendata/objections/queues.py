@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -54,28 +56,31 @@ def lyg_opendata_objection_queue(context, data_dict):
         query = query.filter(Objection.status.in_(workflow.OPEN_STATES))
     elif status != "all":
         query = query.filter(Objection.status == status)
+    today = workdays.today_beijing()
+    if data.get("overdue"):
+        query = query.filter(workflow.overdue_clause(today))
+    # ordered, filtered, counted and paged on the stored due date (``Objection.due_on``,
+    # written whenever the clock or the calendar changes); the page's clocks computed now
+    counts = dict(query.with_entities(Objection.status, sa.func.count(Objection.id)).group_by(
+        Objection.status).order_by(None))
+    overdue = query.filter(workflow.overdue_clause(today)).with_entities(
+        sa.func.count(Objection.id)).order_by(None).scalar()
+    total = sum(counts.values())
+    order = [Objection.due_on, Objection.created, Objection.id]
+    start, limit = data["offset"], data["limit"]
+    if start > total // 2 and start < total:
+        # past the middle: read from the other end (an offset's cost grows with it)
+        n = min(limit, total - start)
+        ids = [r.id for r in query.with_entities(Objection.id).order_by(
+            *(c.desc() for c in order)).offset(total - start - n).limit(n)][::-1]
+    else:
+        ids = [r.id for r in query.with_entities(Objection.id).order_by(*order).offset(
+            start).limit(limit)]
     cal = workdays.Calendar()
-    # the deadline is computed (working days), never stored: sort, filter and count on the
-    # clock's columns, then load and show one page
-    light = query.with_entities(  # plain rows, no objects: the clock reads them by name
-        Objection.id, Objection.status, Objection.clock_start, Objection.deadline_days,
-        Objection.created)
-    keyed = []
-    for o in light:
-        clock = workflow.clock_info(o, cal)
-        if data.get("overdue") and not clock["overdue"]:
-            continue
-        keyed.append((clock["deadline"], o.created.isoformat(), o.id, o.status, clock["overdue"]))
-    keyed.sort(key=lambda k: (k[0], k[1]))
-    counts: dict[str, int] = {}
-    for k in keyed:
-        counts[k[3]] = counts.get(k[3], 0) + 1
-    start = data["offset"]
-    rows, kept = _page(Objection, [k[2] for k in keyed[start:start + data["limit"]]])
+    rows, kept = _page(Objection, ids)
     results = [workflow.objection_dict(o, "insider", cal, events=False) for o in rows]
     del kept  # held while the page was dictized
-    return {"count": len(keyed), "status_counts": counts,
-            "overdue": sum(1 for k in keyed if k[4]), "results": results}
+    return {"count": total, "status_counts": counts, "overdue": overdue, "results": results}
 
 
 def _page(model_class, ids: list[str]) -> tuple[list, list]:

@@ -125,6 +125,23 @@ def clock_info(obj: Objection, cal: Optional[workdays.Calendar] = None,
     return shared.clock(obj.clock_start, obj.deadline_days, obj.status in OPEN_STATES, cal, today)
 
 
+def _stored_due(row: Any, cal: workdays.Calendar, _today: dt.date) -> dict[str, Any]:
+    return {"due_on": cal.add_workdays(row.clock_start, row.deadline_days)[0]}
+
+
+shared.store_due(
+    Objection, ("clock_start", "deadline_days"), ("due_on",), _stored_due,
+    lambda year: sa.and_(Objection.clock_start <= dt.date(year, 12, 31),
+                         Objection.due_on >= dt.date(year, 1, 1)))
+
+
+def overdue_clause(today: Optional[dt.date] = None) -> Any:
+    """SQL: the objections whose clock runs and whose due date has passed (``clock_info``'s
+    ``overdue``, on the stored due date)."""
+    return sa.and_(Objection.status.in_(OPEN_STATES),
+                   Objection.due_on < (today or workdays.today_beijing()))
+
+
 # --- records -------------------------------------------------------------------------------
 
 def lock(objection_id: str) -> Objection:

@@ -232,6 +232,9 @@ def store(year: int, days: list[Day], source: str, user_id: Optional[str] = None
         if days:
             session.execute(sa.insert(day_t), [
                 {"date": d.date, "year": year, "kind": d.kind, "name": d.name} for d in days])
+        # the stored due dates whose clock runs through this year follow the new schedule
+        from ckanext.lyg_opendata import workflow
+        workflow.recompute_due(session, year)
         session.commit()
     except BaseException:
         session.rollback()

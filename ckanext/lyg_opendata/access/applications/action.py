@@ -194,36 +194,39 @@ def lyg_opendata_application_list(context, data_dict):
 def _by_clock(query, scope: str, overdue: bool, cal, today, start: int,
               limit: int) -> tuple[int, list]:
     """One page of the queues (open first, the most urgent first; newest first within) or
-    of the overdue filter, and the count of everything that matches.
+    of the overdue filter, and the count of everything that matches: ordered, filtered,
+    counted and paged in SQL on the stored clock columns (``workflow.store_due``).
 
-    Open applications (submitted, waiting for information) are ordered by their clock,
-    computed now (it moves while paused and with the calendar): their clock columns are
-    loaded, never the rows. Decided ones follow, ordered, counted and paged in SQL on the
-    stored ``due_on`` (written by the deciding transition, when their clock stopped)."""
-    open_q = query.filter(Application.status.in_(app_workflow.OPEN))
-    # plain rows of the clock's columns (no objects): ``deadline`` reads them by name
-    light = open_q.with_entities(
-        *(getattr(Application, c) for c in dicts.CLOCK_COLUMNS)).order_by(
-        Application.created.desc(), Application.id).all()
-    keyed = []
-    for a in light:
-        clock = app_workflow.deadline(a, cal, today)
-        if overdue and not clock["overdue"]:
-            continue
-        keyed.append((clock["due_on"], a.id))
-    if scope != "mine":  # the most urgent first (stable: newest first within)
-        keyed.sort(key=lambda k: k[0])
-    ids = [k[1] for k in keyed[start:start + limit]]
+    An open application's due date is the stored ``due_on``, except while it waits for
+    information: then it moves with today, ``paused_due(today, pause_left)`` (one value per
+    distinct ``pause_left``, given to the query as a ``CASE``). Decided ones follow, on
+    their stored ``due_on`` (fixed when their clock stopped)."""
+    A = Application
+    open_q = query.filter(A.status.in_(app_workflow.OPEN))
+    if overdue:  # only a running clock can be late (a paused one is not)
+        open_q = open_q.filter(A.status == "submitted", A.pause_left.is_(None),
+                               A.due_on < today)
+    if scope == "mine":
+        open_order = [A.created.desc(), A.id]
+    else:  # the most urgent first, newest first within
+        lefts = [r[0] for r in open_q.filter(A.pause_left.isnot(None)).with_entities(
+            A.pause_left).distinct().order_by(None)]
+        due = A.due_on
+        if lefts:
+            due = sa.case({n: sa.literal(app_workflow.paused_due(today, n, cal), sa.Date)
+                           for n in lefts}, value=A.pause_left, else_=A.due_on)
+        open_order = [due, A.created.desc(), A.id]
+    open_count = open_q.order_by(None).with_entities(sa.func.count(A.id)).scalar()
+    ids = [r.id for r in open_q.with_entities(A.id).order_by(*open_order).offset(
+        start).limit(limit)] if start < open_count else []
     closed_count = 0
     closed_ids: list[str] = []
     if not overdue:  # only an open application can be overdue
-        closed_q = query.filter(Application.status.notin_(app_workflow.OPEN))
-        closed_count = closed_q.order_by(None).with_entities(
-            sa.func.count(Application.id)).scalar()
+        closed_q = query.filter(A.status.notin_(app_workflow.OPEN))
+        closed_count = closed_q.order_by(None).with_entities(sa.func.count(A.id)).scalar()
         want = limit - len(ids)
-        skip = max(0, start - len(keyed))
+        skip = max(0, start - open_count)
         if want > 0 and skip < closed_count:
-            A = Application
             order, back = (([A.created.desc(), A.id], [A.created.asc(), A.id.desc()])
                            if scope == "mine" else
                            ([A.due_on, A.created.desc(), A.id],
@@ -232,15 +235,15 @@ def _by_clock(query, scope: str, overdue: bool, cal, today, start: int,
                 # past the middle: read from the other end (the cost of an offset grows
                 # with it), then turn the slice round
                 n = min(want, closed_count - skip)
-                closed_ids = [r.id for r in closed_q.with_entities(Application.id).order_by(
+                closed_ids = [r.id for r in closed_q.with_entities(A.id).order_by(
                     *back).offset(closed_count - skip - n).limit(n)][::-1]
             else:
-                closed_ids = [r.id for r in closed_q.with_entities(Application.id).order_by(
+                closed_ids = [r.id for r in closed_q.with_entities(A.id).order_by(
                     *order).offset(skip).limit(want)]
     ids += closed_ids
-    by_id = {a.id: a for a in model.Session.query(Application).filter(
-        Application.id.in_(ids or [""])).populate_existing()}
-    return len(keyed) + closed_count, [by_id[i] for i in ids]
+    by_id = {a.id: a for a in model.Session.query(A).filter(
+        A.id.in_(ids or [""])).populate_existing()}
+    return open_count + closed_count, [by_id[i] for i in ids]
 
 
 def lyg_opendata_application_withdraw(context, data_dict):

@@ -137,9 +137,6 @@ def prefetch(rows: list[Application]) -> Prefetched:
     return out
 
 
-# the columns the clock reads (``deadline``): enough to sort and filter by it
-CLOCK_COLUMNS = ("id", "status", "received_on", "deadline_workdays", "info_requested_on",
-                 "info_supplied_on", "decided_at", "created")
 
 
 def event_dict(event: ApplicationEvent) -> dict:

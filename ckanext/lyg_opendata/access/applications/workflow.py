@@ -7,9 +7,9 @@ The clock: received = the Beijing date of submission, due = the N-th working day
 (N = ``deadline_workdays``, 10 by default), moved by the working days the clock was paused
 for a request for more information. It is computed when it is read, from the stored dates
 and the calendar table, so a deadline that was provisional (its year not loaded) becomes
-final as soon as the year is loaded, with nothing to recompute. The stored ``due_on`` /
-``due_provisional`` columns only cache the last computation (at every transition and every
-``applications remind`` run).
+final as soon as the year is loaded. The same answer is stored for the lists (``due_on``,
+``due_provisional``, ``pause_left``: ``stored_due``), written by every flush that changes the
+clock's columns and recomputed when a calendar year is loaded (``workflow.store_due``).
 
 States: submitted → info_requested → submitted (once), submitted → approved | refused,
 info_requested → refused, submitted | info_requested → withdrawn (by the applicant)."""
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 import ckan.model as model
@@ -184,11 +185,50 @@ def deadline(app: Application, cal: Optional[Calendar] = None,
     }
 
 
+def stored_due(app: Any, cal: Calendar, today: dt.date) -> dict[str, Any]:
+    """The stored clock columns: ``due_on`` and ``due_provisional`` as ``deadline`` gives
+    them today (exact and fixed unless the application waits for information), and for an
+    application waiting for information ``pause_left``, the working days its clock had left
+    when it stopped: its due date on any later day is ``paused_due(day, pause_left)``."""
+    info = deadline(app, cal, today)
+    left = None
+    if (app.status == "info_requested" and app.info_requested_on and not app.info_supplied_on
+            and app.received_on <= app.info_requested_on <= today):
+        n = app.deadline_workdays or deadline_workdays()
+        left = n - cal.workdays_between(app.received_on, app.info_requested_on)[0]
+    return {"due_on": dt.date.fromisoformat(info["due_on"]),
+            "due_provisional": info["provisional"], "pause_left": left}
+
+
+def paused_due(today: dt.date, left: int, cal: Calendar) -> dt.date:
+    """The due date today of an application waiting for information whose clock had
+    ``left`` working days when it stopped — ``deadline``'s answer, which is the ``left``-th
+    working day after today (0 or fewer: counted back from the last working day up to
+    today), whenever the application was received."""
+    if left >= 1:
+        return cal.add_workdays(today, left)[0]
+    day, need = today, 1 - left
+    while True:
+        if cal.is_workday(day)[0]:
+            need -= 1
+            if not need:
+                return day
+        day -= dt.timedelta(days=1)
+
+
 def refresh_stored_due(app: Application, cal: Optional[Calendar] = None) -> None:
-    """Cache the computed due date in the row (no commit)."""
-    info = deadline(app, cal)
-    app.due_on = dt.date.fromisoformat(info["due_on"])
-    app.due_provisional = info["provisional"]
+    """Write the stored clock columns in the row now (no commit; a flush does it too)."""
+    for name, value in stored_due(app, cal or Calendar(), today_beijing()).items():
+        setattr(app, name, value)
+
+
+shared.store_due(
+    Application, ("received_on", "deadline_workdays", "status", "info_requested_on",
+                  "info_supplied_on", "decided_at"),
+    ("due_on", "due_provisional", "pause_left"), stored_due,
+    lambda year: sa.and_(Application.received_on <= dt.date(year, 12, 31),
+                         sa.or_(Application.due_on >= dt.date(year, 1, 1),
+                                Application.status.in_(OPEN))))
 
 
 # --- transitions ----------------------------------------------------------------------------
