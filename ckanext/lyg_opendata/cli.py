@@ -11,8 +11,11 @@ __all__ = ["lyg_opendata"]
 
 
 @click.group(name="lyg-opendata", short_help="连云港市公共数据开放平台 commands")
-def lyg_opendata():
-    pass
+@click.pass_context
+def lyg_opendata(ctx):
+    # every command runs in a request context of the app: what it writes (notices, emails,
+    # output) is in the portal's default language, not English
+    ctx.with_resource(request_scope(ctx))
 
 
 for _command in registry.commands():

@@ -21,6 +21,38 @@ def request_scope(ctx: Optional[click.Context] = None):
     return app.test_request_context()
 
 
+@contextlib.contextmanager
+def portal_language():
+    """Outside a request — the job worker, a harvest's import stage, a command —, a request
+    context of the CKAN app, so that the notices and emails composed there are in the
+    portal's default language (``ckan.locale_default``; without any context ``_`` gives
+    English) and ``url_for`` has the site URL. Inside a request (or a command's scope)
+    nothing changes."""
+    import flask
+
+    if flask.has_request_context():
+        yield
+        return
+    from ckan.config import middleware
+    scope = middleware._internal_test_request_context  # made with the app (make_app)
+    if scope is None:
+        yield
+        return
+    with scope:
+        yield
+
+
+def in_portal_language(func):
+    """A job (``tk.enqueue_job``) run in ``portal_language``."""
+    import functools
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        with portal_language():
+            return func(*args, **kwargs)
+    return run
+
+
 def parse_day(value: Optional[str], param_hint: str = "--today") -> Optional[dt.date]:
     """A ``YYYY-MM-DD`` option as a date (None when not given); a usage error otherwise."""
     if not value:

@@ -23,6 +23,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import notify
+from ckanext.lyg_opendata.clitools import in_portal_language
 from ckanext.lyg_opendata.catalog import review
 from ckanext.lyg_opendata.data import detect
 from ckanext.lyg_opendata.data.model import Finding, Scan
@@ -178,6 +179,7 @@ def _scan_datastore(res: model.Resource) -> tuple[list[detect.ColumnFinding], in
     return table.findings(), table.rows, size
 
 
+@in_portal_language  # the notices of its findings in the portal's language
 def run_scan_job(scan_id: str) -> None:
     """The job: scan, store the findings, act on them."""
     scan = model.Session.get(Scan, scan_id)

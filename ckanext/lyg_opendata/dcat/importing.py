@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.logic.schema import unicode_safe
 from ckanext.harvest.model import HarvestObject
 
+from ckanext.lyg_opendata.clitools import portal_language
 from ckanext.lyg_opendata.dcat import names
 from ckanext.lyg_opendata.dcat.deletions import HELD, delete_entry
 from ckanext.lyg_opendata.dcat.messages import Message
@@ -44,7 +45,8 @@ class ImportStage:
 
     def import_stage(self, harvest_object):
         try:
-            return self._import(harvest_object)
+            with portal_language():  # the harvester's process: notices in the portal's language
+                return self._import(harvest_object)
         finally:
             self._commit_index_after_the_last(harvest_object)
 
