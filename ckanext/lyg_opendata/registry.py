@@ -112,7 +112,8 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
     ("identity.security.audit", {"lyg_opendata_security_event_list": "auth_event_list"}),
     "identity.org_auth",
     ("identity.privacy", {"lyg_opendata_privacy_export": "auth_export",
-                          "lyg_opendata_account_erase": "auth_erase"}),
+                          "lyg_opendata_account_erase": "auth_erase",
+                          "lyg_opendata_account_erasure_show": "auth_erasure_show"}),
 )
 
 HELPERS: tuple[Source, ...] = (

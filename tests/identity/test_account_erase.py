@@ -379,3 +379,69 @@ def test_each_membership_ended_by_an_erasure_is_in_the_security_log(app, people,
                    headers={"Authorization": sysadmin["token"]}).body
     assert "交通主题: removed (was Member)" in page and person["name"] not in page
     assert FULLNAME not in page
+
+
+def test_the_page_of_one_erasure(app, people, published_dataset):
+    """From the security log's erasure entry, the page of that erasure: when, by whom, the
+    pseudonym, each count with its words, erased or kept pseudonymised — for sysadmins only
+    (the action and the page, every role), 404 for an unknown id, no personal data."""
+    pkg = published_dataset(name="erasure-page", title="公交线路")
+    person = factories.User(name="page-person", fullname=FULLNAME, email=EMAIL)
+    ctx = {"user": person["name"]}
+    tk.get_action("lyg_opendata_data_request_create")(ctx, {
+        "title": "公交线路走向数据", "contact": PHONE, "description": f"我是{FULLNAME}，电话 {PHONE}。"})
+    tk.get_action("lyg_opendata_rating_rate")(ctx, {
+        "package_id": pkg["id"], "quality": 4, "timeliness": 4, "usability": 5})
+    _erase(people["sysadmin"], target=person)
+    self_erased = factories.User(name="page-person-two")
+    _erase(self_erased)
+    [by_admin] = model.Session.query(SecurityEvent).filter(
+        SecurityEvent.kind == "account_erased", SecurityEvent.user_id == person["id"]).all()
+    [by_self] = model.Session.query(SecurityEvent).filter(
+        SecurityEvent.kind == "account_erased", SecurityEvent.user_id == self_erased["id"]).all()
+    admin = people["sysadmin"]
+    as_admin = {"Authorization": admin["token"]}
+
+    # the action: sysadmins only; unknown or not an erasure → not found
+    show = tk.get_action("lyg_opendata_account_erasure_show")
+    record = show({"user": admin["name"]}, {"id": by_admin.id})
+    assert (record["by_self"], record["by"], record["pseudonym"]) == (
+        False, admin["name"], erasure.pseudonym(person["id"]))
+    assert [(c["key"], c["count"], c["treatment"]) for c in record["counts"]] == [
+        ("ratings", 1, "erased"), ("data_requests", 1, "kept")]
+    assert show({"user": admin["name"]}, {"id": by_self.id})["by_self"] is True
+    for role in ("anonymous", "registered", "agency_editor", "agency_admin", "supervisor"):
+        with pytest.raises(tk.NotAuthorized):
+            show({"user": people[role]["name"] if people[role] else ""}, {"id": by_admin.id})
+    other = model.Session.query(SecurityEvent).filter(SecurityEvent.kind != "account_erased").first()
+    for bad in ("no-such-entry", other.id):
+        with pytest.raises(tk.ObjectNotFound):
+            show({"user": admin["name"]}, {"id": bad})
+    for bad in ({}, {"id": ["x"]}):
+        with pytest.raises(tk.ValidationError):
+            show({"user": admin["name"]}, bad)
+
+    # the page, linked from the log's entry
+    log_page = app.get("/en/ckan-admin/security-events?kind=account_erased", headers=as_admin).body
+    url = f"/ckan-admin/security-events/erasure/{by_admin.id}"
+    assert f'href="/en{url}"' in log_page and "Record of this erasure" in log_page
+    page = app.get(f"/en{url}", headers=as_admin).body
+    body = page[page.index('id="lyg-erasure-record"'):page.index("Back to the security log")]
+    assert f"By the sysadmin {admin['name']}" in body and erasure.pseudonym(person["id"]) in body
+    erased = body[body.index('id="lyg-erasure-erased"'):body.index('id="lyg-erasure-kept"')]
+    kept = body[body.index('id="lyg-erasure-kept"'):]
+    assert "Ratings" in erased and "Data requests" not in erased
+    assert "Data requests" in kept and "Ratings" not in kept
+    for needle in (person["name"], FULLNAME, EMAIL, PHONE, "leak.person.seven"):
+        assert needle not in page
+    zh = app.get(url, headers=as_admin).body
+    assert "注销记录" in zh and "评价" in zh and "Record of an erasure" not in zh
+    own = app.get(f"/en/ckan-admin/security-events/erasure/{by_self.id}", headers=as_admin).body
+    assert "At the person&#39;s own request" in own or "At the person's own request" in own
+    # everybody else: 403 (anonymous: to the sign-in page); unknown id: 404
+    for role in ("registered", "agency_editor", "agency_admin", "supervisor"):
+        app.get(url, headers={"Authorization": people[role]["token"]}, status=403)
+    res = app.get(url, follow_redirects=False)
+    assert res.status_code == 302 and "/user/login" in res.headers["Location"]
+    app.get("/ckan-admin/security-events/erasure/no-such-entry", headers=as_admin, status=404)
+    app.get(f"/ckan-admin/security-events/erasure/{other.id}", headers=as_admin, status=404)

@@ -21,7 +21,8 @@ from ckanext.lyg_opendata import roles
 
 _ = tk._
 
-__all__ = ["lyg_opendata_privacy_export", "lyg_opendata_account_erase"]
+__all__ = ["lyg_opendata_privacy_export", "lyg_opendata_account_erase",
+           "lyg_opendata_account_erasure_show"]
 
 
 def _sources() -> list[tuple[str, Any, str]]:
@@ -139,6 +140,52 @@ def lyg_opendata_account_erase(context, data_dict):
     if not context.get("defer_commit"):
         model.repo.commit()
     return result
+
+
+@tk.side_effect_free
+def lyg_opendata_account_erasure_show(context, data_dict):
+    """The record of one erasure, for sysadmins: when, by whom (the person themselves or
+    which sysadmin), the pseudonym, and per kind how many rows were erased or kept
+    pseudonymised — from the security log's ``account_erased`` entry (counts and the
+    pseudonym only: no personal data).
+
+    :param id: the id of the ``account_erased`` entry
+    """
+    from ckanext.lyg_opendata.identity import erasure
+    from ckanext.lyg_opendata.identity.security.model import SecurityEvent
+    tk.check_access("lyg_opendata_account_erasure_show", context, data_dict)
+    ref = data_dict.get("id") if isinstance(data_dict, dict) else None
+    if ref in (None, ""):
+        raise tk.ValidationError({"id": [_("Missing value")]})
+    row = model.Session.get(SecurityEvent, ref) \
+        if isinstance(ref, str) and "\x00" not in ref and len(ref) <= 100 else None
+    if row is None or row.kind != "account_erased":
+        raise tk.ObjectNotFound(_("Erasure not found"))
+    detail = row.detail or {}
+    user = model.Session.get(model.User, row.user_id) if row.user_id else None
+    actor = model.Session.get(model.User, row.actor_id) if row.actor_id else None
+    counts = []
+    for treatment, labels in (("erased", erasure.ERASED_COUNTS), ("kept", erasure.KEPT_COUNTS)):
+        for key, label in labels.items():
+            n = detail.get(key)
+            if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                counts.append({"key": key, "label": _(label), "count": n,
+                               "treatment": treatment,
+                               "treatment_label": _("Erased") if treatment == "erased"
+                               else _("Kept, pseudonymised")})
+    return {"id": row.id, "created": row.created.isoformat(),
+            "by_self": bool(detail.get("by_self")),
+            "by": None if detail.get("by_self") else (actor.name if actor else None),
+            "pseudonym": user.name if user is not None else row.login,
+            "counts": counts}
+
+
+def auth_erasure_show(context, data_dict=None):
+    """Sysadmins only (as the security log)."""
+    caller = roles._user(context.get("user"))
+    if caller is not None and caller.sysadmin:
+        return {"success": True}
+    return {"success": False, "msg": _("Only sysadmins may read the record of an erasure")}
 
 
 def auth_export(context, data_dict=None):

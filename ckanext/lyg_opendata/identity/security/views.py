@@ -51,6 +51,24 @@ def events():
         "kinds": [(k, audit.kind_label(k)) for k in audit.KINDS]})
 
 
+@identity_security_blueprint.route("/ckan-admin/security-events/erasure/<event_id>")
+def erasure(event_id: str):
+    """The record of one erasure (its ``account_erased`` entry): when, by whom, the
+    pseudonym, what was erased and what kept pseudonymised — sysadmins only."""
+    if not tk.current_user.is_authenticated:
+        return forms.login_first()
+    try:
+        record = tk.get_action("lyg_opendata_account_erasure_show")(_context(), {"id": event_id})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, _("Erasure not found"))
+    return tk.render("identity/erasure_record.html", {
+        "record": record,
+        "erased": [c for c in record["counts"] if c["treatment"] == "erased"],
+        "kept": [c for c in record["counts"] if c["treatment"] == "kept"]})
+
+
 # --- the second factor ---------------------------------------------------------------------
 
 def _totp():
