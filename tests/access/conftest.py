@@ -1,11 +1,11 @@
 """Fixtures of the access tests (found by pytest: no import needed).
 
-Applications (from test_application_fixtures.py): a published conditional dataset with
-two data resources, an applicant, valid form data.
+Applications: a published conditional dataset with two data resources, an applicant, valid
+form data.
 
-Enforcement (from enforce_fixtures.py): a conditional dataset with every kind of data, and
-users with every kind of grant, for the enforcement tests (test_leak_matrix.py,
-test_grantee_access.py).
+Enforcement: a conditional dataset with every kind of data, and users with every kind of
+grant, for the enforcement tests (test_leak_matrix*.py, test_grantee_access.py; outside
+tests/access, test modules import ``world`` and the constants from here).
 
 The dataset ``cond`` was published unconditional first (so its activity stream holds
 snapshots with the data addresses, from before it became conditional), then made

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins")
 
 @pytest.fixture
 def world(module_world):
-    """enforce_fixtures' world, built once for the module; the one thing a test changes,
+    """The conftest's enforcement world, built once for the module; the one thing a test changes,
     following the dataset, is undone after it."""
     yield module_world
     model.Session.query(model.UserFollowingDataset).delete()

@@ -11,8 +11,7 @@ import pytest
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from tests.access.enforce_fixtures import (  # noqa: F401 - fixture
-    APPLY_PAGE, SECRET_A, SECRET_B, leaks, world)
+from tests.access.conftest import APPLY_PAGE, SECRET_A, SECRET_B, leaks
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -89,7 +88,7 @@ def test_context_flags_of_core_do_not_skip_redaction(world, key):
 def test_datastore_by_alias_is_decided_on_the_resource(app, world, sysadmin):
     """Issue 11 finding 6: the DataStore actions named by an alias of a conditional
     resource's table answer as they do by its id: 403 to everyone who may not use it."""
-    from tests.access.enforce_fixtures import OUTSIDERS
+    from tests.access.conftest import OUTSIDERS
     w = world
     alias = f"cond_alias_{w.a[:8]}"
     tk.get_action("datastore_create")({"user": sysadmin["name"]}, {

@@ -13,8 +13,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from tests.access.enforce_fixtures import (  # noqa: F401 - fixture
-    OUTSIDERS, TOKEN, leaks, world)
+from tests.access.conftest import OUTSIDERS, TOKEN, leaks
 from tests.data.conftest import run_jobs, xloader  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

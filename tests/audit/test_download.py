@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import audit
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
+from tests.access.agreements.conftest import (  # noqa: F401 (fixtures)
     SECRET, approve, cond_dataset, grantee, signed)
 
 pytestmark = pytest.mark.usefixtures("audit_db")

@@ -6,7 +6,8 @@ import pytest
 import ckan.model as model
 
 from ckanext.lyg_opendata.identity.oidc_model import OidcIdentity
-from tests.identity.oidc_fixtures import CITIZEN, ISSUER, running_provider  # noqa: F401
+from tests.identity.conftest import running_provider  # noqa: F401 - fixture
+from tests.identity.oidc_provider import CITIZEN, ISSUER
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "running_provider")
 

@@ -12,7 +12,8 @@ from ckan.tests import factories
 from ckanext.lyg_opendata.workdays import today_beijing
 from tests.conftest import BROWSER_PASSWORD, browser_login
 from tests.e2e.test_access_scenario import credit_code
-from tests.identity.oidc_fixtures import COMPANY_REP, ISSUER, running_provider  # noqa: F401
+from tests.identity.conftest import running_provider  # noqa: F401 - fixture
+from tests.identity.oidc_provider import COMPANY_REP, ISSUER
 from tests.identity.test_org_links import PDF
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "running_provider")

@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata.identity.oidc_model import OidcIdentity
 from ckanext.lyg_opendata.identity.security import throttle
 from ckanext.lyg_opendata.identity.security.model import SecurityEvent
-from tests.identity.oidc_fixtures import CITIZEN, COMPANY_REP, portal_path, provider_sign_in
+from tests.identity.oidc_provider import CITIZEN, COMPANY_REP, portal_path, provider_sign_in
 from tests.identity.test_oidc_signin import _with_query, logged_in_name, sign_in, start
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis", "running_provider")
@@ -167,7 +167,7 @@ def test_a_cancelled_sign_in_is_not_counted(app):
         s = requests.Session()
         resp = s.get(start(app), allow_redirects=True, timeout=10)
         uid = re.search(r'action="/interaction/([^/]+)/login"', resp.text).group(1)
-        from tests.identity.oidc_fixtures import ISSUER
+        from tests.identity.oidc_provider import ISSUER
         resp = s.get(f"{ISSUER}/interaction/{uid}/abort", allow_redirects=False, timeout=10)
         while "/user/oidc/callback" not in resp.headers["Location"]:
             loc = resp.headers["Location"]

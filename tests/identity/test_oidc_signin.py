@@ -19,7 +19,7 @@ from ckan.tests import factories
 
 from ckanext.lyg_opendata.identity import oidc
 from ckanext.lyg_opendata.identity.oidc_model import OidcIdentity
-from tests.identity.oidc_fixtures import (
+from tests.identity.oidc_provider import (
     CITIZEN, COMPANY_REP, ISSUER, OTHER_CLIENT, portal_path, provider_sign_in, real_id_token)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "running_provider")

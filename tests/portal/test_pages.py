@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
 
-from tests.access.test_application_fixtures import (  # noqa: F401 (fixtures)
+from tests.access.conftest import (  # noqa: F401 (fixtures)
     applicant, cond_dataset, form_data, headers)
 from tests.conftest import ROLES
 

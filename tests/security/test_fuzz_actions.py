@@ -9,8 +9,7 @@ import os
 import pytest
 
 from ckanext.lyg_opendata import registry
-from tests.access.conftest import SECRET_A, SECRET_B, SECRETS, TOKEN
-from tests.access.enforce_fixtures import world  # noqa: F401 - fixture
+from tests.access.conftest import SECRET_A, SECRET_B, SECRETS, TOKEN, world  # noqa: F401 - fixture
 from tests.security import fuzzing
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

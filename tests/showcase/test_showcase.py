@@ -17,7 +17,7 @@ from ckanext.lyg_opendata.notify import Notice
 from ckanext.lyg_opendata.showcase import logic
 from ckanext.lyg_opendata.showcase.model import Showcase
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
+from tests.access.agreements.conftest import (  # noqa: F401 (fixtures)
     approve, cond_dataset, grantee, signed)
 from tests.conftest import ROLES
 

@@ -1,18 +1,16 @@
 """Driving the local OIDC provider (identity/provider/server.mjs, started by
 scripts/services.sh) as a browser would: its authorization endpoint, its login form, the
-redirect back to the portal. Nothing here imitates the provider."""
+redirect back to the portal. Nothing here imitates the provider. (The fixture pointing the
+portal at it, ``running_provider``, is in tests/identity/conftest.py.)"""
 from __future__ import annotations
 
 import os
 import re
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.common.security import generate_token
-
-import ckan.plugins.toolkit as tk
 
 PORT = int(os.environ.get("LYG_OIDC_PORT", "9180"))
 ISSUER = f"http://127.0.0.1:{PORT}"
@@ -72,11 +70,3 @@ def real_id_token(client=OTHER_CLIENT, account=CITIZEN, nonce: str | None = None
                                  code_verifier=verifier, state=state)
     jwks = requests.get(meta["jwks_uri"], timeout=10).json()
     return token["id_token"], nonce, jwks
-
-
-@pytest.fixture
-def running_provider(monkeypatch):
-    """The portal points at the local provider of scripts/services.sh (test.ini names its
-    default port; LYG_OIDC_PORT moves both)."""
-    monkeypatch.setitem(tk.config, "ckanext.lyg_opendata.oidc.issuer", ISSUER)
-    return ISSUER

@@ -8,9 +8,9 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from tests.access.test_agreement_permissions import (
+from tests.access.agreements.test_agreement_permissions import (
     AGENCY_SCOPE, ALL, ALL_SCOPE, READERS, SIGNED_IN, allowed, call, make_state)
-from tests.access.test_agreement_setup import (
+from tests.access.agreements.conftest import (
     approver, make_cond_dataset, make_grantee, signer)
 
 # one world for the whole module (the tests read it): no clean_db per test

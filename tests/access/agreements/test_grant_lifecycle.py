@@ -18,8 +18,6 @@ from ckanext.lyg_opendata.cli import lyg_opendata as lyg_cli
 from ckanext.lyg_opendata.notify import Notice
 from ckanext.lyg_opendata.workdays import today_beijing
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
-    approve, cond_dataset, grantee, signed)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 D = dt.date

@@ -16,8 +16,6 @@ from ckanext.lyg_opendata.cli import lyg_opendata as lyg_cli
 from ckanext.lyg_opendata.notify import Notice
 from ckanext.lyg_opendata.workdays import add_workdays, today_beijing
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
-    approve, cond_dataset, grantee, signed)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 REPORT = {"usage": "用于停车诱导模型的训练和验证工作，共使用两次", "results": "模型准确率提升百分之五",

@@ -10,8 +10,6 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
-    approve, cond_dataset, grantee, signed)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -11,8 +11,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata.access.agreements import texts
 from ckanext.lyg_opendata.access.model import Agreement, AgreementTemplate
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
-    approve, cond_dataset, grantee)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -12,8 +12,6 @@ import ckan.model as model
 
 from ckanext.lyg_opendata.access.model import Agreement, Grant
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
-    approve, cond_dataset, grantee, signed)
 from tests.conftest import ROLES
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -26,7 +24,7 @@ def read_world(shared_db):
     """For the tests that only read pages: what ``approve``, ``people`` and ``grantee``
     build per test, in their order, and one approved agreement (the one those tests
     approve first): (agreement id, people, grantee)."""
-    from tests.access.test_agreement_setup import approver, make_cond_dataset, make_grantee
+    from tests.access.agreements.conftest import approver, make_cond_dataset, make_grantee
     from tests.conftest import (
         dataset_creator, make_agency, make_people, make_reviewer, make_sysadmin, publisher)
     sysadmin = make_sysadmin()

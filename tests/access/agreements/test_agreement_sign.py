@@ -16,8 +16,6 @@ from ckanext.lyg_opendata.access.model import Agreement, ApplicationEvent, Grant
 from ckanext.lyg_opendata.notify import Notice
 from ckanext.lyg_opendata.workdays import today_beijing
 
-from tests.access.test_agreement_setup import (  # noqa: F401 (fixtures)
-    approve, cond_dataset, grantee, signed)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
