@@ -77,9 +77,14 @@ def notices_for(user_id: str, limit: int = 50, unread_only: bool = False) -> lis
     return query.order_by(Notice.created.desc()).limit(limit).all()
 
 
-def unread_count(user_id: str) -> int:
+def unread_query(user_id: str):
+    """The count query of the user's unread notices (not run)."""
     return model.Session.query(sa.func.count(Notice.id)).filter(
-        Notice.user_id == user_id, Notice.read_at.is_(None)).scalar() or 0
+        Notice.user_id == user_id, Notice.read_at.is_(None))
+
+
+def unread_count(user_id: str) -> int:
+    return unread_query(user_id).scalar() or 0
 
 
 def mark_read(user_id: str, notice_id: Optional[str] = None) -> int:

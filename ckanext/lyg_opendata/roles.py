@@ -60,6 +60,7 @@ class Viewer:
         self.name: str = user.name
         self.sysadmin: bool = bool(user.sysadmin)
         self._capacities: Optional[dict[str, str]] = None
+        self._group_ids: dict[str, str] = {}
         self._supervisor: Optional[bool] = None
         self._editable: Optional[list[str]] = None
 
@@ -75,8 +76,14 @@ class Viewer:
             for group_id, name, capacity in rows:
                 caps.setdefault(group_id, capacity)
                 caps.setdefault(name, capacity)
+                self._group_ids[name] = group_id
             self._capacities = caps
         return self._capacities
+
+    def group_id(self, name: str) -> Optional[str]:
+        """The id of the organization or group called ``name``, if the user is a member."""
+        self.capacities()
+        return self._group_ids.get(name)
 
     def role_in(self, org_id: Optional[str]) -> Optional[str]:
         """What ``authz.users_role_for_group_or_org`` answers, from ``capacities``."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -129,12 +131,19 @@ def about_agencies(query, org_ids: list[str]):
                       ).filter(DisclosureRequest.organization_id.in_(org_ids or [""]))
 
 
-def open_count(org_ids: Optional[list[str]] = None) -> int:
-    """Complaints waiting for the supervisors' answer (about these agencies; None: all)."""
-    query = model.Session.query(DisclosureComplaint).filter(DisclosureComplaint.status == "filed")
+def open_query(org_ids: Optional[list[str]] = None):
+    """The count query of the complaints waiting for the supervisors' answer (about these
+    agencies; None: all), not run."""
+    query = model.Session.query(sa.func.count(DisclosureComplaint.id)).filter(
+        DisclosureComplaint.status == "filed")
     if org_ids is not None:
         query = about_agencies(query, org_ids)
-    return query.count()
+    return query
+
+
+def open_count(org_ids: Optional[list[str]] = None) -> int:
+    """Complaints waiting for the supervisors' answer (about these agencies; None: all)."""
+    return open_query(org_ids).scalar() or 0
 
 
 @tk.side_effect_free

@@ -1,6 +1,11 @@
 """The 工作台 (workbench): everything a signed-in person does, grouped by role, each item
 with the number of things waiting for them. The header's 工作台 menu and the
-/opendata/workbench page both render ``sections()``; after login people land there."""
+/opendata/workbench page both render ``sections()``; after login people land there.
+
+The counts are SQL count queries gathered while the items are listed and sent in one
+statement (``_fill``: one scalar subquery each), so the menu costs one query on every page
+whatever the number of items (plus the proactive-disclosure drafts, whose lateness is a
+working-day clock computed in Python)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -15,13 +20,34 @@ from ckanext.lyg_opendata import roles
 _ = tk._
 
 
-def _item(label: str, endpoint: str, count: Optional[int] = None, **kw: Any) -> dict:
+def _item(label: str, endpoint: str, count: Any = None, **kw: Any) -> dict:
+    """``count``: a number, or a count query (``_count``) filled in by ``_fill``."""
     return {"label": label, "url": tk.h.url_for(endpoint, **kw), "count": count or 0,
             "endpoint": endpoint}
 
 
-def _count(query) -> int:
-    return query.scalar() or 0
+class _Count:
+    """A count query not run yet: ``_fill`` runs all of a page's in one statement."""
+
+    def __init__(self, query):
+        self.query = query
+        self.value = 0
+
+    def __bool__(self) -> bool:  # ``count or 0`` keeps it
+        return True
+
+
+def _count(query) -> _Count:
+    return _Count(query)
+
+
+def _fill(counts: list[_Count]) -> None:
+    """Run every pending count: one SELECT of scalar subqueries."""
+    if counts:
+        row = model.Session.execute(sa.select(*(
+            c.query.scalar_subquery().label(f"c{n}") for n, c in enumerate(counts)))).one()
+        for count, value in zip(counts, row):
+            count.value = value or 0
 
 
 def _own(user: model.User) -> list[dict]:
@@ -30,14 +56,12 @@ def _own(user: model.User) -> list[dict]:
     s = model.Session
     info_asked = _count(s.query(sa.func.count(Application.id)).filter(
         Application.user_id == user.id, Application.status == "info_requested"))
-    agreements, to_sign = s.query(
-        sa.func.count(Agreement.id),
-        sa.func.count(Agreement.id).filter(Agreement.applicant_signed_at.is_(None))).join(
+    mine = s.query(sa.func.count(Agreement.id)).join(
         Application, Application.id == Agreement.application_id).filter(
-        Application.user_id == user.id).one()
-    # 我的授权 only for those who have an agreement (signed or to sign)
-    grants = ([_item(_("My grants"), "lyg_opendata_agreements.my_grants", to_sign)]
-              if agreements else [])
+        Application.user_id == user.id)
+    # 我的授权 only for those who have an agreement (signed or to sign): ``only_if``
+    grants = [dict(_item(_("My grants"), "lyg_opendata_agreements.my_grants", _count(
+        mine.filter(Agreement.applicant_signed_at.is_(None)))), only_if=_count(mine))]
     return [
         _item(_("My applications"), "lyg_opendata_applications.my_applications", info_asked),
         _item(_("My objections"), "lyg_opendata_objections.mine"),
@@ -47,13 +71,14 @@ def _own(user: model.User) -> list[dict]:
         *grants,
         _item(_("My showcase entries"), "lyg_opendata_showcase.index",
               _showcases("returned", submitted_by=user.id), mine="1"),
-        _item(_("Notices"), "lyg_opendata_applications.notices", notify.unread_count(user.id)),
+        _item(_("Notices"), "lyg_opendata_applications.notices",
+              _count(notify.unread_query(user.id))),
         _item(_("Profile settings"), "user.edit", id=user.name),
         _item(_("API tokens"), "user.api_tokens", id=user.name),
     ]
 
 
-def _disclosure_open(org_ids: Optional[list[str]]) -> int:
+def _disclosure_open(org_ids: Optional[list[str]]) -> _Count:
     """Applications for disclosure being handled (of these agencies; None: all)."""
     from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
     query = model.Session.query(sa.func.count(DisclosureRequest.id)).filter(
@@ -69,14 +94,14 @@ def _govinfo(org_ids: Optional[list[str]]) -> dict[str, int]:
     return govinfo.waiting(org_ids)
 
 
-def _complaints(org_ids: Optional[list[str]]) -> int:
+def _complaints(org_ids: Optional[list[str]]) -> _Count:
     """Complaints about disclosure waiting for the supervisors (about these agencies)."""
     from ckanext.lyg_opendata.disclosure import complaints
-    return complaints.open_count(org_ids)
+    return _count(complaints.open_query(org_ids))
 
 
 def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
-    from ckanext.lyg_opendata.access.applications import visibility
+    from ckanext.lyg_opendata.access.model import Application
     from ckanext.lyg_opendata.objections.model import Objection
     from ckanext.lyg_opendata.objections.workflow import OPEN_STATES
     p = model.package_table
@@ -88,7 +113,9 @@ def _agency(user: model.User, org_ids: list[str]) -> list[dict]:
     return [
         _item(_("My submissions"), "lyg_opendata_catalog.my_submissions", to_finish),
         _item(_("Applications to answer"), "lyg_opendata_applications.agency_applications",
-              visibility.count_open_for_staff(user)),
+              _count(model.Session.query(sa.func.count(Application.id)).filter(
+                  Application.org_id.in_(roles.editable_org_ids(user) or [""]),
+                  Application.status == "submitted"))),
         _item(_("Objections to handle"), "lyg_opendata_objections.queue", objections),
         _item(_("Applications for disclosure to answer"), "lyg_opendata_disclosure.queue",
               _disclosure_open(org_ids)),
@@ -150,14 +177,14 @@ def _supervisor(user: model.User) -> list[dict]:
     ]
 
 
-def _report_drafts() -> int:
+def _report_drafts() -> _Count:
     """Evaluation reports (Art 37) generated and not yet published or discarded."""
     from ckanext.lyg_opendata.evaluation.model import EvaluationReport
     return _count(model.Session.query(sa.func.count(EvaluationReport.id)).filter(
         EvaluationReport.status == "draft"))
 
 
-def _rectifications(states: tuple[str, ...], org_ids: Optional[list[str]] = None) -> int:
+def _rectifications(states: tuple[str, ...], org_ids: Optional[list[str]] = None) -> _Count:
     """Notices waiting for the agency (issued, sent back) or for the supervisors (responded)."""
     from ckanext.lyg_opendata.evaluation.model import Rectification
     q = model.Session.query(sa.func.count(Rectification.id)).filter(
@@ -168,7 +195,7 @@ def _rectifications(states: tuple[str, ...], org_ids: Optional[list[str]] = None
 
 
 def _data_requests(states: tuple[str, ...], org_ids: Optional[list[str]] = None,
-                   requested_by: Optional[str] = None) -> int:
+                   requested_by: Optional[str] = None) -> _Count:
     """Data requests in ``states`` (of these agencies; of this requester; else all)."""
     from ckanext.lyg_opendata.participation.model import DataRequest
     q = model.Session.query(sa.func.count(DataRequest.id)).filter(DataRequest.status.in_(states))
@@ -179,7 +206,7 @@ def _data_requests(states: tuple[str, ...], org_ids: Optional[list[str]] = None,
     return _count(q)
 
 
-def _showcases(status: str, submitted_by: Optional[str] = None) -> int:
+def _showcases(status: str, submitted_by: Optional[str] = None) -> _Count:
     """Showcase entries (数据应用) in ``status`` (of this submitter; else all)."""
     from ckanext.lyg_opendata.showcase.model import Showcase
     q = model.Session.query(sa.func.count(Showcase.id)).filter(Showcase.status == status)
@@ -188,7 +215,7 @@ def _showcases(status: str, submitted_by: Optional[str] = None) -> int:
     return _count(q)
 
 
-def _suggestions_open() -> int:
+def _suggestions_open() -> _Count:
     """Suggestions (意见建议) not answered or closed yet."""
     from ckanext.lyg_opendata.participation.model import Suggestion
     return _count(model.Session.query(sa.func.count(Suggestion.id)).filter(
@@ -214,9 +241,11 @@ def sections(user=None) -> list[dict]:
     if supervisor:
         out.append({"key": "supervisor", "title": _("Supervision"), "items": _supervisor(obj)})
     org_ids = [] if obj.sysadmin else roles.editable_org_ids(obj)
-    if supervisor:  # the supervising organization's own data count as supervision work
-        sup = roles.supervisor_org()
-        org_ids = [i for i in org_ids if not sup or i != sup.id]
+    if supervisor and org_ids:  # the supervising organization's own data: supervision work
+        v = roles.viewer(obj)
+        sup_id = v.group_id(tk.config.get("ckanext.lyg_opendata.supervisor_org") or "") \
+            if v else None
+        org_ids = [i for i in org_ids if i != sup_id]
     if org_ids:
         out.append({"key": "agency", "title": _("My data-opening body"),
                     "items": _agency(obj, org_ids)})
@@ -224,8 +253,19 @@ def sections(user=None) -> list[dict]:
     if obj.sysadmin:
         out.append({"key": "sysadmin", "title": _("System administration"),
                     "items": _sysadmin()})
+    items = [i for section in out for i in section["items"]]
+    _fill([c for i in items for c in (i["count"], i.get("only_if"))
+           if isinstance(c, _Count)])
     for section in out:
-        section["count"] = sum(i["count"] for i in section["items"])
+        kept = []
+        for item in section["items"]:
+            if isinstance(item["count"], _Count):
+                item["count"] = item["count"].value
+            only_if = item.pop("only_if", None)
+            if only_if is None or only_if.value:
+                kept.append(item)
+        section["items"] = kept
+        section["count"] = sum(i["count"] for i in kept)
     return out
 
 
