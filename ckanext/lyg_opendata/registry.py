@@ -56,6 +56,7 @@ ACTIONS: tuple[Source, ...] = (
     "evaluation.action",
     "evaluation.reports.action",
     "evaluation.public_scorecards",
+    ("evaluation.quality_history", ("lyg_opendata_quality_history",)),
     "dcat.deletions",
     "dcat.messages",
     ("identity.security.audit", ("api_token_revoke", "lyg_opendata_security_event_list",
@@ -100,6 +101,7 @@ AUTH_FUNCTIONS: tuple[Source, ...] = (
         "lyg_opendata_evaluation_report_show": "auth_show",
         "lyg_opendata_evaluation_report_list": "auth_list"}),
     ("evaluation.public_scorecards", {"lyg_opendata_scorecard_public": "auth_public"}),
+    ("evaluation.quality_history", {"lyg_opendata_quality_history": "auth_history"}),
     "disclosure.auth",
     "disclosure.proactive.auth",
     ("disclosure.complaints", {

@@ -20,7 +20,7 @@ def test_the_indicators_table_keeps_dimensions_and_points_on_one_line(
     assert quality.compute()["scored"] == 1
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server + "/dataset/qp-phone")
-    page.locator(".lyg-quality summary").click()
+    page.locator(".lyg-quality-why summary").click()
     rows = page.locator(".lyg-quality-indicators tbody tr")
     assert rows.count() == len(quality.INDICATORS)
     heights = page.evaluate("""() => [...document.querySelectorAll(
@@ -41,3 +41,30 @@ def test_the_indicators_table_keeps_dimensions_and_points_on_one_line(
     assert page.locator(".lyg-quality-indicators thead th").first.is_visible()
     assert met.is_visible()
     page.locator(".lyg-quality").screenshot(path=str(ARTIFACTS / "quality_panel" / "1366.png"))
+
+
+def test_the_score_history_chart_and_table(live_server, page, published_dataset):
+    """The score history: the chart drawn with the vendored ECharts beside a table
+    of the same scores, at 390 and 1366 px, nothing wider than the phone."""
+    import datetime as dt
+
+    import ckan.model as model
+
+    from ckanext.lyg_opendata.evaluation.model import LinkCheck
+    ds = published_dataset(name="qp-history", title="评分变化", resources=[
+        {"url": "http://127.0.0.1:9/data.csv", "format": "CSV", "name": "数据"}])
+    quality.compute(today=dt.date(2026, 10, 5))
+    model.Session.add(LinkCheck(resource_id=ds["resources"][0]["id"],
+                                url="http://127.0.0.1:9/data.csv", ok=True, status=200))
+    model.repo.commit()
+    quality.compute(today=dt.date(2026, 11, 2))
+    (ARTIFACTS / "quality_panel").mkdir(parents=True, exist_ok=True)
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server + "/dataset/qp-history")
+        page.wait_for_selector(".lyg-quality-chart[data-lyg-drawn=true]")
+        assert page.locator(".lyg-quality-chart").locator("svg, canvas").count() >= 1
+        assert page.locator(".lyg-quality-changes tbody tr").count() == 2
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 2
+        page.locator(".lyg-quality").screenshot(
+            path=str(ARTIFACTS / "quality_panel" / f"history-{width}.png"))

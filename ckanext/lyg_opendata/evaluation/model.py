@@ -121,3 +121,22 @@ class LinkCheck(tk.BaseModel):
     status = sa.Column(sa.Integer)
     error = sa.Column(sa.UnicodeText)
     checked_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class QualityChange(tk.BaseModel):
+    """A dataset's quality score when it changed (evaluation/quality.py ``compute``: a row
+    when the score differs from the dataset's last one, the first score included): the
+    history the dataset's quality panel and ``lyg_opendata_quality_history`` show. Scores
+    only — nothing of the resources."""
+    __tablename__ = "lyg_opendata_quality_change"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"),
+                           nullable=False)
+    day = sa.Column(sa.Date, nullable=False)          # the Beijing day scored (``--today``)
+    score = sa.Column(sa.Integer, nullable=False)
+    rating = sa.Column(sa.UnicodeText, nullable=False)
+    computed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_lyg_opendata_quality_change_package", "package_id",
+                               "day", "computed_at"),)

@@ -42,6 +42,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.i18n import N_
+from ckanext.lyg_opendata.tables import new_id
 
 _ = tk._
 
@@ -222,6 +223,34 @@ def latest(package_id: str) -> Optional[dict[str, Any]]:
     return out
 
 
+def _record_changes(rows: list[dict[str, Any]], today: dt.date) -> None:
+    """A history row for each dataset whose score differs from its last one (one query for
+    the page's last scores, one insert)."""
+    from ckanext.lyg_opendata.evaluation.model import QualityChange
+    c = QualityChange.__table__
+    last = dict(model.Session.execute(
+        sa.select(c.c.package_id, c.c.score).distinct(c.c.package_id).where(
+            c.c.package_id.in_([r["package_id"] for r in rows])).order_by(
+            c.c.package_id, c.c.day.desc(), c.c.computed_at.desc())).all())
+    new = [{"id": new_id(), "package_id": r["package_id"], "day": today, "score": r["score"],
+            "rating": r["rating"], "computed_at": r["computed_at"]}
+           for r in rows if last.get(r["package_id"]) != r["score"]]
+    if new:
+        model.Session.execute(insert(c).values(new))
+
+
+def changes(package_id: str) -> list[dict[str, Any]]:
+    """The dataset's score each time it changed, oldest first: the Beijing day scored, the score,
+    the rating (code and label). Scores only."""
+    from ckanext.lyg_opendata.evaluation.model import QualityChange
+    rows = model.Session.query(QualityChange).filter(
+        QualityChange.package_id == package_id).order_by(
+        QualityChange.day, QualityChange.computed_at).all()
+    return [{"computed_at": r.computed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "day": r.day.isoformat(), "score": r.score,
+             "rating": r.rating, "rating_label": rating_label(r.rating)} for r in rows]
+
+
 def history(package_id: str) -> list[dict[str, Any]]:
     from ckanext.lyg_opendata.evaluation.model import QualityScore
     return [{"month": m, "score": s} for m, s in model.Session.query(
@@ -322,6 +351,7 @@ def compute(progress: Optional[Callable[[int, int], None]] = None, page_size: in
             index_elements=["package_id", "month"],
             set_={k: stmt.excluded[k] for k in ("score", "rating", "indicators", "computed_at")})
         model.Session.execute(stmt)
+        _record_changes(rows, today)
         model.Session.commit()
         done += len(pkgs)
         start += page_size
@@ -382,5 +412,13 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
 
 
 def helper_quality(package_id: str) -> Optional[dict[str, Any]]:
-    """For the dataset page: the newest score explained, or None."""
-    return latest(package_id) if package_id else None
+    """For the dataset page: the newest score explained, with its history of changes
+    (``changes``; ``chart``: the figures of the vendored ECharts line, as the statistics
+    page draws them), or None."""
+    out = latest(package_id) if package_id else None
+    if out is not None:
+        out["changes"] = changes(package_id)
+        out["chart"] = {"type": "line", "categories": [c["day"] for c in out["changes"]],
+                        "series": [{"name": _("Quality score"), "color": "#2f6db5",
+                                    "data": [c["score"] for c in out["changes"]]}]}
+    return out
