@@ -15,6 +15,7 @@ from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
 from ckanext.lyg_opendata.workdays import loader
 
 from tests.disclosure.conftest import ctx, individual
+from tests.disclosure.test_report import cell
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -160,3 +161,81 @@ def test_the_register_page_and_the_application_page(app, people, agency, monkeyp
     model.Session.expire_all()
     row = model.Session.get(DisclosureRequest, row.id)
     assert (row.status, row.clock_start) == ("received", dt.date(2026, 9, 21))
+
+
+def test_the_agency_records_a_withdrawal_received_by_letter(people, register):
+    req = register("2026-09-14", received_on="2026-09-11")
+    editor = people["agency_editor"]
+    with freeze_time("2026-09-21 02:00:00"):
+        # the day it was received: required, not before the application's receipt, not future
+        for value, message in ((None, "Give the day"), ("2026-09-10", "2026-09-11"),
+                               ("2026-09-22", "2026-09-21"), ("21/09/2026", "YYYY-MM-DD")):
+            data = {"id": req["id"]}
+            if value:
+                data["received_on"] = value
+            with pytest.raises(tk.ValidationError) as err:
+                act("withdraw", editor, **data)
+            assert message in err.value.error_dict["received_on"][0], value
+        assert model.Session.get(DisclosureRequest, req["id"]).status == "received"
+        out = act("withdraw", editor, id=req["id"], received_on="2026-09-18",
+                  text="申请人来信撤回申请（挂号信）。")
+    assert (out["status"], out["withdrawal_reason"], out["withdrawn_by_letter_on"]) == (
+        "withdrawn", "申请人来信撤回申请（挂号信）。", "2026-09-18")
+    event = out["events"][-1]
+    assert (event["action"], event["actor_role"], event["actor"], event["data"]) == (
+        "withdraw", "agency", editor["name"], {"received_on": "2026-09-18"})
+    # counted in the yearly table as withdrawn (其他处理 3), finished on the day received
+    table = act("yearly_report", editor, year=2026, organization=req["organization_id"])
+    assert cell(table, "other.other", "individual") == 1
+    assert cell(table, "carried_out", "individual") == 0
+
+
+def test_who_records_a_withdrawal_letter(people, agency, register, applicant, apply):
+    letter = register("2026-09-14")
+    online = apply()
+    allowed = {"agency_editor", "agency_admin", "sysadmin"}
+    for role in ("anonymous", "registered", "other_agency_editor", "agency_editor",
+                 "agency_admin", "supervisor", "sysadmin"):
+        user = people[role]
+        context = {"user": user["name"] if user else "", "model": model}
+        for req, may in ((letter, role in allowed), (online, False)):
+            if may:
+                assert tk.check_access("lyg_opendata_disclosure_withdraw", context, {"id": req["id"]})
+            else:
+                with pytest.raises(tk.NotAuthorized):
+                    tk.check_access("lyg_opendata_disclosure_withdraw", context, {"id": req["id"]})
+    # the online applicant withdraws their own (no day of receipt asked); nobody as a letter's
+    assert tk.check_access("lyg_opendata_disclosure_withdraw", ctx(applicant), {"id": online["id"]})
+    with pytest.raises(tk.NotAuthorized):
+        tk.check_access("lyg_opendata_disclosure_withdraw", ctx(applicant), {"id": letter["id"]})
+    with pytest.raises(tk.NotAuthorized):
+        act("withdraw", people["agency_admin"], id=online["id"], received_on="2026-09-14")
+    out = act("withdraw", applicant, id=online["id"])
+    assert out["status"] == "withdrawn" and out["events"][-1]["actor_role"] == "applicant"
+    assert out["withdrawn_by_letter_on"] is None
+
+
+def test_the_withdrawal_form_on_a_letter_application(app, people, agency, monkeypatch):
+    loader.load_library_year(2026)
+    monkeypatch.setattr(workdays, "today_beijing", lambda now=None: dt.date(2026, 9, 21))
+    req = act("register", people["agency_editor"], **letter_form(agency, received_on="2026-09-18"))
+    headers = {"Authorization": people["agency_editor"]["token"]}
+    read = app.get(f"/opendata/disclosure/{req['id']}", headers=headers).body
+    assert 'id="withdraw-received_on"' in read and 'min="2026-09-18"' in read
+    assert 'max="2026-09-21"' in read
+    bad = app.post(f"/opendata/disclosure/{req['id']}/withdraw", headers=headers,
+                   data={"received_on": "2026-09-17"}, follow_redirects=True)
+    assert bad.status_code == 200 and "2026-09-18" in bad.body
+    assert model.Session.get(DisclosureRequest, req["id"]).status == "received"
+    done = app.post(f"/opendata/disclosure/{req['id']}/withdraw", headers=headers,
+                    data={"received_on": "2026-09-19", "text": "来信撤回。"}, follow_redirects=False)
+    assert done.status_code == 302
+    model.Session.expire_all()
+    assert model.Session.get(DisclosureRequest, req["id"]).status == "withdrawn"
+    read = app.get(f"/opendata/disclosure/{req['id']}", headers=headers).body
+    assert "lyg-disclosure-withdrawn-letter" in read and "2026-09-19" in read
+    assert "lyg-disclosure-withdraw" not in read.replace("lyg-disclosure-withdrawn-letter", "")
+    # the supervisor sees it, without the form
+    sup = app.get(f"/opendata/disclosure/{req['id']}",
+                  headers={"Authorization": people["supervisor"]["token"]}).body
+    assert 'id="withdraw-received_on"' not in sup

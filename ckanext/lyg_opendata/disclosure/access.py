@@ -58,6 +58,12 @@ def is_applicant(user, req: DisclosureRequest) -> bool:
     return bool(u) and bool(req.user_id) and req.user_id == u.id
 
 
+def by_letter(req: DisclosureRequest) -> bool:
+    """Registered by the agency from a letter, fax or visit: the applicant has no account, the
+    agency records what the applicant sends by post (an amended letter, a withdrawal)."""
+    return req.channel != "online" and req.user_id is None
+
+
 def sees_personal_data(user, req: DisclosureRequest) -> bool:
     return is_applicant(user, req) or is_handling_staff(user, req) or roles.is_supervisor(user)
 

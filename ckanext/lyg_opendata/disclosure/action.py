@@ -239,11 +239,15 @@ def lyg_opendata_disclosure_answer(context, data_dict):
 
 
 def lyg_opendata_disclosure_withdraw(context, data_dict):
-    """The applicant withdraws the application.
+    """The applicant withdraws the application. For an application registered from a letter,
+    fax or visit (no account) the handling agency records the withdrawal it received by post.
 
-    :param id: the application; :param text: reason (optional)
+    :param id: the application; :param text: reason, or the agency's note (optional)
+    :param received_on: (the agency, registered applications only; required there) the day
+        the withdrawal letter was received: not after today, not before the application's
+        receipt
     """
-    return _move(context, data_dict, "withdraw", schema.reason_schema(required=False))
+    return _move(context, data_dict, "withdraw", schema.withdraw_schema())
 
 
 def lyg_opendata_disclosure_lapse(context, data_dict):

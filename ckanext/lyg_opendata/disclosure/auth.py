@@ -9,7 +9,8 @@
 - extend: the handling agency's head (admins), once;
 - transfer: the handling agency and supervisors;
 - amend: the applicant (an application registered from a letter, fax or visit: the handling
-  agency records the amended application it received); withdraw: the applicant only;
+  agency records the amended application it received); withdraw: the applicant (a registered
+  application: the handling agency records the withdrawal letter it received);
 - close as not amended in time (lapse): the platform only (its daily job runs as the site
   user, a sysadmin);
 - the answer notice (答复告知书) and the answer's file: applicant, handling agency, supervisors;
@@ -134,6 +135,11 @@ def lyg_opendata_disclosure_amend(context, data_dict):
 
 @tk.auth_sysadmins_check
 def lyg_opendata_disclosure_withdraw(context, data_dict):
+    """The applicant; for an application registered from a letter, fax or visit (no account)
+    the handling agency records the withdrawal letter it received."""
+    req = _req(data_dict)
+    if req is not None and access.by_letter(req) and access.is_handling_staff(_user(context), req):
+        return OK
     return _applicant(context, data_dict, _("Only the applicant can withdraw the application"))
 
 

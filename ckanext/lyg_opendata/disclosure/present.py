@@ -75,12 +75,24 @@ def event_dict(event: DisclosureEvent, full: bool) -> dict[str, Any]:
     return out
 
 
+def withdrawal_event(req: DisclosureRequest) -> Optional[DisclosureEvent]:
+    """What withdrew a withdrawn application: the last ``withdraw`` or ``lapse`` event (a lapse
+    undone by an amended letter received in time no longer counts once handling resumed)."""
+    if req.status != "withdrawn":
+        return None
+    return model.Session.query(DisclosureEvent).filter(
+        DisclosureEvent.request_id == req.id,
+        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(
+        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
+
+
 def request_dict(req: DisclosureRequest, viewer, cal: Optional[workdays.Calendar] = None,
                  events: bool = True, today: Optional[dt.date] = None) -> dict[str, Any]:
     """The application as ``viewer`` may see it: personal data masked unless the viewer is
     the applicant, the handling agency or a supervisor."""
     org, prev = _org(req.organization_id), _org(req.previous_organization_id)
     full = access.sees_personal_data(viewer, req)
+    gone = withdrawal_event(req)
     out: dict[str, Any] = {
         "id": req.id, "number": req.number,
         "organization_id": req.organization_id,
@@ -110,9 +122,10 @@ def request_dict(req: DisclosureRequest, viewer, cal: Optional[workdays.Calendar
         "amended_on": _iso(req.amended_on),
         # the last day to amend (while an amendment is awaited); withdrawn as not amended
         "correction_due": _iso(correction_due(req, cal)),
-        "lapsed": req.status == "withdrawn" and model.Session.query(DisclosureEvent.id).filter(
-            DisclosureEvent.request_id == req.id, DisclosureEvent.action == "lapse").first()
-        is not None,
+        "lapsed": gone is not None and gone.action == "lapse",
+        # a registered application withdrawn by letter: the day the agency received it
+        "withdrawn_by_letter_on": (gone.data or {}).get("received_on")
+        if gone is not None and gone.action == "withdraw" else None,
         "outcome": req.outcome,
         "outcome_label": codes.label("outcome", req.outcome) if req.outcome else None,
         "answer_text": req.answer_text,

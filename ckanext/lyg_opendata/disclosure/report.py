@@ -66,10 +66,12 @@ def _column(req: DisclosureRequest) -> str:
 
 
 def _withdrawal(req: DisclosureRequest) -> Optional[DisclosureEvent]:
-    """The event that withdrew it: the applicant's ``withdraw`` or the platform's ``lapse``."""
+    """The event that withdrew it: the applicant's ``withdraw`` or the platform's ``lapse``
+    (the last one: a lapse undone by an amended letter received in time is not counted)."""
     return model.Session.query(DisclosureEvent).filter(
         DisclosureEvent.request_id == req.id,
-        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(DisclosureEvent.created).first()
+        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(
+        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
 
 
 def _result_row(req: DisclosureRequest) -> str:
@@ -87,7 +89,11 @@ def _finished_on(req: DisclosureRequest) -> Optional[dt.date]:
         return req.answered_on
     if req.status == "withdrawn":
         event = _withdrawal(req)
-        return today_beijing(event.created) if event else None
+        if event is None:
+            return None
+        # a withdrawal letter: the day the agency received it, not the day it was entered
+        day = (event.data or {}).get("received_on") if event.action == "withdraw" else None
+        return dt.date.fromisoformat(day) if day else today_beijing(event.created)
     return None
 
 

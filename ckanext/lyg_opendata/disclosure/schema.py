@@ -144,6 +144,11 @@ def amend_schema() -> dict:
             "received_on": [v("ignore_missing"), received_on]}
 
 
+def withdraw_schema() -> dict:
+    # received_on: the agency records a withdrawal letter (an application it registered)
+    return {**reason_schema(required=False), "received_on": [v("ignore_missing"), received_on]}
+
+
 def extend_schema() -> dict:
     return {**id_schema(), "days": [v("not_empty"), workdays_number], "text": text()}
 

@@ -223,7 +223,7 @@ ACTIONS = {
     "transfer": (("organization", "text"), N_("The application was transferred")),
     "answer": (("outcome", "answer_text", "withheld_category", "withheld_reason", "legal_basis",
                 "where_to_find", "holder_name", "holder_contact"), N_("The answer was sent to the applicant")),
-    "withdraw": (("text",), N_("Your application was withdrawn")),
+    "withdraw": (("text", "received_on"), N_("Your application was withdrawn")),
 }
 
 
@@ -243,6 +243,8 @@ def act(id: str, action: str):
     if action == "amend" and "received_on" in tk.request.form:  # the agency, an amended letter
         done = N_("The amended application was recorded; the answer period starts again from "
                   "the day it was received")
+    if action == "withdraw" and "received_on" in tk.request.form:  # the agency, a letter
+        done = N_("The withdrawal received by letter was recorded")
     if action == "answer" and forms.upload("file"):
         data["file"] = forms.upload("file")
     forms.run(f"lyg_opendata_disclosure_{action}", data, done, describe=_labelled_errors)

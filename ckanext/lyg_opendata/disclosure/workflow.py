@@ -4,7 +4,8 @@
     received ─extend→ received (once, at most 15 working days, by the agency's head)
     received ─transfer→ received (another agency; its clock starts from the transfer)
     received ─answer→ answered (one of the outcomes, with the content each requires)
-    received | correction_requested ─withdraw→ withdrawn (by the applicant)
+    received | correction_requested ─withdraw→ withdrawn (by the applicant; a letter's
+        withdrawal recorded by the agency with the day it was received)
     correction_requested ─lapse→ withdrawn (not amended in time: deemed withdrawn, Art 30)
 
 The shared shape (``ckanext.lyg_opendata.workflow``): each transition locks the row, checks
@@ -215,6 +216,16 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
         text = req.answer_text
     elif action == "withdraw":
         req.withdrawal_reason = text
+        if access.by_letter(req):
+            # the agency records the withdrawal letter and the day it received it
+            day = fields.get("received_on")
+            if not day:
+                shared.fail("received_on", _("Give the day the withdrawal letter was received"))
+            if day < req.received_on:
+                shared.fail("received_on", _(
+                    "The withdrawal cannot have been received before the application (%s)")
+                    % req.received_on.isoformat())
+            data = {"received_on": day.isoformat()}
     elif action == "lapse":
         amend_by = correction_due(req)
         if amend_by is None:
@@ -225,8 +236,8 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
         else:
             data = {"correction_due": amend_by.isoformat()}
     role = "system" if action == "lapse" else access.actor_role(user, req, action)
-    if action == "amend" and req.user_id is None:
-        role = "agency"  # the amended letter, recorded by the agency
+    if (action == "amend" and req.user_id is None) or (action == "withdraw" and access.by_letter(req)):
+        role = "agency"  # the amended letter or the withdrawal letter, recorded by the agency
     req.status = target
     record(req, user, action, status, target, text=text, data=data or None, role=role)
     shared.commit(context)
