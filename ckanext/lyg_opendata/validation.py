@@ -76,6 +76,23 @@ def boolean(value: Any, context) -> bool:
     raise tk.Invalid(_("Give true or false"))
 
 
+def whole_number(low: int, high: int, invalid: Callable[[], str],
+                 out_of_range: Optional[Callable[[], str]] = None):
+    """A validator: a whole number written in digits (an int, or its text; a bool, a float or
+    a list is refused) from ``low`` to ``high``, returned as an int. ``invalid()`` and
+    ``out_of_range()`` give the translated messages (the second defaults to the first): each
+    field keeps its own wording (working days, a year, a score)."""
+    def validator(value: Any, context) -> int:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise tk.Invalid(invalid())
+        if not low <= number <= high:
+            raise tk.Invalid((out_of_range or invalid)())
+        return number
+    return validator
+
+
 def min_length(n: int):
     """A validator: at least ``n`` characters once stripped (the stripped text is kept)."""
     def validator(value: Any, context) -> str:

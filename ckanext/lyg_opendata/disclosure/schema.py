@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.lyg_opendata.access.applications.schema import credit_code_validator, phone_validator
 from ckanext.lyg_opendata.disclosure import codes
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
-from ckanext.lyg_opendata.validation import iso_date
+from ckanext.lyg_opendata.validation import iso_date, whole_number
 from ckanext.lyg_opendata.validation import one_of as choice
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
@@ -36,14 +36,8 @@ def short(required: bool = False, maximum: int = 200) -> list:
     return first + [v("unicode_safe"), v("strip_value"), max_length(maximum)]
 
 
-def workdays_number(value: Any, context) -> int:
-    try:
-        days = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise tk.Invalid(_("Enter a whole number of working days"))
-    if days < 1 or days > 15:
-        raise tk.Invalid(_("An extension is between 1 and %d working days") % 15)
-    return days
+workdays_number = whole_number(1, 15, lambda: _("Enter a whole number of working days"),
+                               lambda: _("An extension is between 1 and %d working days") % 15)
 
 
 def id_schema() -> dict:
@@ -180,14 +174,7 @@ def list_schema() -> dict:
     }
 
 
-def year_validator(value: Any, context) -> int:
-    try:
-        year = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise tk.Invalid(_("Enter a year, e.g. 2026"))
-    if year < 2008 or year > 2100:
-        raise tk.Invalid(_("Enter a year, e.g. 2026"))
-    return year
+year_validator = whole_number(2008, 2100, lambda: _("Enter a year, e.g. 2026"))
 
 
 def report_schema() -> dict:

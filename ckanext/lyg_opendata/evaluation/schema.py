@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.evaluation import workflow
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words
-from ckanext.lyg_opendata.validation import one_of
+from ckanext.lyg_opendata.validation import one_of, whole_number
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -26,14 +26,10 @@ _ground = one_of(workflow.GROUNDS)
 _status = one_of(("open", "all", *workflow.STATUSES))
 
 
-def _days(value, context):
-    try:
-        days = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise tk.Invalid(_("Please enter a whole number of working days"))
-    if not 1 <= days <= workflow.MAX_DEADLINE_DAYS:
-        raise tk.Invalid(_("Please enter between 1 and %d working days") % workflow.MAX_DEADLINE_DAYS)
-    return days
+_days = whole_number(
+    1, workflow.MAX_DEADLINE_DAYS,
+    lambda: _("Please enter a whole number of working days"),
+    lambda: _("Please enter between 1 and %d working days") % workflow.MAX_DEADLINE_DAYS)
 
 
 def issue_schema() -> dict:
@@ -61,14 +57,7 @@ def list_schema() -> dict:
             "overdue": [v("default")(False), v("boolean_validator")]}
 
 
-def _year(value, context):
-    try:
-        year = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise tk.Invalid(_("Please enter a year such as 2026"))
-    if not 2000 <= year <= 2100:
-        raise tk.Invalid(_("Please enter a year such as 2026"))
-    return year
+_year = whole_number(2000, 2100, lambda: _("Please enter a year such as 2026"))
 
 
 def scorecard_schema() -> dict:

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata.objections.schema import max_length, min_length, no_blocked_words, v
 from ckanext.lyg_opendata.participation import codes
-from ckanext.lyg_opendata.validation import boolean, iso_date
+from ckanext.lyg_opendata.validation import boolean, iso_date, whole_number
 from ckanext.lyg_opendata.validation import validate  # noqa: F401  (schema.validate)
 
 _ = tk._
@@ -53,14 +53,7 @@ def id_list(value, context):
     return list(value)
 
 
-def score(value, context):
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise tk.Invalid(_("Give a whole number from 1 to 5"))
-    if not 1 <= number <= 5 or isinstance(value, float) and value != number:
-        raise tk.Invalid(_("Give a whole number from 1 to 5"))
-    return number
+score = whole_number(1, 5, lambda: _("Give a whole number from 1 to 5"))
 
 
 def id_schema() -> dict:
