@@ -17,9 +17,15 @@ def _user(**kwargs):
     return factories.UserWithToken(email=f"{uuid.uuid4().hex}@example.invalid", **kwargs)
 
 
+# the make_* functions build what the fixtures of the same name give, for module-scoped
+# worlds (tests/catalog/test_openlist.py)
+def make_other_agency():
+    return factories.Organization(name="lyg-tjj-test", title="市统计局")
+
+
 @pytest.fixture
 def other_agency():
-    return factories.Organization(name="lyg-tjj-test", title="市统计局")
+    return make_other_agency()
 
 
 @pytest.fixture
@@ -28,6 +34,10 @@ def people(agency, other_agency):
     organization, an editor of another agency, the agency's editor and admin, a supervisor
     (editor of the supervising organization 市大数据管理局) and a sysadmin; each with a
     unique e-mail address."""
+    return make_role_people(agency, other_agency)
+
+
+def make_role_people(agency, other_agency):
     users = {role: _user() for role in ROLES if role not in ("anonymous", "sysadmin")}
     users["sysadmin"] = factories.SysadminWithToken(email=f"{uuid.uuid4().hex}@example.invalid")
     supervisor_org = factories.Organization(
@@ -63,6 +73,10 @@ def auth_header(user):
 @pytest.fixture
 def make_entry(sysadmin, reviewer):
     """Create an entry of ``org`` in a review state: draft, pending or published."""
+    return entry_maker(sysadmin, reviewer)
+
+
+def entry_maker(sysadmin, reviewer):
     def make(org, title, status="published", **kwargs):
         data = catalog_fields(owner_org=org["id"], title=title,
                               name=kwargs.pop("name", None) or f"e-{uuid.uuid4().hex[:12]}",
@@ -81,6 +95,10 @@ def make_entry(sysadmin, reviewer):
 @pytest.fixture
 def catalog(agency, other_agency, make_entry):
     """Entries of both agencies in every state that matters for visibility."""
+    return make_catalog(agency, other_agency, make_entry)
+
+
+def make_catalog(agency, other_agency, make_entry):
     return {
         "a_published": make_entry(agency, "甲局已发布"),
         "a_draft": make_entry(agency, "甲局草稿", status="draft"),
