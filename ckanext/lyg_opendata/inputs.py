@@ -6,6 +6,9 @@ would stop with an unhandled exception. Found by the fuzzer (tests/security/fuzz
   ``rows`` and activity-list ``limit`` as ours): core's ``int()`` lets a list, a dict or an
   infinite number through as TypeError/OverflowError, even after ``natural_number_validator``
   refused the value (navl runs every validator of a field).
+- ``natural_number_validator`` replaces core's (the same way): core's compares the result of
+  ``int_validator`` with 0, and that is None for an empty or blank text (a TypeError, found by
+  the fuzzer in a ``limit`` of ``""``); here an empty text is not a natural number.
 - ``guard_core_actions`` wraps the core actions the extension chains: a few parameters
   core uses without checking their type (``TEXT_OR_TEXT_LIST``, ``WHOLE_NUMBERS``), a text
   with a NUL
@@ -24,7 +27,7 @@ from ckan.lib.navl import validators as navl
 
 _ = tk._
 
-__all__ = ["limit_to_configured_maximum"]
+__all__ = ["limit_to_configured_maximum", "natural_number_validator"]
 
 
 def limit_to_configured_maximum(config_option: str, default_limit: int) -> Callable[..., Any]:
@@ -36,6 +39,13 @@ def limit_to_configured_maximum(config_option: str, default_limit: int) -> Calla
         except (TypeError, OverflowError):
             raise tk.Invalid(_("Must be a whole number"))
     return validator
+
+
+def natural_number_validator(value: Any, context: Any) -> Any:
+    number = tk.get_validator("int_validator")(value, context)
+    if number is None or number < 0:
+        raise tk.Invalid(_("Must be a natural number"))
+    return number
 
 
 def _identifier_key(key: Any) -> bool:

@@ -169,7 +169,7 @@ VALIDATORS: tuple[Source, ...] = (
         "lyg_opendata_required_if_non_open", "lyg_opendata_resource_code",
         "lyg_opendata_server_managed")),
     # core's validator of that name, made safe (inputs.py): every schema gets this one
-    ("inputs", ("limit_to_configured_maximum",)),
+    ("inputs", ("limit_to_configured_maximum", "natural_number_validator")),
     ("validation", {"lyg_opendata_date": "iso_date"}),
 )
 

@@ -82,6 +82,9 @@ def test_core_actions_we_chain_answer_malformed_input_with_a_field_error(app, pe
     ("lyg_opendata_scan_list", {"package_id": {"a": 1}}, "package_id"),
     ("lyg_opendata_scan_finding_dismiss", {"id": [1], "reason": "理由理由"}, "id"),
     ("lyg_opendata_org_link_list", {"status": ["verified"]}, "status"),
+    ("lyg_opendata_open_list", {"limit": ""}, "limit"),
+    ("lyg_opendata_open_list", {"offset": "  "}, "offset"),
+    ("lyg_opendata_showcase_list", {"limit": ""}, "limit"),
     ("lyg_opendata_showcase_create", {"url": {"year": ["x"]}, "datasets": {"a": 1}}, "url"),
     ("lyg_opendata_org_link_list", {"status": {"a": 1}}, "status"),
 ])
@@ -95,6 +98,7 @@ def test_extension_actions_answer_malformed_input_with_a_field_error(app, people
 def test_the_safe_limit_validator_is_the_one_core_schemas_get():
     from ckan.logic import get_validator
     from ckanext.lyg_opendata import inputs
+    assert get_validator("natural_number_validator") is inputs.natural_number_validator
     assert get_validator("limit_to_configured_maximum") is inputs.limit_to_configured_maximum
     limit = get_validator("limit_to_configured_maximum")("ckan.search.rows_max", 1000)
     assert limit("5") == 5 and limit(10**9) == 1000
