@@ -239,3 +239,78 @@ def test_the_withdrawal_form_on_a_letter_application(app, people, agency, monkey
     sup = app.get(f"/opendata/disclosure/{req['id']}",
                   headers={"Authorization": people["supervisor"]["token"]}).body
     assert 'id="withdraw-received_on"' not in sup
+
+
+def test_an_amended_letter_received_in_time_undoes_the_lapse(people, register, sysadmin,
+                                                              apply, applicant, app):
+    req = register("2026-09-14", received_on="2026-09-14")
+    online = apply()
+    editor = people["agency_editor"]
+    with freeze_time("2026-09-14 03:00:00"):
+        for r in (req, online):
+            act("request_correction", editor, id=r["id"], text=TEXT)
+    # the daily job closes both on Monday 12 Oct (the time to amend ended on Saturday 10 Oct)
+    with freeze_time("2026-10-12 01:00:00"):
+        for r in (req, online):
+            assert act("lapse", sysadmin, id=r["id"])["lapsed"]
+    with freeze_time("2026-10-12 02:00:00"):
+        table = act("yearly_report", editor, year=2026, organization=req["organization_id"])
+        assert cell(table, "other.not_amended", "individual") == 2
+        # received after the time to amend: still refused, a field error
+        with pytest.raises(tk.ValidationError) as err:
+            act("amend", editor, id=req["id"], received_on="2026-10-11",
+                description="请公开《连云港市机动车停车场管理办法》的起草说明。")
+        assert "2026-10-10" in err.value.error_dict["received_on"][0]
+        # an online application's lapse is not undone (its applicant amends online, in time)
+        with pytest.raises(tk.ValidationError) as err:
+            act("amend", applicant, id=online["id"],
+                description="请公开《连云港市机动车停车场管理办法》的起草说明。")
+        assert list(err.value.error_dict) == ["status"]
+        # received Friday 9 Oct, in time, entered on Monday 12 Oct after the job closed it
+        out = act("amend", editor, id=req["id"], received_on="2026-10-09",
+                  description="请公开《连云港市机动车停车场管理办法》的起草说明。")
+        assert (out["status"], out["lapsed"], out["clock_start"], out["deadline"]) == (
+            "received", False, "2026-10-09", "2026-10-29")
+        event = out["events"][-1]
+        assert (event["action"], event["from_status"], event["to_status"], event["actor_role"]) == (
+            "amend", "withdrawn", "received", "agency")
+        assert (event["data"]["undoes"], event["data"]["correction_due"],
+                event["data"]["lapsed_on"], event["data"]["received_on"]) == (
+            "lapse", "2026-10-10", "2026-10-12", "2026-10-09")
+        # the yearly table: 其他处理 counts only the online one; the letter is being handled
+        table = act("yearly_report", editor, year=2026, organization=req["organization_id"])
+        assert cell(table, "other.not_amended", "individual") == 1
+        assert cell(table, "other", "individual") == 1
+        assert cell(table, "carried_out", "individual") == 1
+        # a withdrawal by letter then is counted as such (the last withdrawing event)
+        gone = act("withdraw", editor, id=req["id"], received_on="2026-10-12")
+        assert gone["withdrawn_by_letter_on"] == "2026-10-12" and not gone["lapsed"]
+        with pytest.raises(tk.ValidationError) as err:  # and cannot be amended any more
+            act("amend", editor, id=req["id"], received_on="2026-10-09",
+                description="请公开《连云港市机动车停车场管理办法》的起草说明。")
+        assert list(err.value.error_dict) == ["status"]
+        table = act("yearly_report", editor, year=2026, organization=req["organization_id"])
+        assert cell(table, "other.other", "individual") == 1
+        assert cell(table, "other.not_amended", "individual") == 1
+
+
+def test_the_page_of_a_lapsed_letter_offers_the_amended_letter(app, people, register, sysadmin,
+                                                               monkeypatch):
+    req = register("2026-09-14", received_on="2026-09-14")
+    with freeze_time("2026-09-14 03:00:00"):
+        act("request_correction", people["agency_editor"], id=req["id"], text=TEXT)
+    with freeze_time("2026-10-12 01:00:00"):
+        act("lapse", sysadmin, id=req["id"])
+    monkeypatch.setattr(workdays, "today_beijing", lambda now=None: dt.date(2026, 10, 12))
+    headers = {"Authorization": people["agency_editor"]["token"]}
+    read = app.get(f"/opendata/disclosure/{req['id']}", headers=headers).body
+    assert "lyg-disclosure-lapse-undo" in read and 'max="2026-10-10"' in read
+    sup = app.get(f"/opendata/disclosure/{req['id']}",
+                  headers={"Authorization": people["supervisor"]["token"]}).body
+    assert 'id="amend-received_on"' not in sup
+    done = app.post(f"/opendata/disclosure/{req['id']}/amend", headers=headers, data={
+        "received_on": "2026-10-09", "description": "请公开《连云港市机动车停车场管理办法》的起草说明。"},
+        follow_redirects=False)
+    assert done.status_code == 302
+    read = app.get(f"/opendata/disclosure/{req['id']}", headers=headers).body
+    assert "lyg-disclosure-lapse-undone" in read and "2026-10-29" in read

@@ -11,7 +11,8 @@ from ckanext.lyg_opendata import workdays
 from ckanext.lyg_opendata.audit.reading import mask_name
 from ckanext.lyg_opendata.disclosure import access, codes
 from ckanext.lyg_opendata.disclosure.model import DisclosureEvent, DisclosureRequest
-from ckanext.lyg_opendata.disclosure.workflow import TRANSITIONS, clock_info, correction_due
+from ckanext.lyg_opendata.disclosure.workflow import (
+    TRANSITIONS, clock_info, correction_due, withdrawal_event)
 
 # what is withheld from viewers who are not the applicant, the handling agency or supervisors
 PERSONAL_FIELDS = ("id_number", "phone", "email", "address", "contact_person",
@@ -73,17 +74,6 @@ def event_dict(event: DisclosureEvent, full: bool) -> dict[str, Any]:
         out["actor"] = actor.name if actor else None
         out["actor_display_name"] = actor.display_name if actor else None
     return out
-
-
-def withdrawal_event(req: DisclosureRequest) -> Optional[DisclosureEvent]:
-    """What withdrew a withdrawn application: the last ``withdraw`` or ``lapse`` event (a lapse
-    undone by an amended letter received in time no longer counts once handling resumed)."""
-    if req.status != "withdrawn":
-        return None
-    return model.Session.query(DisclosureEvent).filter(
-        DisclosureEvent.request_id == req.id,
-        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(
-        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
 
 
 def request_dict(req: DisclosureRequest, viewer, cal: Optional[workdays.Calendar] = None,

@@ -22,6 +22,7 @@ import ckan.model as model
 
 from ckanext.lyg_opendata.disclosure import codes
 from ckanext.lyg_opendata.disclosure.model import DisclosureEvent, DisclosureRequest
+from ckanext.lyg_opendata.disclosure.workflow import withdrawal_event
 from ckanext.lyg_opendata.vocab import Term
 from ckanext.lyg_opendata.workdays import today_beijing
 
@@ -68,10 +69,7 @@ def _column(req: DisclosureRequest) -> str:
 def _withdrawal(req: DisclosureRequest) -> Optional[DisclosureEvent]:
     """The event that withdrew it: the applicant's ``withdraw`` or the platform's ``lapse``
     (the last one: a lapse undone by an amended letter received in time is not counted)."""
-    return model.Session.query(DisclosureEvent).filter(
-        DisclosureEvent.request_id == req.id,
-        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(
-        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
+    return withdrawal_event(req)
 
 
 def _result_row(req: DisclosureRequest) -> str:

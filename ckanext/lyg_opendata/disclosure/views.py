@@ -148,6 +148,14 @@ def read(id: str):
     amend_ended = bool(req["correction_due"]) and (
         workdays.today_beijing().isoformat() > req["correction_due"])
     perms["amend"] = perms["amend"] and not amend_ended
+    # a letter application closed as not amended in time: its amended letter received in time
+    # may still be recorded (until the last day to amend), the lapse is undone
+    today = workdays.today_beijing().isoformat()
+    amend_max = today
+    if req["status"] == "withdrawn":
+        undo = workflow.lapse_to_undo(workflow.get(id))
+        perms["amend"] = perms["amend"] and undo is not None
+        amend_max = min(today, undo[1].isoformat()) if undo else today
     perms["notice"] = req["status"] == "answered" and _can("notice_download", data_dict)
     perms["file"] = req["has_answer_file"] and _can("file_download", data_dict)
     perms["letter"] = req["has_letter"] and _can("letter_download", data_dict)
@@ -156,7 +164,7 @@ def read(id: str):
                                for k in pdf.LETTER_KINDS if k in done] if (
         req["channel"] != "online" and _can("letter_notice_download", data_dict)) else []
     extra: dict[str, Any] = {"correction_days": workflow.correction_days(),
-                             "amend_ended": amend_ended,
+                             "amend_ended": amend_ended, "amend_max": amend_max,
                              "today": workdays.today_beijing().isoformat()}
     if perms["transfer"]:
         extra["agencies"] = [a for a in _agencies() if a["value"] != req["organization_name"]]

@@ -7,6 +7,8 @@
     received | correction_requested ─withdraw→ withdrawn (by the applicant; a letter's
         withdrawal recorded by the agency with the day it was received)
     correction_requested ─lapse→ withdrawn (not amended in time: deemed withdrawn, Art 30)
+    withdrawn ─amend→ received (a letter application closed by lapse whose amended letter was
+        received in time but entered after the lapse: the lapse is undone)
 
 The shared shape (``ckanext.lyg_opendata.workflow``): each transition locks the row, checks
 the move against ``TRANSITIONS``, writes the row and an event, the action commits, the
@@ -47,7 +49,9 @@ FINAL_STATES = frozenset({"answered", "withdrawn"})
 # action -> (states it may start from, state it leads to); one table, tested exhaustively
 TRANSITIONS = shared.Transitions({
     "request_correction": (frozenset({"received"}), "correction_requested"),
-    "amend": (frozenset({"correction_requested"}), "received"),
+    # from withdrawn: only a registered application closed by ``lapse`` whose amended letter
+    # was received in time (``lapse_to_undo``); the lapse is undone
+    "amend": (frozenset({"correction_requested", "withdrawn"}), "received"),
     "extend": (frozenset({"received"}), "received"),
     "transfer": (frozenset({"received"}), "received"),
     "answer": (frozenset({"received"}), "answered"),
@@ -104,6 +108,30 @@ def correction_due(req: DisclosureRequest, cal: Optional[workdays.Calendar] = No
                             days if isinstance(days, int) else correction_days())[0]
 
 
+def withdrawal_event(req: DisclosureRequest) -> Optional[DisclosureEvent]:
+    """What withdrew a withdrawn application: the last ``withdraw`` or ``lapse`` event (a lapse
+    undone by an amended letter received in time no longer counts once handling resumed)."""
+    if req.status != "withdrawn":
+        return None
+    return model.Session.query(DisclosureEvent).filter(
+        DisclosureEvent.request_id == req.id,
+        DisclosureEvent.action.in_(("withdraw", "lapse"))).order_by(
+        DisclosureEvent.created.desc(), DisclosureEvent.id.desc()).first()
+
+
+def lapse_to_undo(req: DisclosureRequest) -> Optional[tuple[DisclosureEvent, dt.date]]:
+    """(the ``lapse`` event, the last day to amend it counted) of a registered application
+    (no account) closed as not amended in time: its amended letter may have been received in
+    time and entered after the daily job closed it; None otherwise."""
+    if not access.by_letter(req):
+        return None
+    event = withdrawal_event(req)
+    due = (event.data or {}).get("correction_due") if event is not None else None
+    if event is None or event.action != "lapse" or not due:
+        return None
+    return event, dt.date.fromisoformat(due)
+
+
 # --- records -------------------------------------------------------------------------------
 
 def get(request_id: str) -> DisclosureRequest:
@@ -153,6 +181,14 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
         data = {"days": days, "due": workdays.Calendar().add_workdays(today, days)[0].isoformat()}
     elif action == "amend":
         amend_by = correction_due(req)
+        undo = lapse_to_undo(req) if status == "withdrawn" else None
+        if status == "withdrawn":
+            if undo is None:  # withdrawn by the applicant, or an online application
+                refused = str(TRANSITIONS.refused)  # the table's message (marked there)
+                shared.fail("status", _(refused) % {
+                    "status": codes.label("status", status), "action": codes.label("event", action)})
+            else:
+                amend_by = undo[1]
         # online: amended today by the applicant; registered (no account): the agency
         # records the amended letter and the day it received it
         day = today
@@ -181,6 +217,9 @@ def transition(context: dict, request_id: str, action: str, **fields: Any) -> Di
                 if req.correction_requested_on else None}
         if req.user_id is None:
             data["received_on"] = day.isoformat()
+        if undo is not None:  # the amended letter was received in time: the lapse is undone
+            data.update(undoes="lapse", correction_due=undo[1].isoformat(),
+                        lapsed_on=workdays.today_beijing(undo[0].created).isoformat())
     elif action == "extend":
         if req.extension_days:
             shared.fail("days", _("The answer period can be extended only once"))
