@@ -5,10 +5,14 @@ and downloads the PDF — at desktop width and at a phone's (390 px, no sideways
 Screenshots in test-artifacts/evaluation_report/."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+import freezegun
 import pytest
+import sqlalchemy as sa
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.lyg_opendata import workdays
@@ -33,8 +37,14 @@ def test_supervisor_generates_edits_publishes_and_the_public_reads_it(
         width, live_server, page, people, agency, published_dataset):
     tk.get_action("user_patch")({"ignore_auth": True}, {
         "id": people["supervisor"]["id"], "password": BROWSER_PASSWORD})
-    published_dataset(name="er-bus", title="公交线路")
     year = workdays.today_beijing().year - 1
+    # last year's report is taken as of that year's end: the agencies existed then and the
+    # dataset was published during it
+    model.Session.execute(sa.text('UPDATE "group" SET created = :d'),
+                          {"d": dt.datetime(year, 1, 2)})
+    model.repo.commit()
+    with freezegun.freeze_time(f"{year}-06-02 02:00:00", tick=True):
+        published_dataset(name="er-bus", title="公交线路")
     base = live_server
     page.set_viewport_size({"width": width, "height": 900})
 
