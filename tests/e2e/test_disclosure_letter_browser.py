@@ -63,3 +63,52 @@ def test_clerk_registers_a_letter_by_its_day_of_receipt_and_its_amendment(live_s
     assert due.isoformat() in page.locator(".lyg-disclosure-clock").inner_text()
     page.screenshot(path=str(SHOTS / f"amended-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_clerk_undoes_a_lapse_and_records_a_withdrawal_letter(live_server, page, people, agency,
+                                                               width):
+    """A letter application closed by the daily job whose amended letter came in time: the
+    clerk records it (handled again), then the applicant's withdrawal letter."""
+    import ckan.model as model
+    from ckanext.lyg_opendata.disclosure import workflow
+    from ckanext.lyg_opendata.disclosure.model import DisclosureRequest
+    from tests.disclosure.conftest import individual
+
+    clerk = people["agency_editor"]
+    tk.get_action("user_patch")({"ignore_auth": True}, {"id": clerk["id"], "password": BROWSER_PASSWORD})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    today = today_beijing()
+    data = {k: v for k, v in individual(organization=agency["id"]).items() if k != "accept_privacy"}
+    data.update(channel="letter", delivery="post", received_on=(today - dt.timedelta(days=40)).isoformat())
+    req = tk.get_action("lyg_opendata_disclosure_register")({"user": clerk["name"]}, data)
+    # closed by the daily job today, its time to amend having ended today (the last day)
+    row = model.Session.get(DisclosureRequest, req["id"])
+    row.status, row.correction_requested_on = "withdrawn", today - dt.timedelta(days=30)
+    row.correction_request = "请写明所需文件的名称或文号。"
+    workflow.record(row, None, "lapse", "correction_requested", "withdrawn",
+                    data={"correction_due": today.isoformat()}, role="system")
+    model.repo.commit()
+
+    browser_login(page, live_server, clerk["name"])
+    url = live_server + f"/opendata/disclosure/{req['id']}"
+    page.goto(url)
+    assert page.locator(".lyg-disclosure-lapse-undo").count() == 1
+    assert page.locator("#amend-received_on").get_attribute("max") == today.isoformat()
+    page.fill("#amend-description", "请公开《连云港市机动车停车场管理办法》的起草说明。")
+    page.screenshot(path=str(SHOTS / f"lapsed-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator(".lyg-disclosure-amend button").click()
+    page.wait_for_url(url)
+    assert page.locator(".lyg-disclosure-status").get_attribute("class")
+    assert page.locator(".lyg-disclosure[data-status=received]").count() == 1
+    assert page.locator(".lyg-disclosure-lapse-undone").count() == 1
+    page.fill("#withdraw-text", "申请人来信撤回。")
+    page.screenshot(path=str(SHOTS / f"withdraw-letter-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator(".lyg-disclosure-withdraw button").click()
+    page.wait_for_url(url)
+    assert page.locator(".lyg-disclosure[data-status=withdrawn]").count() == 1
+    assert today.isoformat() in page.locator(".lyg-disclosure-withdrawn-letter").inner_text()
+    page.screenshot(path=str(SHOTS / f"withdrawn-letter-{width}.png"), full_page=True)
