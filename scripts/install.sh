@@ -58,12 +58,24 @@ venv() {
   stamp="$VENV/.lyg-pip-$(hash_of "$ROOT/pyproject.toml" "$ROOT/constraints.txt" "$ROOT/scripts/install.sh")"
   if [ -f "$stamp" ] && [ -x "$VENV/bin/ckan" ]; then info "    up to date"; return; fi
   info "    pip install -c constraints.txt -e .[test] (log: $LOGS/pip.log)"
-  if ! { "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81' \
-         && "$VENV/bin/pip" install --progress-bar off -c "$ROOT/constraints.txt" -e "$ROOT[test]" \
-         && "$VENV/bin/pip" install --progress-bar off --no-deps -c "$ROOT/constraints.txt" "$XLOADER"; } >"$LOGS/pip.log" 2>&1; then
-    grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
-    die "pip could not install the Python packages (is PyPI reachable? see $LOGS/pip.log)"
-  fi
+  # up to three tries: an index page PyPI serves incomplete for a moment makes pip report a
+  # pinned version as missing ("ResolutionImpossible", seen once in a clean-clone run); the
+  # later tries bypass pip's HTTP cache so that they do not read the same page again
+  local try cache=()
+  : >"$LOGS/pip.log"
+  for try in 1 2 3; do
+    if { "$VENV/bin/pip" install -q "${cache[@]}" --upgrade pip wheel 'setuptools<81' \
+         && "$VENV/bin/pip" install "${cache[@]}" --progress-bar off -c "$ROOT/constraints.txt" -e "$ROOT[test]" \
+         && "$VENV/bin/pip" install "${cache[@]}" --progress-bar off --no-deps -c "$ROOT/constraints.txt" "$XLOADER"; } >>"$LOGS/pip.log" 2>&1; then
+      break
+    fi
+    if [ "$try" = 3 ]; then
+      grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
+      die "pip could not install the Python packages (is PyPI reachable? see $LOGS/pip.log)"
+    fi
+    info "    pip failed (try $try of 3; $(grep -E "ERROR" "$LOGS/pip.log" | tail -n 1 | cut -c1-120)); trying again in 20 s"
+    cache=(--no-cache-dir); sleep 20
+  done
   rm -f "$VENV"/.lyg-pip-*; touch "$stamp"
 }
 
