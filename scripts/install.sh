@@ -45,10 +45,20 @@ XLOADER="ckanext-xloader==2.6.0"
 
 venv() {
   local py stamp
-  py="$(command -v python3.11 || true)"
-  # pyenv's interpreter when its shims are not on PATH (a non-login shell, a CI runner)
-  [ -n "$py" ] || py="$(ls -d /root/.pyenv/versions/3.11*/bin/python3.11 2>/dev/null | tail -n1 || true)"
-  [ -n "$py" ] || py="$(command -v /usr/bin/python3.11 || true)"
+  # the first Python 3.11 of at least 3.11.5 (pinned packages such as soupsieve 4.1 need it;
+  # Debian's python3.11 is 3.11.2): on PATH, pyenv's when its shims are not on PATH (a
+  # non-login shell, a CI runner), Debian's; else the first 3.11 found
+  py=""
+  local candidate
+  for candidate in "$(command -v python3.11 || true)" \
+      $(ls -d /root/.pyenv/versions/3.11*/bin/python3.11 2>/dev/null | sort -V -r || true) \
+      "$(command -v /usr/bin/python3.11 || true)"; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' 2>/dev/null; then
+      py="$candidate"; break
+    fi
+    [ -n "$py" ] || py="$candidate"
+  done
   [ -n "$py" ] || die "python3.11 is missing: this project runs on Python 3.11 (apt-get install python3.11 python3.11-venv, or pyenv install 3.11)"
   if [ ! -x "$VENV/bin/python" ]; then
     "$py" -m venv "$VENV" || die "could not create the virtualenv in $VENV"
@@ -58,24 +68,12 @@ venv() {
   stamp="$VENV/.lyg-pip-$(hash_of "$ROOT/pyproject.toml" "$ROOT/constraints.txt" "$ROOT/scripts/install.sh")"
   if [ -f "$stamp" ] && [ -x "$VENV/bin/ckan" ]; then info "    up to date"; return; fi
   info "    pip install -c constraints.txt -e .[test] (log: $LOGS/pip.log)"
-  # up to three tries: an index page PyPI serves incomplete for a moment makes pip report a
-  # pinned version as missing ("ResolutionImpossible", seen once in a clean-clone run); the
-  # later tries bypass pip's HTTP cache so that they do not read the same page again
-  local try cache=()
-  : >"$LOGS/pip.log"
-  for try in 1 2 3; do
-    if { "$VENV/bin/pip" install -q "${cache[@]}" --upgrade pip wheel 'setuptools<81' \
-         && "$VENV/bin/pip" install "${cache[@]}" --progress-bar off -c "$ROOT/constraints.txt" -e "$ROOT[test]" \
-         && "$VENV/bin/pip" install "${cache[@]}" --progress-bar off --no-deps -c "$ROOT/constraints.txt" "$XLOADER"; } >>"$LOGS/pip.log" 2>&1; then
-      break
-    fi
-    if [ "$try" = 3 ]; then
-      grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
-      die "pip could not install the Python packages (is PyPI reachable? see $LOGS/pip.log)"
-    fi
-    info "    pip failed (try $try of 3; $(grep -E "ERROR" "$LOGS/pip.log" | tail -n 1 | cut -c1-120)); trying again in 20 s"
-    cache=(--no-cache-dir); sleep 20
-  done
+  if ! { "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81' \
+         && "$VENV/bin/pip" install --progress-bar off -c "$ROOT/constraints.txt" -e "$ROOT[test]" \
+         && "$VENV/bin/pip" install --progress-bar off --no-deps -c "$ROOT/constraints.txt" "$XLOADER"; } >"$LOGS/pip.log" 2>&1; then
+    grep -E "ERROR|error:" "$LOGS/pip.log" | tail -n 5 >&2 || true
+    die "pip could not install the Python packages with $("$VENV/bin/python" --version 2>&1) (is PyPI reachable? see $LOGS/pip.log)"
+  fi
   rm -f "$VENV"/.lyg-pip-*; touch "$stamp"
 }
 
